@@ -1,0 +1,47 @@
+"""Tells a resident where their tickets stand: by number, or their latest ones."""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.file_ticket import ticket_store
+from dispatch.schema import Ticket
+from intake.privacy import mask_pii
+
+TICKET_ID = re.compile(r"(?<!\d)(20\d{12})(?!\d)")
+STATUS_TEXT = {"open": "办理中", "closed": "已办结"}
+
+
+def describe(ticket: Ticket) -> str:
+    text = (f"工单 {ticket.id}（{ticket.category.level3 or ticket.category.level2 or '待分类'}）："
+            f"{STATUS_TEXT.get(ticket.status, ticket.status)}，承办部门：{ticket.department or '待定'}，"
+            f"办结时限：{ticket.deadline:%m月%d日%H:%M}")
+    if ticket.status_notes:
+        text += f"。处理说明：{ticket.status_notes}"
+    return text
+
+
+class ActionQueryStatus(Action):
+    def name(self) -> Text:
+        return "action_query_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
+        store = ticket_store()
+        asked = TICKET_ID.findall((tracker.latest_message or {}).get("text") or "")
+        if asked:
+            for ticket_id in asked:
+                ticket = store.get(ticket_id)
+                dispatcher.utter_message(text=describe(ticket) if ticket else
+                                         f"没有找到工单 {ticket_id}，请核对工单号。")
+            return []
+        mine = store.list(reporter=mask_pii(tracker.sender_id), limit=3)
+        if not mine:
+            dispatcher.utter_message(text="没有找到您名下的工单。请提供工单号（例如 20261123000012），我帮您查询。")
+            return []
+        dispatcher.utter_message(text="您最近的工单：\n" + "\n".join(describe(t) for t in mine))
+        return []

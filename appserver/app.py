@@ -1,0 +1,108 @@
+"""The app server (aiohttp): web chat page, Open311 GeoReport v2, /api/analyze, /healthz.
+
+The chat page talks to Rasa's REST channel through /api/chat, so residents' browsers only ever
+see this one origin.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from pathlib import Path
+from typing import Optional
+
+import aiohttp
+from aiohttp import web
+
+from appserver.errors import dumps, error_middleware, json_error, read_json_object
+from classifiers.taxonomy import default_taxonomy
+from dispatch.open311 import ROUTES as OPEN311_ROUTES
+from dispatch.store import TicketStore
+from intake.analysis import AnalysisError, Analyzer
+
+STATIC = Path(__file__).with_name("static")
+MAX_MESSAGE_CHARS = 20000
+log = logging.getLogger(__name__)
+
+
+async def index(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "index.html")
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok", "tickets_db": request.app["store"].engine.url.drivername,
+                              "categories": len(request.app["taxonomy"])})
+
+
+async def analyze(request: web.Request) -> web.Response:
+    data = await read_json_object(request)
+    text, channel = data.get("text"), data.get("channel", "web")
+    if not isinstance(text, str):
+        return json_error(400, "'text' is required and must be a string")
+    if len(text) > MAX_MESSAGE_CHARS:
+        return json_error(413, f"'text' is {len(text)} characters; at most {MAX_MESSAGE_CHARS} are accepted")
+    try:
+        result = request.app["analyzer"].analyze(text, channel)
+    except AnalysisError as exc:
+        return json_error(422, str(exc))
+    return web.json_response(result, dumps=dumps)
+
+
+async def chat(request: web.Request) -> web.Response:
+    """Relay one chat turn to Rasa's REST channel and return the bot's messages."""
+    data = await read_json_object(request)
+    sender, message = data.get("sender"), data.get("message")
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > 128:
+        return json_error(400, "'sender' must be a non-empty string of at most 128 characters")
+    if not isinstance(message, str):
+        return json_error(400, "'message' must be a string")
+    if len(message) > MAX_MESSAGE_CHARS:
+        return web.json_response([{"text": f"您的消息太长了（{len(message)}字），请控制在{MAX_MESSAGE_CHARS}字以内，"
+                                           "或分几条发送。"}])
+    url = f"{request.app['rasa_url']}/webhooks/rest/webhook"
+    try:
+        async with request.app["http"].post(url, json={"sender": sender, "message": message},
+                                            timeout=aiohttp.ClientTimeout(total=60)) as resp:
+            if resp.status != 200:
+                log.warning("rasa answered %s for a chat turn", resp.status)
+                return json_error(502, "对话服务暂时不可用，请稍后再试。您的消息没有丢失，可以重新发送。")
+            return web.json_response(await resp.json(), dumps=dumps)
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        log.warning("rasa unreachable: %s", exc)
+        return json_error(503, "对话服务暂时不可用，请稍后再试。您的消息没有丢失，可以重新发送。")
+
+
+async def _http_session(app: web.Application):
+    app["http"] = aiohttp.ClientSession()
+    yield
+    await app["http"].close()
+
+
+def create_app(store: Optional[TicketStore] = None, analyzer: Optional[Analyzer] = None,
+               rasa_url: Optional[str] = None) -> web.Application:
+    app = web.Application(middlewares=[error_middleware], client_max_size=1024 * 1024)
+    app["store"] = store or TicketStore()
+    app["analyzer"] = analyzer or Analyzer.default()
+    app["taxonomy"] = default_taxonomy()
+    app["rasa_url"] = (rasa_url or os.environ.get("INTAKE_RASA_URL", "http://127.0.0.1:5005")).rstrip("/")
+    app.cleanup_ctx.append(_http_session)
+    app.router.add_get("/", index)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_post("/api/analyze", analyze)
+    app.router.add_post("/api/chat", chat)
+    app.router.add_routes(OPEN311_ROUTES)
+    app.router.add_static("/static/", STATIC)
+    return app
+
+
+def main(argv: Optional[list] = None) -> None:
+    parser = argparse.ArgumentParser(description="intake app server")
+    parser.add_argument("--host", default=os.environ.get("INTAKE_APP_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("INTAKE_APP_PORT", "8080")))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    web.run_app(create_app(), host=args.host, port=args.port, print=None)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""Rasa's REST channel with input checks: a malformed request gets a precise 400 and an
+empty or oversized message a polite Chinese reply, instead of Rasa's bare 500."""
+from __future__ import annotations
+
+import json
+from typing import Any, Awaitable, Callable, Optional, Text
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+MAX_MESSAGE_CHARS = 20000
+EMPTY_REPLY = "您好像没有输入文字内容。请用文字描述您遇到的问题和地点。"
+TOO_LONG_REPLY = "您的消息太长了（{n}字），请控制在{limit}字以内，或分几条发送。"
+
+
+def check_body(raw: bytes) -> tuple[Optional[dict], Optional[str]]:
+    """Return (body, None) for a usable request, or (None, reason) for a 400."""
+    if not raw or not raw.strip():
+        return None, "request body is empty; send {\"sender\": \"...\", \"message\": \"...\"}"
+    try:
+        body = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return None, f"malformed JSON: {exc}"
+    if not isinstance(body, dict):
+        return None, "the JSON body must be an object with 'sender' and 'message'"
+    sender = body.get("sender")
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > 128:
+        return None, "'sender' must be a non-empty string of at most 128 characters"
+    if not isinstance(body.get("message"), str):
+        return None, "'message' must be a string"
+    if body.get("metadata") is not None and not isinstance(body["metadata"], dict):
+        return None, "'metadata' must be an object"
+    return body, None
+
+
+def reply(sender: str, text: str) -> HTTPResponse:
+    return response.json([{"recipient_id": sender, "text": text}], ensure_ascii=False)
+
+
+class ValidatedRestInput(RestInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        blueprint = super().blueprint(on_new_message)
+
+        @blueprint.middleware("request")
+        async def validate(request: Request) -> Optional[HTTPResponse]:
+            if request.method != "POST" or not request.path.endswith("/webhook"):
+                return None
+            body, problem = check_body(request.body)
+            if problem:
+                return response.json({"error": problem}, status=400, ensure_ascii=False)
+            message = body["message"]
+            if not message.strip():
+                return reply(body["sender"], EMPTY_REPLY)
+            if len(message) > MAX_MESSAGE_CHARS:
+                return reply(body["sender"], TOO_LONG_REPLY.format(n=len(message), limit=MAX_MESSAGE_CHARS))
+            return None
+
+        return blueprint

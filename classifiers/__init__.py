@@ -1,0 +1,1 @@
+"""Problem-type understanding: the configurable taxonomy and the torch classifier."""

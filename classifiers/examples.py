@@ -1,0 +1,52 @@
+"""Reads the problem-type examples we write in Rasa NLU YAML.
+
+Each block in training_data/problems/*.yml is a `report_problem` intent block whose
+`metadata.category` names a taxonomy leaf, so the same examples teach Rasa the intent and our
+classifier the category.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, List
+
+import yaml
+
+from intake.paths import TRAINING_DATA_DIR
+
+PROBLEMS_DIR = TRAINING_DATA_DIR / "problems"
+_ENTITY = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    label: str
+    source: str
+
+
+def strip_annotations(line: str) -> str:
+    """「[幸福路15号](location)的路灯坏了」→「幸福路15号的路灯坏了」."""
+    return _ENTITY.sub(r"\1", line).strip()
+
+
+def read_examples(paths: Iterable[Path]) -> List[Example]:
+    examples: List[Example] = []
+    for path in sorted(paths):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for i, block in enumerate(data.get("nlu") or []):
+            category = ((block or {}).get("metadata") or {}).get("category")
+            if not category:
+                raise ValueError(f"{path}: nlu[{i}] has no metadata.category")
+            for line in str(block.get("examples") or "").splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    text = strip_annotations(line[2:])
+                    if text:
+                        examples.append(Example(text=text, label=category, source=f"{path.name}"))
+    return examples
+
+
+def problem_example_files(directory: Path = PROBLEMS_DIR) -> List[Path]:
+    return sorted(directory.glob("*.yml"))

@@ -1,0 +1,70 @@
+"""Problem-type prediction as the rest of the product sees it: taxonomy category, department,
+confidence and alternatives, plus the review flag when confidence is below the threshold."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import yaml
+
+from classifiers.ngram_model import NgramClassifier
+from classifiers.taxonomy import Category, Taxonomy, default_taxonomy
+from intake.paths import MODELS_DIR, SETTINGS_DIR
+
+MODEL_DIR = MODELS_DIR / "problem_type"
+
+
+@dataclass
+class CategoryPrediction:
+    category: Category
+    confidence: float
+    alternatives: List[Dict[str, object]] = field(default_factory=list)
+    needs_review: bool = False
+
+    def to_dict(self) -> Dict[str, object]:
+        return {"level1": self.category.level1, "level2": self.category.level2,
+                "level3": self.category.level3, "department": self.category.department,
+                "default_urgency": self.category.default_urgency, "sla_days": self.category.sla_days,
+                "confidence": round(self.confidence, 4), "alternatives": self.alternatives,
+                "needs_review": self.needs_review}
+
+
+def review_threshold() -> float:
+    """Below this confidence an intake goes to an operator (settings/thresholds.yml)."""
+    data = yaml.safe_load((SETTINGS_DIR / "thresholds.yml").read_text(encoding="utf-8")) or {}
+    return float(data.get("category_review_below", 0.5))
+
+
+class ProblemTypeClassifier:
+    def __init__(self, model: NgramClassifier, taxonomy: Taxonomy, threshold: float) -> None:
+        unknown = [label for label in model.labels if label not in taxonomy]
+        if unknown:
+            raise ValueError(f"the model predicts categories missing from {taxonomy.source}: {unknown}; "
+                             "retrain with `intake train`")
+        self.model = model
+        self.taxonomy = taxonomy
+        self.threshold = threshold
+
+    @classmethod
+    def load(cls, directory: Path = MODEL_DIR) -> "ProblemTypeClassifier":
+        if not (directory / "meta.json").exists():
+            raise FileNotFoundError(f"no problem-type model in {directory}; run `intake train`")
+        return cls(NgramClassifier.load(directory), default_taxonomy(), review_threshold())
+
+    def classify(self, text: str) -> CategoryPrediction:
+        ranked = self.model.predict(text, top_k=3)
+        best_label, best_p = ranked[0]
+        alternatives = []
+        for label, p in ranked[1:]:
+            cat = self.taxonomy.get(label)
+            alternatives.append({"level1": cat.level1, "level2": cat.level2, "level3": cat.level3,
+                                 "department": cat.department, "confidence": round(p, 4)})
+        return CategoryPrediction(self.taxonomy.get(best_label), best_p, alternatives,
+                                  needs_review=best_p < self.threshold)
+
+
+@lru_cache(maxsize=1)
+def default_classifier() -> ProblemTypeClassifier:
+    return ProblemTypeClassifier.load(MODEL_DIR)

@@ -1,0 +1,51 @@
+"""Training of the shipped problem-type model from our own examples (training_data/problems)."""
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+from typing import List, Optional
+
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from classifiers.examples import problem_example_files, read_examples
+from classifiers.ngram_model import NgramClassifier, NgramConfig
+from classifiers.problem_type import MODEL_DIR
+from classifiers.taxonomy import default_taxonomy
+from intake.paths import SETTINGS_DIR
+
+
+def data_fingerprint(files: List[Path]) -> str:
+    """Changes whenever an example file, the taxonomy or the model code changes."""
+    digest = hashlib.sha256()
+    for path in [*files, SETTINGS_DIR / "taxonomy.yml", Path(__file__).with_name("ngram_model.py")]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def is_up_to_date(directory: Path = MODEL_DIR) -> bool:
+    if not (directory / "meta.json").exists():
+        return False
+    meta = NgramClassifier.read_meta(directory)
+    return meta.get("fingerprint") == data_fingerprint(problem_example_files())
+
+
+def train_shipped_model(directory: Path = MODEL_DIR, config: Optional[NgramConfig] = None) -> dict:
+    files = problem_example_files()
+    examples = read_examples(files)
+    taxonomy = default_taxonomy()
+    unknown = sorted({e.label for e in examples if e.label not in taxonomy})
+    if unknown:
+        raise ValueError(f"examples use categories missing from {taxonomy.source}: {unknown}")
+    started = time.perf_counter()
+    config = config or NgramConfig()
+    with Progress(TextColumn("[bold]problem-type model"), BarColumn(), TextColumn("epoch {task.completed}/{task.total}"),
+                  TextColumn("loss {task.fields[loss]:.3f}"), TimeElapsedColumn()) as bar:
+        task = bar.add_task("train", total=config.epochs, loss=0.0)
+        model = NgramClassifier.train([e.text for e in examples], [e.label for e in examples], config,
+                                      progress=lambda ep, _n, loss: bar.update(task, completed=ep, loss=loss))
+    seconds = time.perf_counter() - started
+    model.save(directory, {"fingerprint": data_fingerprint(files), "examples": len(examples),
+                           "train_seconds": round(seconds, 2)})
+    return {"examples": len(examples), "labels": len(model.labels), "seconds": seconds}

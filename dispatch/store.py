@@ -1,0 +1,185 @@
+"""The built-in ticket store: SQLite by default, PostgreSQL by URL, through SQLAlchemy.
+
+Filing is idempotent (the same intake filed twice returns the first ticket) and links
+duplicates (same category, same place, still open, recent) instead of creating parallel work.
+"""
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import List, Optional, Tuple
+
+from sqlalchemy import (Boolean, Column, DateTime, Float, Integer, String, Text, create_engine, event,
+                        select)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import declarative_base, sessionmaker
+
+from dispatch.deadlines import deadlines
+from dispatch.schema import Location, Ticket, TicketIn
+from intake.paths import VAR_DIR
+
+Base = declarative_base()
+
+
+class TicketRow(Base):
+    __tablename__ = "tickets"
+
+    pk = Column(Integer, primary_key=True, autoincrement=True)
+    id = Column(String(32), unique=True, index=True)
+    idempotency_key = Column(String(200), unique=True, nullable=True)
+    created_at = Column(DateTime, nullable=False, index=True)
+    updated_at = Column(DateTime, nullable=False)
+    channel = Column(String(16), nullable=False)
+    reporter = Column(String(200))
+    contact = Column(String(100))
+    description = Column(Text, nullable=False)
+    category_level1 = Column(String(100))
+    category_level2 = Column(String(100))
+    category_level3 = Column(String(100))
+    category_confidence = Column(Float)
+    department = Column(String(100))
+    location_json = Column(Text, nullable=False, default="{}")
+    place_key = Column(String(300), index=True)
+    lat = Column(Float)
+    lng = Column(Float)
+    urgency = Column(String(8), nullable=False)
+    urgency_reasons_json = Column(Text, nullable=False, default="[]")
+    needs_review = Column(Boolean, nullable=False, default=False)
+    deadline = Column(DateTime, nullable=False)
+    respond_by = Column(DateTime, nullable=False)
+    status = Column(String(16), nullable=False, default="open", index=True)
+    status_notes = Column(Text)
+    duplicate_of = Column(String(32), index=True)
+    reporters_count = Column(Integer, nullable=False, default=1)
+
+    def to_ticket(self) -> Ticket:
+        return Ticket(
+            id=self.id, created_at=self.created_at, updated_at=self.updated_at, channel=self.channel,
+            reporter=self.reporter, contact=self.contact, description=self.description,
+            category={"level1": self.category_level1, "level2": self.category_level2,
+                      "level3": self.category_level3, "confidence": self.category_confidence},
+            department=self.department, location=json.loads(self.location_json or "{}"),
+            urgency=self.urgency, urgency_reasons=json.loads(self.urgency_reasons_json or "[]"),
+            needs_review=self.needs_review, idempotency_key=self.idempotency_key,
+            deadline=self.deadline, respond_by=self.respond_by, status=self.status,
+            status_notes=self.status_notes, duplicate_of=self.duplicate_of,
+            reporters_count=self.reporters_count)
+
+
+def place_key(location: Location) -> Optional[str]:
+    """The part of an address that identifies the same place across reports."""
+    site = location.community or location.poi or (
+        f"{location.road}{location.house_number or ''}" if location.road else None)
+    if not site:
+        return None
+    return f"{site}|{location.building or ''}"
+
+
+def default_db_url() -> str:
+    url = os.environ.get("INTAKE_DB_URL")
+    if url:
+        return url
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{Path(VAR_DIR) / 'tickets.db'}"
+
+
+class TicketStore:
+    def __init__(self, url: Optional[str] = None, duplicate_window_days: float = 7) -> None:
+        url = url or default_db_url()
+        kwargs = {"future": True}
+        if url.startswith("sqlite"):
+            kwargs["connect_args"] = {"timeout": 30}
+        self.engine = create_engine(url, **kwargs)
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_wal)
+        Base.metadata.create_all(self.engine)
+        self.session = sessionmaker(self.engine, future=True, expire_on_commit=False)
+        self.duplicate_window = timedelta(days=duplicate_window_days)
+
+    def file(self, ticket: TicketIn, sla_days: Optional[float] = None,
+             now: Optional[datetime] = None) -> Tuple[Ticket, bool]:
+        """Store a ticket. Returns (ticket, created); created is False when the same
+        idempotency key was filed before, in which case the first ticket is returned."""
+        if ticket.idempotency_key:
+            existing = self.by_idempotency_key(ticket.idempotency_key)
+            if existing:
+                return existing, False
+        now = now or datetime.now()
+        respond_by, deadline = deadlines(now, ticket.urgency, sla_days)
+        key = place_key(ticket.location)
+        try:
+            with self.session.begin() as session:
+                original = self._open_duplicate(session, ticket, key, now)
+                row = TicketRow(
+                    idempotency_key=ticket.idempotency_key, created_at=now, updated_at=now,
+                    channel=ticket.channel, reporter=ticket.reporter, contact=ticket.contact,
+                    description=ticket.description, category_level1=ticket.category.level1,
+                    category_level2=ticket.category.level2, category_level3=ticket.category.level3,
+                    category_confidence=ticket.category.confidence, department=ticket.department,
+                    location_json=ticket.location.json(ensure_ascii=False), place_key=key,
+                    lat=ticket.location.lat, lng=ticket.location.lng, urgency=ticket.urgency,
+                    urgency_reasons_json=json.dumps(ticket.urgency_reasons, ensure_ascii=False),
+                    needs_review=ticket.needs_review, deadline=deadline, respond_by=respond_by,
+                    duplicate_of=original.id if original else None)
+                session.add(row)
+                session.flush()
+                row.id = f"{now:%Y%m%d}{row.pk:06d}"
+                if original is not None:
+                    original.reporters_count += 1
+                    original.updated_at = now
+                return row.to_ticket(), True
+        except IntegrityError:
+            # a concurrent filing of the same intake won the race: return its ticket
+            existing = self.by_idempotency_key(ticket.idempotency_key) if ticket.idempotency_key else None
+            if existing is None:
+                raise
+            return existing, False
+
+    def _open_duplicate(self, session, ticket: TicketIn, key: Optional[str], now: datetime) -> Optional[TicketRow]:
+        if not key or not ticket.category.level2:
+            return None
+        query = (select(TicketRow)
+                 .where(TicketRow.place_key == key, TicketRow.status == "open",
+                        TicketRow.duplicate_of.is_(None),
+                        TicketRow.category_level2 == ticket.category.level2,
+                        TicketRow.category_level3 == ticket.category.level3,
+                        TicketRow.created_at >= now - self.duplicate_window)
+                 .order_by(TicketRow.created_at).limit(1))
+        return session.execute(query).scalars().first()
+
+    def get(self, ticket_id: str) -> Optional[Ticket]:
+        with self.session() as session:
+            row = session.execute(select(TicketRow).where(TicketRow.id == ticket_id)).scalars().first()
+            return row.to_ticket() if row else None
+
+    def by_idempotency_key(self, key: str) -> Optional[Ticket]:
+        with self.session() as session:
+            row = session.execute(select(TicketRow).where(TicketRow.idempotency_key == key)).scalars().first()
+            return row.to_ticket() if row else None
+
+    def list(self, status: Optional[str] = None, level2: Optional[str] = None,
+             start: Optional[datetime] = None, end: Optional[datetime] = None,
+             reporter: Optional[str] = None, limit: int = 100) -> List[Ticket]:
+        query = select(TicketRow)
+        if status:
+            query = query.where(TicketRow.status == status)
+        if level2:
+            query = query.where(TicketRow.category_level2 == level2)
+        if start:
+            query = query.where(TicketRow.created_at >= start)
+        if end:
+            query = query.where(TicketRow.created_at <= end)
+        if reporter:
+            query = query.where(TicketRow.reporter == reporter)
+        query = query.order_by(TicketRow.created_at.desc(), TicketRow.pk.desc()).limit(limit)
+        with self.session() as session:
+            return [row.to_ticket() for row in session.execute(query).scalars()]
+
+
+def _sqlite_wal(dbapi_connection, _record) -> None:
+    # WAL lets the app server read while the action server files
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()

@@ -1,0 +1,1 @@
+"""诉求 intake agent: command line, configuration and service orchestration."""

@@ -1,0 +1,170 @@
+"""Starting and stopping the agent's processes: Redis, the action server, Rasa, the app server.
+
+Used by `intake run` and by the test fixtures, so tests exercise the same start-up path a
+deployment uses. Each service logs to var/log/<name>.log.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from intake.paths import MODELS_DIR, PROJECT_ROOT, VAR_DIR
+
+DIALOGUE_MODELS = MODELS_DIR / "dialogue"
+
+
+@dataclass
+class Ports:
+    redis: int = int(os.environ.get("INTAKE_REDIS_PORT", "6379"))
+    actions: int = int(os.environ.get("INTAKE_ACTIONS_PORT", "5055"))
+    rasa: int = int(os.environ.get("INTAKE_RASA_PORT", "5005"))
+    app: int = int(os.environ.get("INTAKE_APP_PORT", "8080"))
+
+
+@dataclass
+class Service:
+    name: str
+    command: List[str]
+    health_url: Optional[str]
+    port: int
+    log_path: Path
+    process: Optional[subprocess.Popen] = None
+    external: bool = False  # already running before us: never stopped by us
+
+
+class ServiceError(RuntimeError):
+    pass
+
+
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def _http_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+def _bin(name: str) -> str:
+    """An executable from this virtualenv first, then from PATH."""
+    local = Path(sys.executable).with_name(name)
+    return str(local) if local.exists() else (shutil.which(name) or name)
+
+
+@dataclass
+class Stack:
+    ports: Ports = field(default_factory=Ports)
+    var_dir: Path = VAR_DIR
+    db_url: Optional[str] = None
+    redis_db: int = 0
+    services: Dict[str, Service] = field(default_factory=dict)
+
+    def env(self) -> Dict[str, str]:
+        env = dict(os.environ)
+        env.update({
+            "INTAKE_REDIS_HOST": "127.0.0.1", "INTAKE_REDIS_PORT": str(self.ports.redis),
+            "INTAKE_REDIS_DB": str(self.redis_db),
+            "INTAKE_ACTIONS_URL": f"http://127.0.0.1:{self.ports.actions}/webhook",
+            "INTAKE_RASA_URL": f"http://127.0.0.1:{self.ports.rasa}",
+            "INTAKE_DB_URL": self.db_url or f"sqlite:///{self.var_dir / 'tickets.db'}",
+            "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
+            "PYTHONUNBUFFERED": "1",
+        })
+        return env
+
+    def _service(self, name: str) -> Service:
+        log_dir = self.var_dir / "log"
+        p = self.ports
+        commands = {
+            "redis": ([_bin("redis-server"), "--port", str(p.redis), "--bind", "127.0.0.1",
+                       "--dir", str(self.var_dir / "redis"), "--appendonly", "yes", "--save", ""], None, p.redis),
+            "actions": ([_bin("rasa"), "run", "actions", "--port", str(p.actions), "--actions", "actions"],
+                        f"http://127.0.0.1:{p.actions}/health", p.actions),
+            "rasa": ([_bin("rasa"), "run", "--enable-api", "--port", str(p.rasa), "--model", str(DIALOGUE_MODELS),
+                      "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
+                     f"http://127.0.0.1:{p.rasa}/status", p.rasa),
+            "app": ([sys.executable, "-m", "appserver.app", "--port", str(p.app)],
+                    f"http://127.0.0.1:{p.app}/healthz", p.app),
+        }
+        command, health, port = commands[name]
+        return Service(name, command, health, port, log_dir / f"{name}.log")
+
+    def start(self, name: str, timeout: float = 300) -> Service:
+        service = self._service(name)
+        (self.var_dir / "log").mkdir(parents=True, exist_ok=True)
+        (self.var_dir / "redis").mkdir(parents=True, exist_ok=True)
+        if port_open(service.port):
+            if name == "redis":
+                service.external = True
+                self.services[name] = service
+                return service
+            raise ServiceError(f"port {service.port} for {name} is already in use; choose another with --{name}-port")
+        log = open(service.log_path, "ab")
+        service.process = subprocess.Popen(service.command, cwd=PROJECT_ROOT, env=self.env(), stdout=log,
+                                           stderr=subprocess.STDOUT, start_new_session=True)
+        self.services[name] = service
+        self._wait_ready(service, timeout)
+        return service
+
+    def _wait_ready(self, service: Service, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if service.process and service.process.poll() is not None:
+                raise ServiceError(f"{service.name} exited with code {service.process.returncode}; "
+                                   f"see {service.log_path}:\n{_tail(service.log_path)}")
+            ready = _http_ok(service.health_url) if service.health_url else port_open(service.port)
+            if ready:
+                return
+            time.sleep(0.5)
+        raise ServiceError(f"{service.name} not ready after {timeout:.0f} s; see {service.log_path}:\n"
+                           f"{_tail(service.log_path)}")
+
+    def start_all(self) -> None:
+        for name in ("redis", "actions", "app", "rasa"):
+            self.start(name)
+
+    def stop(self, name: str, timeout: float = 20) -> None:
+        service = self.services.pop(name, None)
+        if not service or service.external or not service.process:
+            return
+        if service.process.poll() is None:
+            os.killpg(service.process.pid, signal.SIGTERM)
+            try:
+                service.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(service.process.pid, signal.SIGKILL)
+                service.process.wait()
+
+    def stop_all(self) -> None:
+        for name in ("rasa", "app", "actions", "redis"):
+            self.stop(name)
+
+    def urls(self) -> Dict[str, str]:
+        p = self.ports
+        return {"web chat": f"http://127.0.0.1:{p.app}/",
+                "Open311": f"http://127.0.0.1:{p.app}/open311/v2/services.json",
+                "analyze": f"http://127.0.0.1:{p.app}/api/analyze",
+                "Rasa REST": f"http://127.0.0.1:{p.rasa}/webhooks/rest/webhook",
+                "action server": f"http://127.0.0.1:{p.actions}/health",
+                "Redis": f"redis://127.0.0.1:{p.redis}/{self.redis_db}"}
+
+
+def _tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"

@@ -1,0 +1,1 @@
+"""Chinese text understanding shared by the Rasa pipeline and the app server."""

@@ -1,0 +1,34 @@
+"""Shared helpers for our Rasa NLU components (registration boilerplate lives here once)."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+
+class MessageAnnotator(GraphComponent):
+    """A non-trainable component that annotates each user message in place."""
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.config = config
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "MessageAnnotator":
+        return cls(config)
+
+    def annotate(self, message: Message) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if message.get("text"):
+                self.annotate(message)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

@@ -1,0 +1,49 @@
+"""Text normalisation applied before anything reads a resident's message.
+
+Residents type on phones (full-width punctuation, emoji, stray spaces) and hotline calls arrive
+as ASR text; every later step (tokenizer, classifier, address parser) sees the same clean form.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Messages longer than this are cut before analysis; the full text is still stored on the ticket.
+MAX_ANALYZED_CHARS = 2000
+
+_EMOJI = re.compile(
+    "["
+    "\U0001F000-\U0001FAFF"  # pictographs, emoticons, transport, supplemental symbols
+    "\u2600-\u27BF"  # misc symbols, dingbats
+    "\uFE0F\u200D\u20E3"  # variation selector, zero-width joiner, keycap
+    "]+"
+)
+_SPACES = re.compile(r"\s+")
+_REPEATED_PUNCT = re.compile(r"([，。！？、；：,.!?;:~～])\1+")
+# Spaces between two CJK characters carry no meaning (ASR inserts them between words).
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+def strip_emoji(text: str) -> str:
+    return _EMOJI.sub("", text)
+
+
+def normalize_text(text: str, max_chars: int = MAX_ANALYZED_CHARS) -> str:
+    """Return the canonical form of a message: NFKC (full-width → half-width digits and letters,
+    keeping Chinese punctuation readable), no emoji, single spaces, no repeated punctuation."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text)
+    # NFKC turns Chinese full-width punctuation into ASCII; keep the sentence marks Chinese so
+    # that sentence splitting sees one kind.
+    text = text.translate(str.maketrans({",": "，", "!": "！", "?": "？", ";": "；"}))
+    text = strip_emoji(text)
+    text = _CJK_SPACE.sub("", text)
+    text = _SPACES.sub(" ", text).strip()
+    text = _REPEATED_PUNCT.sub(r"\1", text)
+    return text[:max_chars]
+
+
+def has_meaningful_text(text: str) -> bool:
+    """True when the message contains at least one letter, digit or Chinese character."""
+    return any(ch.isalnum() for ch in normalize_text(text))

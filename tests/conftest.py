@@ -1,0 +1,58 @@
+"""Fixtures that start the real stack (Redis, action server, app server, Rasa) once per session,
+on their own ports and with their own ticket database, through the same code `intake run` uses."""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+from typing import List
+
+import pytest
+import requests
+
+from intake.services import Ports, Stack
+
+TEST_PORTS = Ports(redis=int(os.environ.get("INTAKE_TEST_REDIS_PORT", "16379")),
+                   actions=int(os.environ.get("INTAKE_TEST_ACTIONS_PORT", "15055")),
+                   rasa=int(os.environ.get("INTAKE_TEST_RASA_PORT", "15005")),
+                   app=int(os.environ.get("INTAKE_TEST_APP_PORT", "18080")))
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory) -> Stack:
+    from intake.training import dialogue_model_exists, train_all
+    from classifiers.train import is_up_to_date
+
+    if not dialogue_model_exists() or not is_up_to_date():
+        train_all()
+    var_dir = tmp_path_factory.mktemp("intake-var")
+    stack = Stack(ports=TEST_PORTS, var_dir=var_dir, db_url=f"sqlite:///{var_dir / 'tickets.db'}")
+    try:
+        stack.start_all()
+        yield stack
+    finally:
+        stack.stop_all()
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def app_url(stack: Stack) -> str:
+    return f"http://127.0.0.1:{stack.ports.app}"
+
+
+@pytest.fixture(scope="session")
+def rasa_url(stack: Stack) -> str:
+    return f"http://127.0.0.1:{stack.ports.rasa}"
+
+
+@pytest.fixture
+def sender() -> str:
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+def say(rasa_url: str, sender: str, text: str) -> List[str]:
+    """One resident turn through Rasa's REST webhook; returns the bot's texts."""
+    resp = requests.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=120)
+    assert resp.status_code == 200, resp.text
+    return [m.get("text", "") for m in resp.json()]

@@ -1,0 +1,71 @@
+"""The pure NLU building blocks on realistic phrasing (typed, WeChat and ASR style)."""
+from __future__ import annotations
+
+import pytest
+
+from intake.privacy import mask_pii
+from nlu.location import extract_location
+from nlu.normalize import normalize_text
+from nlu.numerals import digits_in_address
+from nlu.urgency import assess_urgency
+
+
+@pytest.mark.parametrize("spoken,written", [
+    ("二号楼七二一", "2号楼721"), ("十一至十四栋", "11至14栋"), ("团岛二路三号", "团岛二路3号"),
+    ("一百八十八号", "188号"), ("三单元五零二室", "3单元502室"),
+])
+def test_spoken_numbers_in_addresses(spoken, written):
+    assert digits_in_address(spoken) == written
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("在朝阳区幸福路15号阳光小区3号楼", {"district": "朝阳区", "road": "幸福路", "house_number": "15",
+                                         "community": "阳光小区", "building": "3"}),
+    ("青岛市市南区团岛二路三号", {"city": "青岛市", "district": "市南区", "road": "团岛二路", "house_number": "3"}),
+    ("北京市石景山区八角街道八角北路社区二号楼七二一", {"city": "北京市", "district": "石景山区",
+                                                       "street": "八角街道", "building": "2", "room": "721"}),
+    ("深圳市盐田区海山街道海景花园", {"city": "深圳市", "district": "盐田区", "street": "海山街道",
+                                      "community": "海景花园"}),
+    ("幸福里小区三栋二单元502室楼上漏水", {"community": "幸福里小区", "building": "3", "unit": "2", "room": "502"}),
+    ("人民公园门口的井盖没了", {"poi": "人民公园"}),
+])
+def test_location_fields(text, expected):
+    match = extract_location(text)
+    assert match is not None
+    got = {k: v for k, v in match.address.to_dict().items() if k in expected}
+    assert got == expected
+
+
+@pytest.mark.parametrize("text", ["我们小区的路灯坏了好几天了", "楼下餐馆油烟很大", "就在我家楼上"])
+def test_no_place_named(text):
+    match = extract_location(text)
+    assert match is None or not match.address.is_dispatchable()
+
+
+@pytest.mark.parametrize("text,level,reason", [
+    ("楼道里着火了，好多烟", "特急", "火情或冒烟"),
+    ("单元门口闻到很大的煤气味", "特急", "燃气泄漏"),
+    ("电梯困人了，有个老人被困在里面", "特急", "有人被困或受伤"),
+    ("水管爆了到处是水", "紧急", "积水或水管爆裂"),
+    ("消防通道被私家车堵死了", "紧急", "消防通道堵塞"),
+    ("路灯坏了好几天", "一般", None),
+    ("没有着火，就是楼道有点乱", "一般", None),
+])
+def test_urgency(text, level, reason):
+    urgency = assess_urgency(text)
+    assert urgency.level == level
+    if reason:
+        assert reason in urgency.reasons
+
+
+def test_category_default_raises_urgency():
+    urgency = assess_urgency("燃气表走字不准", default_level="紧急")
+    assert urgency.level == "紧急" and urgency.reasons == ["类别默认紧急"]
+
+
+def test_normalize_and_mask():
+    assert normalize_text("路灯坏了！！！😡😡 ２号楼  ７２１") == "路灯坏了！ 2号楼 721"
+    assert normalize_text("  ") == ""
+    masked = mask_pii("电话13812345678，身份证110105199001011234")
+    assert "13812345678" not in masked and "138****5678" in masked
+    assert "19900101" not in masked

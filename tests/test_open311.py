@@ -1,0 +1,64 @@
+"""Open311 GeoReport v2 over HTTP against the built-in store."""
+from __future__ import annotations
+
+import uuid
+
+import requests
+
+
+def test_services_list_the_taxonomy(stack, app_url):
+    services = requests.get(f"{app_url}/open311/v2/services.json", timeout=10).json()
+    codes = {s["service_code"]: s for s in services}
+    light = codes["城乡建设/城市建设和市政管理/城市公共设施"]
+    assert light["service_name"] == "城市公共设施" and light["department"] == "城市管理局"
+    assert light["metadata"] is False and light["type"] == "realtime"
+
+
+def test_post_form_encoded_request_with_service_code(stack, app_url):
+    key = uuid.uuid4().hex
+    form = {"service_code": "环境保护/环境污染/噪音污染", "description": "工地晚上十二点还在施工",
+            "address_string": "市南区团岛二路三号", "lat": "36.06", "long": "120.30",
+            "phone": "13812345678", "idempotency_key": key}
+    first = requests.post(f"{app_url}/open311/v2/requests.json", data=form, timeout=10)
+    assert first.status_code == 201
+    ticket_id = first.json()[0]["service_request_id"]
+    again = requests.post(f"{app_url}/open311/v2/requests.json", data=form, timeout=10)
+    assert again.status_code == 200 and again.json()[0]["service_request_id"] == ticket_id  # not filed twice
+    ticket = requests.get(f"{app_url}/open311/v2/requests/{ticket_id}.json", timeout=10).json()[0]
+    assert ticket["service_code"] == "环境保护/环境污染/噪音污染"
+    assert ticket["agency_responsible"] == "生态环境局"
+    assert ticket["lat"] == 36.06 and ticket["long"] == 120.30
+    assert ticket["location"]["district"] == "市南区" and ticket["location"]["road"] == "团岛二路"
+    assert ticket["contact"] == "138****5678"  # never shown unmasked
+    assert ticket["channel"] == "open311"
+
+
+def test_post_json_without_service_code_is_classified(stack, app_url):
+    resp = requests.post(f"{app_url}/open311/v2/requests.json",
+                         json={"description": "老板拖欠我们三个月工资了，一直不给", "address_string": "和平路88号"},
+                         timeout=10)
+    assert resp.status_code == 201
+    ticket = requests.get(f"{app_url}/open311/v2/requests/{resp.json()[0]['service_request_id']}.json",
+                          timeout=10).json()[0]
+    assert ticket["category"]["level1"] == "劳动和社会保障"
+    assert ticket["agency_responsible"] == "人力资源和社会保障局"
+
+
+def test_same_problem_same_place_is_linked(stack, app_url):
+    form = {"service_code": "城乡建设/城市建设和市政管理/环境卫生", "description": "垃圾好几天没人清运了",
+            "address_string": "滨江花园9栋"}
+    first = requests.post(f"{app_url}/open311/v2/requests.json", data=form, timeout=10).json()[0]
+    second = requests.post(f"{app_url}/open311/v2/requests.json",
+                           data={**form, "description": "滨江花园9栋楼下垃圾堆成山"}, timeout=10).json()[0]
+    assert second["duplicate_of"] == first["service_request_id"]
+    original = requests.get(f"{app_url}/open311/v2/requests/{first['service_request_id']}.json",
+                            timeout=10).json()[0]
+    assert original["reporters_count"] == 2
+
+
+def test_list_filters(stack, app_url):
+    listed = requests.get(f"{app_url}/open311/v2/requests.json",
+                          params={"service_code": "环境保护", "status": "open"}, timeout=10).json()
+    assert listed and all(t["service_code"].startswith("环境保护") for t in listed)
+    assert requests.get(f"{app_url}/open311/v2/requests.json", params={"status": "closed"},
+                        timeout=10).json() == []

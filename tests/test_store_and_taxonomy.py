@@ -1,0 +1,80 @@
+"""Ticket store guarantees (idempotent filing, duplicate links, deadlines) and taxonomy checks."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from classifiers.taxonomy import Taxonomy, TaxonomyError, default_taxonomy
+from dispatch.schema import TicketIn
+from dispatch.store import TicketStore
+
+
+@pytest.fixture
+def store(tmp_path) -> TicketStore:
+    return TicketStore(f"sqlite:///{tmp_path / 'tickets.db'}")
+
+
+def _ticket(**kw) -> TicketIn:
+    base = dict(description="垃圾好几天没人清运了", reporter="wx-openid-1",
+                category={"level1": "城乡建设", "level2": "城市建设和市政管理", "level3": "环境卫生"},
+                location={"community": "阳光小区", "building": "3"})
+    base.update(kw)
+    return TicketIn(**base)
+
+
+def test_same_intake_is_filed_once(store):
+    first, created = store.file(_ticket(idempotency_key="k1"))
+    again, created_again = store.file(_ticket(idempotency_key="k1"))
+    assert created and not created_again and again.id == first.id
+    assert len(store.list()) == 1
+
+
+def test_duplicate_is_linked_and_counted(store):
+    first, _ = store.file(_ticket(idempotency_key="a"))
+    second, _ = store.file(_ticket(idempotency_key="b", description="阳光小区3号楼下垃圾堆成山"))
+    assert second.duplicate_of == first.id
+    assert store.get(first.id).reporters_count == 2
+    other_place, _ = store.file(_ticket(idempotency_key="c", location={"community": "海景花园"}))
+    assert other_place.duplicate_of is None
+
+
+def test_old_ticket_is_not_a_duplicate(store):
+    old, _ = store.file(_ticket(idempotency_key="a"), now=datetime.now() - timedelta(days=30))
+    new, _ = store.file(_ticket(idempotency_key="b"))
+    assert new.duplicate_of is None
+
+
+def test_deadlines_follow_urgency(store):
+    now = datetime(2026, 11, 23, 9, 0)
+    urgent, _ = store.file(_ticket(urgency="特急", idempotency_key="u"), sla_days=5, now=now)
+    normal, _ = store.file(_ticket(urgency="一般", idempotency_key="n", location={}), sla_days=5, now=now)
+    assert urgent.deadline - now == timedelta(hours=2)
+    assert normal.deadline - now == timedelta(days=5)
+    assert normal.respond_by - now == timedelta(hours=4)
+
+
+def test_reporter_is_masked():
+    assert _ticket(reporter="13812345678").reporter == "138****5678"
+
+
+def test_shipped_taxonomy_loads():
+    taxonomy = default_taxonomy()
+    cat = taxonomy.get("城乡建设/城市建设和市政管理/燃气供应")
+    assert cat.department == "住房和城乡建设局" and cat.default_urgency == "紧急"
+
+
+@pytest.mark.parametrize("text,message", [
+    ("categories: []", "no categories"),
+    ("categories:\n  - name: 城乡建设\n    children:\n      - name: 市政\n", "no 'department'"),
+    ("categories:\n  - name: 城乡建设\n    children:\n      - name: 市政\n        department: 城管\n"
+     "        sla_days: 5\n        default_urgency: 很急\n", "default_urgency"),
+    ("categories:\n  - name: A\n    children:\n      - name: B\n        department: D\n        sla_days: 5\n"
+     "      - name: B\n        department: D\n        sla_days: 5\n", "defined twice"),
+    ("categories: [", "cannot read"),
+])
+def test_inconsistent_taxonomy_fails_precisely(tmp_path, text, message):
+    path = tmp_path / "taxonomy.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TaxonomyError, match=message):
+        Taxonomy.load(path)

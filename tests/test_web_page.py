@@ -1,0 +1,42 @@
+"""The web chat page in a real browser (Debian chromium driven by playwright)."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not shutil.which("chromium"):
+        pytest.fail("Debian chromium is not installed; ./test.sh installs it")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def test_resident_files_a_report_on_the_web_page(stack, app_url, browser, tmp_path):
+    page = browser.new_page()
+    page.goto(app_url + "/")
+    assert "12345" in page.title()
+    page.fill("#text", "我们小区的路灯坏了好几天了")
+    page.click("#send")
+    page.wait_for_selector(".bot >> text=请问问题发生在哪里", timeout=60000)
+    page.fill("#text", "朝阳区幸福路15号阳光小区3号楼")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".bot >> text=工单号", timeout=60000)
+    assert page.input_value("#text") == ""
+    page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
+
+
+def test_empty_input_is_refused_on_the_page(stack, app_url, browser):
+    page = browser.new_page()
+    page.goto(app_url + "/")
+    page.click("#send")
+    assert page.locator(".error").first.inner_text() == "请先输入要反映的内容。"
