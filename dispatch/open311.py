@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from classifiers.taxonomy import Taxonomy
 from dispatch.schema import Ticket, TicketIn
 from dispatch.store import TicketStore
+from intake import clock
 from intake.privacy import mask_pii
 from nlu.location import extract_location
 
@@ -34,7 +35,7 @@ def _error(status: int, description: str) -> web.Response:
 
 
 def _iso(value: Optional[datetime]) -> Optional[str]:
-    return value.astimezone().isoformat(timespec="seconds") if value else None
+    return clock.aware(value).isoformat(timespec="seconds") if value else None
 
 
 def service_code(level1: Optional[str], level2: Optional[str], level3: Optional[str]) -> Optional[str]:
@@ -161,7 +162,7 @@ def _parse_date(value: Optional[str], name: str) -> Optional[datetime]:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(f"{name} must be an ISO 8601 date, e.g. 2026-11-23T08:00:00+08:00") from None
-    return parsed.astimezone().replace(tzinfo=None) if parsed.tzinfo else parsed
+    return clock.to_local(parsed)
 
 
 @ROUTES.get(PREFIX + "/requests.json")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import declarative_base, sessionmaker
 
 from dispatch.deadlines import deadlines
 from dispatch.schema import Location, Ticket, TicketIn
+from intake import clock
 from intake.paths import VAR_DIR
 
 Base = declarative_base()
@@ -106,7 +107,7 @@ class TicketStore:
             existing = self.by_idempotency_key(ticket.idempotency_key)
             if existing:
                 return existing, False
-        now = now or datetime.now()
+        now = now or clock.now()
         respond_by, deadline = deadlines(now, ticket.urgency, sla_days)
         key = place_key(ticket.location)
         try:

@@ -1,6 +1,7 @@
 """`intake train`: the problem-type model (when its data changed) and the Rasa model."""
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 import time
@@ -23,8 +24,27 @@ def rasa_train_command(force: bool = False) -> List[str]:
     return command + (["--force"] if force else [])
 
 
+RASA_INPUTS = ["config.yml", "bot/domain", *RASA_DATA]
+FINGERPRINT = DIALOGUE_MODELS / "inputs.sha256"
+
+
 def dialogue_model_exists() -> bool:
     return any(Path(DIALOGUE_MODELS).glob("*.tar.gz"))
+
+
+def rasa_inputs_fingerprint() -> str:
+    """Changes when the pipeline config, the domain or any Rasa training file changes."""
+    digest = hashlib.sha256()
+    for entry in RASA_INPUTS:
+        path = PROJECT_ROOT / entry
+        for file in sorted(path.rglob("*.yml")) if path.is_dir() else [path]:
+            digest.update(str(file.relative_to(PROJECT_ROOT)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def dialogue_model_up_to_date() -> bool:
+    return dialogue_model_exists() and FINGERPRINT.exists() and FINGERPRINT.read_text().strip() == rasa_inputs_fingerprint()
 
 
 def train_all(force: bool = False) -> None:
@@ -35,9 +55,22 @@ def train_all(force: bool = False) -> None:
         console.print(f"  {stats['examples']} examples, {stats['labels']} categories, {stats['seconds']:.1f} s")
     else:
         console.print("problem-type classifier is up to date")
-    console.print("[bold]Training the Rasa model[/bold] (Rasa skips it when nothing changed)")
-    result = subprocess.run(rasa_train_command(force), cwd=PROJECT_ROOT)
-    if result.returncode != 0:
-        console.print(f"[red]rasa train failed with exit code {result.returncode}[/red]")
-        sys.exit(result.returncode)
+    if not force and dialogue_model_up_to_date():
+        console.print("Rasa model is up to date")
+    else:
+        console.print("[bold]Training the Rasa model[/bold]")
+        fingerprint = rasa_inputs_fingerprint()
+        result = subprocess.run(rasa_train_command(force), cwd=PROJECT_ROOT)
+        if result.returncode != 0:
+            console.print(f"[red]rasa train failed with exit code {result.returncode}[/red]")
+            sys.exit(result.returncode)
+        _keep_latest_models(keep=2)
+        FINGERPRINT.write_text(fingerprint)
     console.print(f"[green]training done in {time.perf_counter() - started:.0f} s[/green]")
+
+
+def _keep_latest_models(keep: int) -> None:
+    """Rasa writes a new archive per training; keep the newest few (Rasa loads the newest)."""
+    archives = sorted(Path(DIALOGUE_MODELS).glob("*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in archives[keep:]:
+        old.unlink()
