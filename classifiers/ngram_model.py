@@ -11,10 +11,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+import jieba
 import torch
 from torch import nn
 
+from classifiers.calibration import fit_temperature
 from nlu.normalize import normalize_text
+
+jieba.setLogLevel(60)
 
 
 @dataclass
@@ -28,6 +32,9 @@ class NgramConfig:
     batch_size: int = 32
     weight_decay: float = 0.0
     seed: int = 13
+    words: bool = True  # add jieba words and word bigrams to the character n-grams
+    max_chars: int = 1000  # long messages: the start carries the problem
+    calibration_share: float = 0.15  # held out to fit the temperature, then trained on everything
 
 
 def _bucket(gram: str, buckets: int) -> int:
@@ -36,7 +43,7 @@ def _bucket(gram: str, buckets: int) -> int:
 
 
 def ngram_ids(text: str, config: NgramConfig) -> List[int]:
-    text = normalize_text(text)
+    text = normalize_text(text, max_chars=config.max_chars)
     padded = f"<{text}>"
     ids = []
     for n in range(config.min_n, config.max_n + 1):
@@ -44,6 +51,10 @@ def ngram_ids(text: str, config: NgramConfig) -> List[int]:
             gram = padded[i:i + n]
             if gram.strip("<>"):
                 ids.append(_bucket(gram, config.buckets))
+    if config.words:
+        words = [w for w in jieba.lcut(text) if w.strip()]
+        ids.extend(_bucket("w:" + w, config.buckets) for w in words)
+        ids.extend(_bucket("b:" + a + "|" + b, config.buckets) for a, b in zip(words, words[1:]))
     return ids or [0]
 
 
@@ -76,14 +87,36 @@ class NgramClassifier:
     @classmethod
     def train(cls, texts: Sequence[str], labels: Sequence[str], config: Optional[NgramConfig] = None,
               progress: Optional[Callable[[int, int, float], None]] = None) -> "NgramClassifier":
+        """Train; when every label has enough examples, first fit the softmax temperature on a
+        held-out share, then train again on everything and keep that temperature."""
         config = config or NgramConfig()
         if not texts or len(texts) != len(labels):
             raise ValueError("training needs as many labels as texts, and at least one text")
-        model = cls(sorted(set(labels)), config)
+        features = [ngram_ids(t, config) for t in texts]
+        label_list = sorted(set(labels))
+        temperature = 1.0
+        held_out = _stratified_holdout(list(labels), config.calibration_share, config.seed)
+        if held_out:
+            keep = [i for i in range(len(texts)) if i not in held_out]
+            probe = cls._fit([features[i] for i in keep], [labels[i] for i in keep], label_list, config, None)
+            ids, offsets = _batch([features[i] for i in sorted(held_out)])
+            with torch.no_grad():
+                logits = probe.net(ids, offsets)
+            index = {label: i for i, label in enumerate(label_list)}
+            targets = torch.tensor([index[labels[i]] for i in sorted(held_out)])
+            temperature = fit_temperature(logits, targets)
+        model = cls._fit(features, list(labels), label_list, config, progress)
+        model.temperature = temperature
+        return model
+
+    @classmethod
+    def _fit(cls, features: List[List[int]], labels: List[str], label_list: List[str], config: NgramConfig,
+             progress: Optional[Callable[[int, int, float], None]]) -> "NgramClassifier":
+        model = cls(label_list, config)
         torch.manual_seed(config.seed)
         rng = random.Random(config.seed)
         index = {label: i for i, label in enumerate(model.labels)}
-        data = [(ngram_ids(t, config), index[y]) for t, y in zip(texts, labels)]
+        data = [(f, index[y]) for f, y in zip(features, labels)]
         # sparse updates touch only the n-gram rows a batch uses: seconds instead of minutes
         sparse_opt = torch.optim.SparseAdam(list(model.net.embedding.parameters()), lr=config.lr)
         dense_opt = torch.optim.Adam(model.net.out.parameters(), lr=config.lr, weight_decay=config.weight_decay)
@@ -136,3 +169,19 @@ class NgramClassifier:
     @staticmethod
     def read_meta(directory: Path) -> Dict[str, object]:
         return json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+
+
+def _stratified_holdout(labels: List[str], share: float, seed: int) -> set:
+    """Indices to hold out (share of each label), or an empty set when a label has < 5 examples."""
+    by_label: Dict[str, List[int]] = {}
+    for i, label in enumerate(labels):
+        by_label.setdefault(label, []).append(i)
+    if share <= 0 or min(len(v) for v in by_label.values()) < 5:
+        return set()
+    rng = random.Random(seed)
+    held = set()
+    for members in by_label.values():
+        members = members[:]
+        rng.shuffle(members)
+        held.update(members[:max(1, int(len(members) * share))])
+    return held

@@ -1,0 +1,167 @@
+"""`intake evaluate classifier`: trains on one labelled file and reports on another (or k-fold
+cross-validation on one file), for our torch model and the TF-IDF + linear SVM baseline side by
+side: accuracy, macro-F1, per-class P/R/F1, calibration (ECE), training and inference time, and a
+confusion-matrix PNG. Also measures the shipped model on real messages (no training)."""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support  # noqa: E402
+from sklearn.model_selection import StratifiedKFold  # noqa: E402
+
+from classifiers.baseline import TfidfSvmBaseline  # noqa: E402
+from classifiers.calibration import expected_calibration_error  # noqa: E402
+from classifiers.datasets import LabelledText, check_known_labels  # noqa: E402
+from classifiers.ngram_model import NgramClassifier, NgramConfig  # noqa: E402
+
+
+@dataclass
+class ModelResult:
+    name: str
+    gold: List[str] = field(default_factory=list)
+    predicted: List[str] = field(default_factory=list)
+    confidences: List[float] = field(default_factory=list)
+    train_seconds: float = 0.0
+    infer_seconds: float = 0.0
+
+    def extend(self, gold, predicted, confidences, train_s, infer_s) -> None:
+        self.gold += list(gold)
+        self.predicted += list(predicted)
+        self.confidences += list(confidences)
+        self.train_seconds += train_s
+        self.infer_seconds += infer_s
+
+    def summary(self, folds: int = 1) -> Dict[str, object]:
+        labels = sorted(set(self.gold) | set(self.predicted))
+        p, r, f, support = precision_recall_fscore_support(self.gold, self.predicted, labels=labels, zero_division=0)
+        out = {
+            "model": self.name,
+            "accuracy": accuracy_score(self.gold, self.predicted),
+            "macro_f1": f1_score(self.gold, self.predicted, average="macro", zero_division=0),
+            "train_seconds_per_fit": self.train_seconds / folds,
+            "inference_ms_per_message": 1000 * self.infer_seconds / max(1, len(self.gold)),
+            "per_class": {label: {"precision": p[i], "recall": r[i], "f1": f[i], "support": int(support[i])}
+                          for i, label in enumerate(labels)},
+        }
+        if self.confidences:
+            correct = [g == q for g, q in zip(self.gold, self.predicted)]
+            out["ece"] = expected_calibration_error(self.confidences, correct)
+        return out
+
+
+def _ours(train: Sequence[LabelledText], test: Sequence[LabelledText], config: NgramConfig,
+          map_label: Callable[[str], str] = lambda x: x):
+    started = time.perf_counter()
+    model = NgramClassifier.train([r.text for r in train], [r.label for r in train], config)
+    train_s = time.perf_counter() - started
+    started = time.perf_counter()
+    predictions = [model.predict(r.text, top_k=1)[0] for r in test]
+    infer_s = time.perf_counter() - started
+    return [map_label(p[0]) for p in predictions], [p[1] for p in predictions], train_s, infer_s
+
+
+def _baseline(train: Sequence[LabelledText], test: Sequence[LabelledText]):
+    started = time.perf_counter()
+    model = TfidfSvmBaseline.train([r.text for r in train], [r.label for r in train])
+    train_s = time.perf_counter() - started
+    started = time.perf_counter()
+    predicted = model.predict([r.text for r in test])
+    return predicted, [], train_s, time.perf_counter() - started
+
+
+def evaluate_split(train: List[LabelledText], test: List[LabelledText], test_path: Path,
+                   config: Optional[NgramConfig] = None) -> List[ModelResult]:
+    check_known_labels(test, {r.label for r in train}, test_path)
+    config = config or NgramConfig()
+    ours, base = ModelResult("torch n-gram (ours)"), ModelResult("TF-IDF + linear SVM (baseline)")
+    predicted, confidences, tr, inf = _ours(train, test, config)
+    ours.extend([r.label for r in test], predicted, confidences, tr, inf)
+    predicted, confidences, tr, inf = _baseline(train, test)
+    base.extend([r.label for r in test], predicted, confidences, tr, inf)
+    return [ours, base]
+
+
+def cross_validate(rows: List[LabelledText], folds: int, config: Optional[NgramConfig] = None,
+                   progress: Optional[Callable[[int], None]] = None) -> List[ModelResult]:
+    config = config or NgramConfig()
+    ours, base = ModelResult("torch n-gram (ours)"), ModelResult("TF-IDF + linear SVM (baseline)")
+    labels = [r.label for r in rows]
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=7)
+    for fold, (train_idx, test_idx) in enumerate(splitter.split(rows, labels), start=1):
+        train = [rows[i] for i in train_idx]
+        test = [rows[i] for i in test_idx]
+        gold = [r.label for r in test]
+        predicted, confidences, tr, inf = _ours(train, test, config)
+        ours.extend(gold, predicted, confidences, tr, inf)
+        predicted, confidences, tr, inf = _baseline(train, test)
+        base.extend(gold, predicted, confidences, tr, inf)
+        if progress:
+            progress(fold)
+    return [ours, base]
+
+
+def confusion_png(result: ModelResult, path: Path, title: str) -> None:
+    labels = sorted(set(result.gold) | set(result.predicted))
+    matrix = confusion_matrix(result.gold, result.predicted, labels=labels)
+    plt.rcParams["font.sans-serif"] = ["Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "DejaVu Sans"]
+    size = max(6, 0.5 * len(labels) + 3)
+    fig, ax = plt.subplots(figsize=(size, size))
+    ax.imshow(matrix, cmap="Blues")
+    ax.set_xticks(range(len(labels)), labels, rotation=60, ha="right")
+    ax.set_yticks(range(len(labels)), labels)
+    for i in range(len(labels)):
+        for j in range(len(labels)):
+            if matrix[i, j]:
+                ax.text(j, i, int(matrix[i, j]), ha="center", va="center",
+                        color="white" if matrix[i, j] > matrix.max() / 2 else "black", fontsize=8)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write_report(results: List[ModelResult], out_dir: Path, title: str, folds: int = 1) -> Dict[str, object]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    summaries = [r.summary(folds) for r in results]
+    confusion_png(results[0], out_dir / "confusion_matrix.png", f"{title}: {results[0].name}")
+    (out_dir / "report.json").write_text(json.dumps({"title": title, "results": summaries}, ensure_ascii=False,
+                                                    indent=1, default=float), encoding="utf-8")
+    lines = [f"# {title}", "", "| model | accuracy | macro-F1 | ECE | train s/fit | ms/message |", "|---|---|---|---|---|---|"]
+    for s in summaries:
+        ece = f"{s['ece']:.3f}" if "ece" in s else "–"
+        lines.append(f"| {s['model']} | {s['accuracy']:.3f} | {s['macro_f1']:.3f} | {ece} | "
+                     f"{s['train_seconds_per_fit']:.1f} | {s['inference_ms_per_message']:.2f} |")
+    lines += ["", "Per class (ours):", "", "| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    for label, m in summaries[0]["per_class"].items():
+        lines.append(f"| {label} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |")
+    lines += ["", "![confusion matrix](confusion_matrix.png)", ""]
+    (out_dir / "report.md").write_text("\n".join(lines), encoding="utf-8")
+    return {"title": title, "results": summaries, "markdown": "\n".join(lines)}
+
+
+def evaluate_shipped(rows: List[LabelledText], test_path: Path) -> List[ModelResult]:
+    """The shipped model (trained only on our examples) on real labelled messages. Labels may be
+    level-1 names (compared at level 1), level-2 paths or full paths."""
+    from classifiers.problem_type import default_classifier
+
+    classifier = default_classifier()
+    depth = max(len(r.label.split("/")) for r in rows)
+    known = {"/".join(p.split("/")[:depth]) for p in classifier.taxonomy.paths()}
+    check_known_labels(rows, known, test_path, what=f"level-{depth} categories of the taxonomy")
+    result = ModelResult("shipped torch n-gram (our examples only)")
+    started = time.perf_counter()
+    ranked = [classifier.model.predict(r.text, top_k=1)[0] for r in rows]
+    elapsed = time.perf_counter() - started
+    result.extend([r.label for r in rows], ["/".join(label.split("/")[:depth]) for label, _ in ranked],
+                  [p for _, p in ranked], 0.0, elapsed)
+    return [result]
