@@ -45,7 +45,9 @@ class ModelResult:
         out = {
             "model": self.name,
             "accuracy": accuracy_score(self.gold, self.predicted),
-            "macro_f1": f1_score(self.gold, self.predicted, average="macro", zero_division=0),
+            # macro over the true labels: a category the test set does not contain cannot be averaged in
+            "macro_f1": f1_score(self.gold, self.predicted, labels=sorted(set(self.gold)), average="macro",
+                                 zero_division=0),
             "train_seconds_per_fit": self.train_seconds / folds,
             "inference_ms_per_message": 1000 * self.infer_seconds / max(1, len(self.gold)),
             "per_class": {label: {"precision": p[i], "recall": r[i], "f1": f[i], "support": int(support[i])}

@@ -59,13 +59,28 @@ def ngram_ids(text: str, config: NgramConfig) -> List[int]:
 
 
 class _Net(nn.Module):
+    """IDF-weighted mean of n-gram embeddings → linear layer. Frequent, generic n-grams
+    (「反映」, 「希望」, 「处理」) weigh less; n-grams never seen in training weigh nothing."""
+
     def __init__(self, config: NgramConfig, n_labels: int) -> None:
         super().__init__()
-        self.embedding = nn.EmbeddingBag(config.buckets, config.dim, mode="mean", sparse=True)
+        self.embedding = nn.EmbeddingBag(config.buckets, config.dim, mode="sum", sparse=True)
         self.out = nn.Linear(config.dim, n_labels)
+        self.register_buffer("idf", torch.ones(config.buckets))
+
+    def set_idf(self, documents: Sequence[List[int]]) -> None:
+        df = torch.zeros(self.idf.numel())
+        for ids in documents:
+            df[torch.tensor(sorted(set(ids)), dtype=torch.long)] += 1
+        idf = torch.log((1 + len(documents)) / (1 + df)) + 1
+        self.idf = torch.where(df > 0, idf, torch.zeros_like(idf))
 
     def forward(self, ids: torch.Tensor, offsets: torch.Tensor) -> torch.Tensor:
-        return self.out(self.embedding(ids, offsets))
+        weights = self.idf[ids]
+        lengths = torch.diff(torch.cat([offsets, torch.tensor([ids.numel()])]))
+        bag = torch.repeat_interleave(torch.arange(len(offsets)), lengths)
+        totals = torch.zeros(len(offsets)).index_add_(0, bag, weights).clamp(min=1e-6)
+        return self.out(self.embedding(ids, offsets, per_sample_weights=weights / totals[bag]))
 
 
 def _batch(seqs: Sequence[List[int]]) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -113,6 +128,7 @@ class NgramClassifier:
     def _fit(cls, features: List[List[int]], labels: List[str], label_list: List[str], config: NgramConfig,
              progress: Optional[Callable[[int, int, float], None]]) -> "NgramClassifier":
         model = cls(label_list, config)
+        model.net.set_idf(features)
         torch.manual_seed(config.seed)
         rng = random.Random(config.seed)
         index = {label: i for i, label in enumerate(model.labels)}
