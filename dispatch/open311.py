@@ -105,7 +105,7 @@ async def _request_fields(request: web.Request) -> Dict[str, Any]:
     return dict(await request.post())
 
 
-def _allowed(request: web.Request, fields: Dict[str, Any]) -> bool:
+def _allowed(fields: Dict[str, Any]) -> bool:
     keys = [k.strip() for k in os.environ.get("INTAKE_OPEN311_API_KEYS", "").split(",") if k.strip()]
     return not keys or fields.get("api_key") in keys
 
@@ -116,7 +116,7 @@ async def create_request(request: web.Request) -> web.Response:
         fields = await _request_fields(request)
     except ValueError as exc:
         return _error(400, str(exc))
-    if not _allowed(request, fields):
+    if not _allowed(fields):
         return _error(403, "invalid or missing api_key")
     description = str(fields.get("description") or "").strip()
     if not description:

@@ -8,28 +8,12 @@ from typing import List, Optional
 from pydantic import BaseModel, Field, validator
 
 from intake.privacy import mask_pii
+from nlu.address import Address as Location
 
 CHANNELS = ("web", "wechat", "voice", "open311", "api")
 URGENCIES = ("特急", "紧急", "一般")
 STATUSES = ("open", "closed")
 MAX_DESCRIPTION = 20000
-
-
-class Location(BaseModel):
-    province: Optional[str] = None
-    city: Optional[str] = None
-    district: Optional[str] = None
-    street: Optional[str] = None
-    community: Optional[str] = None
-    road: Optional[str] = None
-    house_number: Optional[str] = None
-    poi: Optional[str] = None
-    building: Optional[str] = None
-    unit: Optional[str] = None
-    room: Optional[str] = None
-    text: Optional[str] = None
-    lat: Optional[float] = Field(None, ge=-90, le=90)
-    lng: Optional[float] = Field(None, ge=-180, le=180)
 
 
 class CategoryRef(BaseModel):

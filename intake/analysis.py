@@ -12,7 +12,7 @@ from classifiers.problem_type import CategoryPrediction, ProblemTypeClassifier, 
 from classifiers.taxonomy import Category
 from nlu.address import Address
 from nlu.location import extract_location
-from nlu.normalize import normalize_text
+from nlu.normalize import has_meaningful_text, normalize_text
 from nlu.split import split_problems
 from nlu.urgency import assess_urgency
 
@@ -40,7 +40,7 @@ class Analyzer:
         if channel not in CHANNELS:
             raise AnalysisError(f"'channel' must be one of {', '.join(CHANNELS)}")
         normalized = normalize_text(text)
-        if not any(ch.isalnum() for ch in normalized):
+        if not has_meaningful_text(normalized):
             raise AnalysisError("the text contains no words to analyse (empty, spaces or emoji only)")
         problems = split_problems(normalized, self._label)
         message_place = extract_location(normalized)

@@ -1,17 +1,14 @@
 """The structured address every part of the product exchanges (analysis, slots, tickets)."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
 from typing import Any, Dict, Optional
 
-ADDRESS_FIELDS = (
-    "province", "city", "district", "street", "community", "road", "house_number", "poi",
-    "building", "unit", "room",
-)
+from pydantic import BaseModel, Field
 
 
-@dataclass
-class Address:
+class Address(BaseModel):
+    """Also the `location` of a ticket (dispatch/schema.py); pydantic checks the coordinates."""
+
     province: Optional[str] = None
     city: Optional[str] = None
     district: Optional[str] = None
@@ -24,16 +21,15 @@ class Address:
     unit: Optional[str] = None
     room: Optional[str] = None
     text: Optional[str] = None
-    lat: Optional[float] = None
-    lng: Optional[float] = None
+    lat: Optional[float] = Field(None, ge=-90, le=90)
+    lng: Optional[float] = Field(None, ge=-180, le=180)
 
     def to_dict(self) -> Dict[str, Any]:
-        return asdict(self)
+        return self.dict()
 
     @classmethod
     def from_dict(cls, data: Optional[Dict[str, Any]]) -> "Address":
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in (data or {}).items() if k in names})
+        return cls(**{k: v for k, v in (data or {}).items() if k in cls.__fields__})
 
     def is_dispatchable(self) -> bool:
         """A grid worker can find the place: a named estate/POI/road, or a pin on the map."""
