@@ -24,11 +24,11 @@ jieba.setLogLevel(60)
 @dataclass
 class NgramConfig:
     buckets: int = 1 << 18
-    dim: int = 64
+    dim: int = 128
     min_n: int = 1
     max_n: int = 3
-    epochs: int = 40
-    lr: float = 0.05
+    epochs: int = 30
+    lr: float = 0.03
     batch_size: int = 32
     weight_decay: float = 0.0
     seed: int = 13
