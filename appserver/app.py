@@ -14,7 +14,8 @@ from typing import Optional
 import aiohttp
 from aiohttp import web
 
-from appserver.errors import dumps, error_middleware, json_error, read_json_object
+from appserver.errors import error_middleware, json_error, read_json_object
+from intake.json_body import dumps
 from classifiers.taxonomy import default_taxonomy
 from dispatch.open311 import ROUTES as OPEN311_ROUTES
 from dispatch.store import TicketStore

@@ -1,39 +1,27 @@
 """JSON error answers for every HTTP surface we own: precise for API clients, never a bare 500."""
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any, Dict
 
 from aiohttp import web
+
+from intake.json_body import dumps, parse_json_object
 
 log = logging.getLogger(__name__)
 
 
 def json_error(status: int, message: str, **extra: Any) -> web.Response:
     body: Dict[str, Any] = {"error": message, **extra}
-    return web.json_response(body, status=status, dumps=lambda o: json.dumps(o, ensure_ascii=False))
+    return web.json_response(body, status=status, dumps=dumps)
 
 
 async def read_json_object(request: web.Request) -> Dict[str, Any]:
     """The request body as a JSON object, or an HTTP 400 that says what is wrong with it."""
-    raw = await request.text()
-    if not raw.strip():
-        raise web.HTTPBadRequest(text=_dumps({"error": "request body is empty; send a JSON object"}),
-                                 content_type="application/json")
     try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise web.HTTPBadRequest(text=_dumps({"error": f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"}),
-                                 content_type="application/json") from None
-    if not isinstance(data, dict):
-        raise web.HTTPBadRequest(text=_dumps({"error": "the JSON body must be an object"}),
-                                 content_type="application/json")
-    return data
-
-
-def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False)
+        return parse_json_object(await request.text())
+    except ValueError as exc:
+        raise web.HTTPBadRequest(text=dumps({"error": str(exc)}), content_type="application/json") from None
 
 
 @web.middleware
@@ -45,7 +33,3 @@ async def error_middleware(request: web.Request, handler):
     except Exception:  # the one place that turns an unexpected failure into a clear answer
         log.exception("unhandled error on %s %s", request.method, request.path)
         return json_error(500, "internal error; the request was not processed, please retry")
-
-
-def dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, default=str)

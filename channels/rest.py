@@ -2,7 +2,6 @@
 empty or oversized message a polite Chinese reply, instead of Rasa's bare 500."""
 from __future__ import annotations
 
-import json
 from typing import Any, Awaitable, Callable, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
@@ -11,6 +10,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from intake.json_body import parse_json_object
+
 MAX_MESSAGE_CHARS = 20000
 EMPTY_REPLY = "您好像没有输入文字内容。请用文字描述您遇到的问题和地点。"
 TOO_LONG_REPLY = "您的消息太长了（{n}字），请控制在{limit}字以内，或分几条发送。"
@@ -18,14 +19,10 @@ TOO_LONG_REPLY = "您的消息太长了（{n}字），请控制在{limit}字以�
 
 def check_body(raw: bytes) -> tuple[Optional[dict], Optional[str]]:
     """Return (body, None) for a usable request, or (None, reason) for a 400."""
-    if not raw or not raw.strip():
-        return None, "request body is empty; send {\"sender\": \"...\", \"message\": \"...\"}"
     try:
-        body = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return None, f"malformed JSON: {exc}"
-    if not isinstance(body, dict):
-        return None, "the JSON body must be an object with 'sender' and 'message'"
+        body = parse_json_object(raw, "an object with 'sender' and 'message'")
+    except ValueError as exc:
+        return None, str(exc)
     sender = body.get("sender")
     if not isinstance(sender, str) or not sender.strip() or len(sender) > 128:
         return None, "'sender' must be a non-empty string of at most 128 characters"

@@ -8,19 +8,12 @@ import torch
 
 
 def fit_temperature(logits: torch.Tensor, targets: torch.Tensor) -> float:
-    """The temperature that minimises the held-out negative log-likelihood (grid + refine)."""
-    best_t, best_nll = 1.0, float("inf")
-    grid = [0.25 * i for i in range(1, 41)]
-    for t in grid:
-        nll = torch.nn.functional.cross_entropy(logits / t, targets).item()
-        if nll < best_nll:
-            best_t, best_nll = t, nll
-    for t in [best_t + 0.025 * i for i in range(-9, 10)]:
-        if t > 0:
-            nll = torch.nn.functional.cross_entropy(logits / t, targets).item()
-            if nll < best_nll:
-                best_t, best_nll = t, nll
-    return best_t
+    """The temperature that minimises the held-out negative log-likelihood (grid, then refine)."""
+    def nll(t: float) -> float:
+        return torch.nn.functional.cross_entropy(logits / t, targets).item()
+
+    best = min((0.25 * i for i in range(1, 41)), key=nll)
+    return min((t for t in (best + 0.025 * i for i in range(-9, 10)) if t > 0), key=nll)
 
 
 def expected_calibration_error(confidences: Sequence[float], correct: Sequence[bool], bins: int = 10) -> float:

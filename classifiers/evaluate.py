@@ -59,15 +59,14 @@ class ModelResult:
         return out
 
 
-def _ours(train: Sequence[LabelledText], test: Sequence[LabelledText], config: NgramConfig,
-          map_label: Callable[[str], str] = lambda x: x):
+def _ours(train: Sequence[LabelledText], test: Sequence[LabelledText], config: NgramConfig):
     started = time.perf_counter()
     model = NgramClassifier.train([r.text for r in train], [r.label for r in train], config)
     train_s = time.perf_counter() - started
     started = time.perf_counter()
     predictions = [model.predict(r.text, top_k=1)[0] for r in test]
     infer_s = time.perf_counter() - started
-    return [map_label(p[0]) for p in predictions], [p[1] for p in predictions], train_s, infer_s
+    return [p[0] for p in predictions], [p[1] for p in predictions], train_s, infer_s
 
 
 def _baseline(train: Sequence[LabelledText], test: Sequence[LabelledText]):
@@ -79,35 +78,37 @@ def _baseline(train: Sequence[LabelledText], test: Sequence[LabelledText]):
     return predicted, [], train_s, time.perf_counter() - started
 
 
+def _both_models() -> List[ModelResult]:
+    return [ModelResult("torch n-gram (ours)"), ModelResult("TF-IDF + linear SVM (baseline)")]
+
+
+def _run_split(train: Sequence[LabelledText], test: Sequence[LabelledText], config: NgramConfig,
+               results: List[ModelResult]) -> None:
+    """Train ours and the baseline on ``train`` and add their answers on ``test`` to ``results``."""
+    ours, base = results
+    gold = [r.label for r in test]
+    ours.extend(gold, *_ours(train, test, config))
+    base.extend(gold, *_baseline(train, test))
+
+
 def evaluate_split(train: List[LabelledText], test: List[LabelledText], test_path: Path,
                    config: Optional[NgramConfig] = None) -> List[ModelResult]:
     check_known_labels(test, {r.label for r in train}, test_path)
-    config = config or NgramConfig()
-    ours, base = ModelResult("torch n-gram (ours)"), ModelResult("TF-IDF + linear SVM (baseline)")
-    predicted, confidences, tr, inf = _ours(train, test, config)
-    ours.extend([r.label for r in test], predicted, confidences, tr, inf)
-    predicted, confidences, tr, inf = _baseline(train, test)
-    base.extend([r.label for r in test], predicted, confidences, tr, inf)
-    return [ours, base]
+    results = _both_models()
+    _run_split(train, test, config or NgramConfig(), results)
+    return results
 
 
 def cross_validate(rows: List[LabelledText], folds: int, config: Optional[NgramConfig] = None,
                    progress: Optional[Callable[[int], None]] = None) -> List[ModelResult]:
     config = config or NgramConfig()
-    ours, base = ModelResult("torch n-gram (ours)"), ModelResult("TF-IDF + linear SVM (baseline)")
-    labels = [r.label for r in rows]
+    results = _both_models()
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=7)
-    for fold, (train_idx, test_idx) in enumerate(splitter.split(rows, labels), start=1):
-        train = [rows[i] for i in train_idx]
-        test = [rows[i] for i in test_idx]
-        gold = [r.label for r in test]
-        predicted, confidences, tr, inf = _ours(train, test, config)
-        ours.extend(gold, predicted, confidences, tr, inf)
-        predicted, confidences, tr, inf = _baseline(train, test)
-        base.extend(gold, predicted, confidences, tr, inf)
+    for fold, (train_idx, test_idx) in enumerate(splitter.split(rows, [r.label for r in rows]), start=1):
+        _run_split([rows[i] for i in train_idx], [rows[i] for i in test_idx], config, results)
         if progress:
             progress(fold)
-    return [ours, base]
+    return results
 
 
 def confusion_png(result: ModelResult, path: Path, title: str) -> None:

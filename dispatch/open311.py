@@ -6,7 +6,6 @@ shape: a list of {"code", "description"}.
 """
 from __future__ import annotations
 
-import json
 import os
 from datetime import datetime
 from typing import Any, Dict, List, Optional
@@ -18,6 +17,7 @@ from classifiers.taxonomy import Taxonomy
 from dispatch.schema import Ticket, TicketIn
 from dispatch.store import TicketStore
 from intake import clock
+from intake.json_body import dumps, parse_json_object
 from intake.privacy import mask_pii
 from nlu.location import extract_location
 
@@ -27,7 +27,7 @@ PREFIX = "/open311/v2"
 
 def _json(data: Any, status: int = 200) -> web.Response:
     return web.json_response(data, status=status,
-                             dumps=lambda o: json.dumps(o, ensure_ascii=False, default=str))
+                             dumps=dumps)
 
 
 def _error(status: int, description: str) -> web.Response:
@@ -94,14 +94,7 @@ async def services(request: web.Request) -> web.Response:
 
 async def _request_fields(request: web.Request) -> Dict[str, Any]:
     if request.content_type == "application/json":
-        raw = await request.text()
-        try:
-            data = json.loads(raw or "null")
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
-        if not isinstance(data, dict):
-            raise ValueError("the JSON body must be an object")
-        return data
+        return parse_json_object(await request.text())
     return dict(await request.post())
 
 

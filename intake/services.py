@@ -59,7 +59,7 @@ def _http_ok(url: str) -> bool:
         return False
 
 
-def _bin(name: str) -> str:
+def venv_bin(name: str) -> str:
     """An executable from this virtualenv first, then from PATH."""
     local = Path(sys.executable).with_name(name)
     return str(local) if local.exists() else (shutil.which(name) or name)
@@ -90,11 +90,11 @@ class Stack:
         log_dir = self.var_dir / "log"
         p = self.ports
         commands = {
-            "redis": ([_bin("redis-server"), "--port", str(p.redis), "--bind", "127.0.0.1",
+            "redis": ([venv_bin("redis-server"), "--port", str(p.redis), "--bind", "127.0.0.1",
                        "--dir", str(self.var_dir / "redis"), "--appendonly", "yes", "--save", ""], None, p.redis),
-            "actions": ([_bin("rasa"), "run", "actions", "--port", str(p.actions), "--actions", "actions"],
+            "actions": ([venv_bin("rasa"), "run", "actions", "--port", str(p.actions), "--actions", "actions"],
                         f"http://127.0.0.1:{p.actions}/health", p.actions),
-            "rasa": ([_bin("rasa"), "run", "--enable-api", "--port", str(p.rasa), "--model", str(DIALOGUE_MODELS),
+            "rasa": ([venv_bin("rasa"), "run", "--enable-api", "--port", str(p.rasa), "--model", str(DIALOGUE_MODELS),
                       "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
                      f"http://127.0.0.1:{p.rasa}/status", p.rasa),
             "app": ([sys.executable, "-m", "appserver.app", "--port", str(p.app)],

@@ -12,14 +12,14 @@ from rich.console import Console
 
 from classifiers.train import is_up_to_date, train_shipped_model
 from intake.paths import PROJECT_ROOT
-from intake.services import DIALOGUE_MODELS, _bin
+from intake.services import DIALOGUE_MODELS, venv_bin
 
 console = Console()
 RASA_DATA = ["training_data/nlu", "training_data/problems", "bot/data"]
 
 
 def rasa_train_command(force: bool = False) -> List[str]:
-    command = [_bin("rasa"), "train", "--config", "config.yml", "--domain", "bot/domain",
+    command = [venv_bin("rasa"), "train", "--config", "config.yml", "--domain", "bot/domain",
                "--data", *RASA_DATA, "--out", str(DIALOGUE_MODELS)]
     return command + (["--force"] if force else [])
 
