@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 #: Rasa input channel name → the channel recorded on the ticket
 CHANNELS = {"rest": "web", "web": "web", "wechat": "wechat", "voice": "voice"}
 INTAKE_SLOTS = ("problem_description", "location", "location_detail", "problem_category", "urgency",
-                "urgency_reasons", "contact")
+                "urgency_reasons", "contact", "location_candidates")
 
 
 @lru_cache(maxsize=1)
@@ -44,6 +44,16 @@ def ticket_from_slots(tracker: Tracker) -> tuple[TicketIn, float | None]:
     return ticket, category.get("sla_days")
 
 
+def place_line(ticket: Ticket) -> str:
+    """What the resident said, then where the gazetteer put it and who handles it there:
+    「盐梅路（盐田区梅沙街道；属地：梅沙街道办事处）」."""
+    place = ticket.location
+    said = place.text or place.display() or "未提供"
+    admin = "".join(p for p in (place.district, place.street, place.community, place.grid) if p and p not in said)
+    extra = "；".join(p for p in (admin, f"属地：{place.responsible_unit}" if place.responsible_unit else "") if p)
+    return f"{said}（{extra}）" if extra else said
+
+
 def confirmation(ticket: Ticket) -> str:
     lines: List[str] = []
     advice = default_rules().levels.get(ticket.urgency, {}).get("advice")
@@ -52,7 +62,7 @@ def confirmation(ticket: Ticket) -> str:
     lines.append(f"已为您登记诉求，工单号：{ticket.id}。")
     category = "/".join(p for p in (ticket.category.level1, ticket.category.level2, ticket.category.level3) if p)
     lines.append(f"问题：{ticket.description[:60]}{'…' if len(ticket.description) > 60 else ''}（{category or '待分类'}）")
-    lines.append(f"地点：{ticket.location.text or '未提供'}")
+    lines.append(f"地点：{place_line(ticket)}")
     if ticket.urgency == "特急":
         lines.append(f"紧急程度：特急，已按即接即办处理，承办部门：{ticket.department or '待定'}。")
     else:
@@ -61,7 +71,7 @@ def confirmation(ticket: Ticket) -> str:
     if ticket.duplicate_of:
         lines.append(f"该地点已有相同问题的工单 {ticket.duplicate_of} 正在办理，您的反映已合并，会一并答复。")
     if ticket.needs_review:
-        lines.append("您的诉求将由人工坐席复核分类后派单。")
+        lines.append("您的诉求将由人工坐席复核分类和地点后派单。")
     lines.append("发送“查询进度”可随时了解办理情况。")
     return "\n".join(lines)
 

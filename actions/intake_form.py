@@ -9,9 +9,11 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.parse_data import combined_urgency, latest, problem_type
+from actions.place_choice import choice_buttons, choose, complete
 from dispatch.schema import MAX_DESCRIPTION
 from nlu.address import Address
 from nlu.location import text_without_place
+from nlu.placement import CHOOSE, OUTSIDE
 from nlu.normalize import has_meaningful_text
 
 
@@ -37,9 +39,30 @@ class ValidateIntakeForm(FormValidationAction):
 
     def validate_location(self, value: Any, dispatcher: CollectingDispatcher,
                           tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        pending = tracker.get_slot("location_candidates")
+        if pending:
+            chosen = choose((tracker.latest_message or {}).get("text") or str(value or ""), pending)
+            if chosen:
+                address = complete(tracker.get_slot("location_detail"), chosen)
+                return {"location": address.display(), "location_detail": address.to_dict(),
+                        "location_candidates": None}
         address = Address.from_dict(latest(tracker, "address"))
+        placement = latest(tracker, "placement") or {}
+        status = placement.get("status")
+        if status == OUTSIDE:
+            dispatcher.utter_message(response="utter_location_outside", note=placement.get("note", ""))
+            return {"location": None, "location_detail": None, "location_candidates": None}
+        if status == CHOOSE and placement.get("candidates"):
+            dispatcher.utter_message(response="utter_location_choose", place=address.text or address.display(),
+                                     options="；".join(b["title"] for b in choice_buttons(placement["candidates"])),
+                                     buttons=choice_buttons(placement["candidates"]))
+            return {"location": None, "location_detail": address.to_dict(),
+                    "location_candidates": placement["candidates"]}
         if not address.is_dispatchable():
-            dispatcher.utter_message(response="utter_location_unclear")
-            return {"location": None, "location_detail": None}
-        return {"location": address.display(), "location_detail": address.to_dict()}
-
+            doubts = placement.get("doubts") or []
+            if doubts:
+                dispatcher.utter_message(response="utter_location_doubt", doubts="；".join(doubts))
+            else:
+                dispatcher.utter_message(response="utter_location_unclear")
+            return {"location": None, "location_detail": None, "location_candidates": None}
+        return {"location": address.display(), "location_detail": address.to_dict(), "location_candidates": None}

@@ -16,6 +16,7 @@ from aiohttp import web
 
 from appserver.errors import error_middleware, json_error, read_json_object
 from intake.json_body import dumps
+from channels.pin import check_pin
 from classifiers.taxonomy import default_taxonomy
 from dispatch.open311 import ROUTES as OPEN311_ROUTES
 from dispatch.store import TicketStore
@@ -60,9 +61,15 @@ async def chat(request: web.Request) -> web.Response:
     if len(message) > MAX_MESSAGE_CHARS:
         return web.json_response([{"text": f"您的消息太长了（{len(message)}字），请控制在{MAX_MESSAGE_CHARS}字以内，"
                                            "或分几条发送。"}])
+    payload = {"sender": sender, "message": message}
+    if data.get("location") is not None:
+        problem = check_pin(data["location"])
+        if problem:
+            return json_error(400, problem.replace("metadata.location", "location"))
+        payload["metadata"] = {"location": data["location"]}
     url = f"{request.app['rasa_url']}/webhooks/rest/webhook"
     try:
-        async with request.app["http"].post(url, json={"sender": sender, "message": message},
+        async with request.app["http"].post(url, json=payload,
                                             timeout=aiohttp.ClientTimeout(total=60)) as resp:
             if resp.status != 200:
                 log.warning("rasa answered %s for a chat turn", resp.status)

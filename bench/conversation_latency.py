@@ -26,7 +26,7 @@ from rich.progress import track  # noqa: E402
 from intake.services import Ports, Stack  # noqa: E402
 
 REPORTS = Path(__file__).with_name("reports")
-TURNS = [("我们小区的路灯坏了好几天了", "在哪里"), ("朝阳区幸福路15号阳光小区3号楼", "工单号")]
+TURNS = [("我们小区的路灯坏了好几天了", "在哪里"), ("盐田区海山街道海涛社区阳光花园3号楼", "工单号")]
 
 
 def turn(url: str, sender: str, text: str, expect: str) -> float:

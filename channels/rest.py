@@ -2,7 +2,7 @@
 empty or oversized message a polite Chinese reply, instead of Rasa's bare 500."""
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
@@ -10,6 +10,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.pin import check_pin
 from intake.json_body import parse_json_object
 
 MAX_MESSAGE_CHARS = 20000
@@ -28,8 +29,14 @@ def check_body(raw: bytes) -> tuple[Optional[dict], Optional[str]]:
         return None, "'sender' must be a non-empty string of at most 128 characters"
     if not isinstance(body.get("message"), str):
         return None, "'message' must be a string"
-    if body.get("metadata") is not None and not isinstance(body["metadata"], dict):
+    metadata = body.get("metadata")
+    if metadata is not None and not isinstance(metadata, dict):
         return None, "'metadata' must be an object"
+    pin = (metadata or {}).get("location")
+    if pin is not None:
+        problem = check_pin(pin)
+        if problem:
+            return None, problem
     return body, None
 
 
@@ -41,6 +48,11 @@ class ValidatedRestInput(RestInput):
     @classmethod
     def name(cls) -> Text:
         return "rest"
+
+    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        """Pass the client's metadata (e.g. a location pin) on to the NLU pipeline."""
+        body, _ = check_body(request.body)
+        return (body or {}).get("metadata")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)

@@ -19,7 +19,9 @@ from dispatch.store import TicketStore
 from intake import clock
 from intake.json_body import dumps, parse_json_object
 from intake.privacy import mask_pii
-from nlu.location import extract_location
+from nlu.gazetteer import default_gazetteer
+from nlu.locate import Located, locate
+from nlu.placement import place_pin
 
 ROUTES = web.RouteTableDef()
 PREFIX = "/open311/v2"
@@ -70,6 +72,7 @@ def request_view(ticket: Ticket) -> Dict[str, Any]:
         "category": ticket.category.dict(),
         "urgency": ticket.urgency,
         "urgency_reasons": ticket.urgency_reasons,
+        "immediate_dispatch": ticket.immediate_dispatch,
         "location": loc.dict(),
         "respond_by": _iso(ticket.respond_by),
         "needs_review": ticket.needs_review,
@@ -123,10 +126,15 @@ async def create_request(request: web.Request) -> web.Response:
         lng = float(fields["long"]) if fields.get("long") not in (None, "") else None
     except (TypeError, ValueError):
         return _error(400, "lat and long must be decimal degrees")
+    if (lat is None) != (lng is None) or (lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180)):
+        return _error(400, "lat and long must be given together, lat within ±90 and long within ±180")
     address_text = str(fields.get("address_string") or "")
-    place = extract_location(address_text)
-    issue = request.app["analyzer"].issue(description, place.address if place else None,
-                                          taxonomy.get(code) if code else None)
+    place = locate(address_text) if address_text.strip() else None
+    if (place is None or not place.found) and lat is not None and lng is not None:
+        address, placement = place_pin(lat, lng, address_text, default_gazetteer())
+        place = Located(address, placement)
+    issue = request.app["analyzer"].issue(description, None, taxonomy.get(code) if code else None,
+                                          place=place if place is not None and place.found else None)
     location = {**issue["location"], "lat": lat, "lng": lng}
     if address_text:
         location["text"] = address_text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import List, Optional
 
-from pydantic import BaseModel, Field, validator
+from pydantic import BaseModel, Field, root_validator, validator
 
 from intake.privacy import mask_pii
 from nlu.address import Address as Location
@@ -14,6 +14,8 @@ CHANNELS = ("web", "wechat", "voice", "open311", "api")
 URGENCIES = ("特急", "紧急", "一般")
 STATUSES = ("open", "closed")
 MAX_DESCRIPTION = 20000
+# a place the gazetteer could not confirm goes to an operator before dispatch
+REVIEW_PLACEMENTS = ("unknown", "choose", "outside")
 
 
 class CategoryRef(BaseModel):
@@ -71,10 +73,14 @@ class TicketIn(BaseModel):
                    category={k: category.get(k) for k in ("level1", "level2", "level3", "confidence")},
                    department=category.get("department"), location=location or {},
                    urgency=urgency or "一般", urgency_reasons=urgency_reasons or [],
-                   needs_review=bool(category.get("needs_review", not category)), **extra)
+                   needs_review=bool(category.get("needs_review", not category))
+                   or (location or {}).get("placement") in REVIEW_PLACEMENTS, **extra)
 
 
 class Ticket(TicketIn):
+    """``immediate_dispatch``: 特急 tickets skip the queue (即接即办), whatever else the store says."""
+
+    immediate_dispatch: bool = False
     id: str
     created_at: datetime
     updated_at: datetime
@@ -84,3 +90,8 @@ class Ticket(TicketIn):
     status_notes: Optional[str] = None
     duplicate_of: Optional[str] = None
     reporters_count: int = 1
+
+    @root_validator(skip_on_failure=True)
+    def _dispatch_now(cls, values: dict) -> dict:
+        values["immediate_dispatch"] = values.get("urgency") == "特急"
+        return values

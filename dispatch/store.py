@@ -71,11 +71,12 @@ class TicketRow(Base):
 
 def place_key(location: Location) -> Optional[str]:
     """The part of an address that identifies the same place across reports."""
-    site = location.community or location.poi or (
-        f"{location.road}{location.house_number or ''}" if location.road else None)
+    # the most precise place named: an estate, a landmark, a road and number, else the 社区
+    site = location.estate or location.poi or (
+        f"{location.road}{location.house_number or ''}" if location.road else None) or location.community
     if not site:
         return None
-    return f"{site}|{location.building or ''}"
+    return f"{location.street or ''}|{site}|{location.building or ''}"
 
 
 def default_db_url() -> str:

@@ -10,8 +10,8 @@ from typing import Dict, Iterable, Iterator, Optional
 
 from classifiers.problem_type import CategoryPrediction, ProblemTypeClassifier, default_classifier
 from classifiers.taxonomy import Category
-from nlu.address import Address
-from nlu.location import extract_location
+from nlu.locate import Located
+from nlu.locate import locate
 from nlu.normalize import has_meaningful_text, normalize_text
 from nlu.split import split_problems
 from nlu.urgency import assess_urgency
@@ -43,19 +43,23 @@ class Analyzer:
         if not has_meaningful_text(normalized):
             raise AnalysisError("the text contains no words to analyse (empty, spaces or emoji only)")
         problems = split_problems(normalized, self._label)
-        message_place = extract_location(normalized)
-        issues = [self.issue(p, message_place.address if message_place else None) for p in problems]
+        message_place = locate(normalized)
+        issues = [self.issue(p, message_place if message_place.found else None) for p in problems]
         return {"normalized_text": normalized, "channel": channel, "issues": issues}
 
-    def issue(self, text: str, message_address: Optional[Address] = None,
-              category: Optional[Category] = None) -> Dict[str, object]:
-        """Analyse one problem; ``category`` skips classification when the caller already knows it."""
+    def issue(self, text: str, message_place: Optional[Located] = None,
+              category: Optional[Category] = None, place: Optional[Located] = None) -> Dict[str, object]:
+        """Analyse one problem. ``message_place`` is used when this part of the message names no
+        place; ``place`` (an address field, a pin) wins over the text; ``category`` skips
+        classification when the caller already knows it."""
         prediction = (CategoryPrediction(category, 1.0) if category else self.classifier.classify(text))
         urgency = assess_urgency(text, prediction.category.default_urgency)
-        match = extract_location(text)
-        address = match.address if match else (message_address or Address())
-        return {"description": text, "category": prediction.to_dict(),
-                "urgency": urgency.to_dict(), "location": address.to_dict()}
+        located = place or locate(text)
+        if not located.found and message_place is not None:
+            located = message_place
+        return {"description": text, "category": prediction.to_dict(), "urgency": urgency.to_dict(),
+                "location": located.address.to_dict(),
+                "placement": {**located.placement.to_dict(), "doubts": located.doubts}}
 
 
 def analyze_lines(lines: Iterable[str], analyzer: Analyzer, channel: str = "web") -> Iterator[Dict[str, object]]:

@@ -13,13 +13,17 @@ class Address(BaseModel):
     city: Optional[str] = None
     district: Optional[str] = None
     street: Optional[str] = None
-    community: Optional[str] = None
+    community: Optional[str] = None  # 社区 (the administrative unit)
+    estate: Optional[str] = None  # 小区/花园/院/大厦 … where residents live
     road: Optional[str] = None
     house_number: Optional[str] = None
     poi: Optional[str] = None
     building: Optional[str] = None
     unit: Optional[str] = None
     room: Optional[str] = None
+    grid: Optional[str] = None
+    responsible_unit: Optional[str] = None  # street office / community station that handles it
+    placement: Optional[str] = None  # placed, pin, choose, outside, unknown (nlu/placement.py)
     text: Optional[str] = None
     lat: Optional[float] = Field(None, ge=-90, le=90)
     lng: Optional[float] = Field(None, ge=-180, le=180)
@@ -33,14 +37,16 @@ class Address(BaseModel):
 
     def is_dispatchable(self) -> bool:
         """A grid worker can find the place: a named estate/POI/road, or a pin on the map."""
+        if self.placement == "outside":
+            return False
         if self.lat is not None and self.lng is not None:
             return True
-        return bool(self.community or self.poi or (self.road and self.house_number) or self.road and self.building)
+        return bool(self.community or self.estate or self.poi or (self.road and (self.house_number or self.building)))
 
     def display(self) -> str:
         """Human-readable form for summaries: administrative part, then place, then building/room."""
-        parts = [self.province, self.city, self.district, self.street, self.road, self.house_number,
-                 self.community, self.poi]
+        parts = [self.province, self.city, self.district, self.street, self.community, self.road,
+                 f"{self.house_number}号" if self.house_number else None, self.estate, self.poi]
         text = "".join(p for p in parts if p)
         if self.building:
             text += f"{self.building}号楼" if self.building.replace("-", "").isdigit() else self.building

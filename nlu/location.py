@@ -7,7 +7,7 @@ are bounded by function characters (的, 在, 我们 …) because Chinese has no
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
 from nlu.address import Address
@@ -16,7 +16,8 @@ from nlu.numerals import digits_in_address
 
 # characters that never belong to a place name: they start or end the name
 _STOP = "的在于到是住我们你他她这那个有了和与及跟就都也还把被给从向往对说请帮麻烦啊吧呢吗哦嗯家旁附近对面楼下上"
-_N = rf"(?:(?![{_STOP}])[\u4e00-\u9fffA-Za-z])"
+# 和 is a conjunction (「海涛社区和大梅沙社区」) except inside names such as 东和, 祥和, 人和
+_N = rf"(?:(?![{_STOP}])[\u4e00-\u9fffA-Za-z]|(?<=[东西南北中平太祥永人协融颐怡])和)"
 
 _MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
 _PATTERNS: List[Tuple[str, re.Pattern]] = [
@@ -24,19 +25,30 @@ _PATTERNS: List[Tuple[str, re.Pattern]] = [
     ("city", re.compile(rf"({_N}{{2,4}}?市)(?!场|民|政|容|区)")),
     ("district", re.compile(rf"({_N}{{2,3}}?(?:区|县))")),
     ("street", re.compile(rf"({_N}{{2,6}}?(?:街道|镇|乡))")),
-    ("road", re.compile(rf"({_N}{{1,6}}?(?:大道|大街|路|街|巷|胡同))(?![道口灯面况子线费])")),
-    ("community", re.compile(
-        rf"({_N}{{2,8}}?(?:社区|小区|花园|家园|新村|公寓|大厦|苑|府|庭|村)(?:[A-Za-z\d]+区)?)")),
+    ("community", re.compile(rf"({_N}{{2,6}}?社区)")),
+    # 「东海道2号」: 道 names a road only before a house number (not 楼道, 知道, 街道)
+    ("road", re.compile(rf"({_N}{{1,6}}?(?:(?:大道|大街|路|街|巷|胡同)(?![道口灯面况子线费])|道(?=\d+号)))")),
     ("poi", re.compile(
         rf"({_N}{{2,8}}?(?:公园|广场|小学|中学|大学|学校|幼儿园|医院|卫生院|体育馆|游泳馆|图书馆|"
         r"菜市场|农贸市场|超市|商场|地铁站|公交站|火车站|派出所|银行|酒店|饭店|餐馆|菜场))")),
+    ("estate", re.compile(
+        rf"({_N}{{2,8}}?(?:小区|花园|家园|新村|公寓|大厦|宿舍|苑|府|庭|村|院)(?:[A-Za-z\d]+区|[一二三四五六七八九\d]期)?)"
+        r"(?![长子落])")),
 ]
 _NOT_DISTRICT = ("小区", "社区", "园区", "校区", "片区", "景区", "城区", "市区", "郊区", "辖区", "厂区", "营业区")
-_HOUSE_NUMBER = re.compile(r"^(\d+(?:-\d+)?)号(?![楼院])")
+# 「15号」 after a road or a village; 「3号楼」 is a building, but 「3号楼道」 the corridor at No. 3
+# and 「1028号楼上」 the flat above No. 1028
+_HOUSE_NUMBER = re.compile(r"(?:(\d{3,}(?:-\d+)?)号(?!院)|(\d+(?:-\d+)?)号(?!院)(?!楼(?![道])))")
 _BUILDING = re.compile(r"(\d+(?:[至到-]\d+)?|[A-Za-z])\s*(?:号楼|栋|幢|座|#楼|号院)")
 _UNIT = re.compile(r"(\d+)\s*单元")
 _ROOM = re.compile(r"(\d{3,4})\s*(?:室|房|号房|户)")
-_BARE_ROOM = re.compile(r"(?:号楼|栋|幢|座|单元)\s*(\d{3,4})(?![\d号楼栋])")
+_BARE_ROOM = re.compile(r"(?:号楼|栋|幢|座|单元)\s*(\d{3,4})(?![\d号栋]|楼(?![上下]))")
+_CITY_DISTRICT = ("南区", "北区", "中区")  # 「青岛市南区」 is 青岛 + 市南区
+
+
+# beyond these a number is not a real house/building/room number (「99999号」): not filled, said
+_LIMITS = {"house_number": 9999, "building": 999, "unit": 99, "room": 9999}
+_LABELS = {"house_number": "门牌号", "building": "楼栋号", "unit": "单元号", "room": "房号"}
 
 
 @dataclass
@@ -44,17 +56,19 @@ class LocationMatch:
     address: Address
     start: int
     end: int
+    doubts: List[str] = field(default_factory=list)  # what could not be taken, for the reply
 
 
-def _generic(field: str, value: str) -> bool:
-    if field == "district":
+def _generic(key: str, value: str) -> bool:
+    if key == "district":
         return value.endswith(_NOT_DISTRICT)
-    if field == "road":
-        return any(w in value for w in ("门口", "小区", "马路", "道路", "公路", "这条", "那条", "一条"))
-    if field == "city":
-        return value.endswith("城市")
-    if field == "community":
-        return value in ("小区", "社区")
+    if key == "road":
+        return any(w in value for w in ("门口", "小区", "马路", "道路", "公路", "这条", "那条", "一条", "跑路", "走路",
+                                         "带路", "过路", "让路", "上路", "问路", "修路", "迷路", "半路", "一路"))
+    if key == "city":
+        return value.endswith(("城市", "夜市", "超市", "菜市", "早市", "门市", "集市", "街市", "股市", "上市"))
+    if key in ("community", "estate"):
+        return value in ("小区", "社区", "我们小区", "我们社区", "老旧小区") or value.startswith(("这个", "那个", "整个", "隔壁"))
     return False
 
 
@@ -80,26 +94,40 @@ def extract_location(text: str) -> Optional[LocationMatch]:
         pos = work.find(municipality)
         if pos >= 0 and claim(pos, pos + len(municipality)):
             address.province, address.city = municipality, municipality
-    for field, pattern in _PATTERNS:
-        if getattr(address, field):
+    for key, pattern in _PATTERNS:
+        if getattr(address, key):
             continue
         for seg_start, seg_end in _free_segments(taken):
-            m = next((m for m in pattern.finditer(work, seg_start, seg_end)
-                      if not _generic(field, m.group(1))), None)
-            if m is None:
+            found = [m for m in pattern.finditer(work, seg_start, seg_end) if not _generic(key, m.group(1))]
+            if not found:
                 continue
+            # a road with a house number is the address; another road named before it is context
+            numbered = [m for m in found if _HOUSE_NUMBER.match(work, m.end(1), seg_end)] if key == "road" else []
+            m = (numbered or found)[0]
             claim(m.start(1), m.end(1))
-            setattr(address, field, m.group(1))
-            if field == "road":
-                hn = _HOUSE_NUMBER.match(work[m.end(1):seg_end])
+            value = m.group(1)
+            if key == "poi" and address.district \
+                    and work[max(0, m.start(1) - len(address.district)):m.start(1)] == address.district:
+                value = address.district + value
+            if key == "community":
+                # 「后湖大道汉广社区」 is a road and a community; 「八角北路社区」 one community
+                split = re.fullmatch(r"(.+?(?:大道|路|街))(.{2,}社区)", value)
+                if split:
+                    address.road, value = split.group(1), split.group(2)
+            setattr(address, key, value)
+            if key == "city" and work.startswith(_CITY_DISTRICT, m.end(1)) and not address.district:
+                address.district = "市" + work[m.end(1):m.end(1) + 2]
+                claim(m.end(1), m.end(1) + 2)
+            if key == "road" or (key == "estate" and value.endswith("村")):
+                hn = _HOUSE_NUMBER.match(work, m.end(1), seg_end)
                 if hn:
-                    address.house_number = hn.group(1)
-                    claim(m.end(1), m.end(1) + hn.end())
+                    address.house_number = hn.group(1) or hn.group(2)
+                    claim(m.end(1), hn.end())
             break
-    for field, pattern in (("building", _BUILDING), ("unit", _UNIT), ("room", _ROOM)):
+    for key, pattern in (("building", _BUILDING), ("unit", _UNIT), ("room", _ROOM)):
         m = pattern.search(work)
         if m and claim(m.start(), m.end()):
-            setattr(address, field, m.group(1).upper())
+            setattr(address, key, re.sub(r"[至到]", "-", m.group(1).upper()))
     if not address.room:
         m = _BARE_ROOM.search(work)
         if m:
@@ -107,12 +135,24 @@ def extract_location(text: str) -> Optional[LocationMatch]:
             spans.append((m.start(1), m.end(1)))
     if not spans:
         return None
+    doubts = _drop_absurd(address)
     start, end = min(s for s, _ in spans), max(e for _, e in spans)
     address.text = work[start:end]
     # map the span back onto the original text when the numerals were converted
     if work != text:
         start, end = _span_in_original(text, work, start, end)
-    return LocationMatch(address=address, start=start, end=end)
+    return LocationMatch(address=address, start=start, end=end, doubts=doubts)
+
+
+def _drop_absurd(address: Address) -> List[str]:
+    doubts = []
+    for name, limit in _LIMITS.items():
+        value = getattr(address, name)
+        numbers = [int(n) for n in re.findall(r"\d+", value or "")]
+        if numbers and (max(numbers) > limit or min(numbers) == 0):
+            doubts.append(f"{_LABELS[name]}「{value}」不像真实的{_LABELS[name]}")
+            setattr(address, name, None)
+    return doubts
 
 
 def _free_segments(taken: List[bool]) -> List[Tuple[int, int]]:

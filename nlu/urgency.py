@@ -5,6 +5,7 @@ them (the higher grade wins), so a gas leak is never filed as 一般 whatever it
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +33,7 @@ class UrgencyRules:
     rules: List[dict]
     negations: List[str]
     levels: Dict[str, dict]
+    past_markers: List[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path) -> "UrgencyRules":
@@ -41,11 +43,16 @@ class UrgencyRules:
         if unknown:
             raise ValueError(f"{path}: rules use undefined urgency levels {sorted(unknown)}")
         return cls(ranks={k: int(v["rank"]) for k, v in levels.items()}, rules=data["rules"],
-                   negations=list(data.get("negations", [])), levels=levels)
+                   negations=list(data.get("negations", [])), levels=levels,
+                   past_markers=list(data.get("past_markers", [])))
 
     def _negated(self, text: str, pos: int) -> bool:
-        window = text[max(0, pos - 3):pos]
-        return any(window.endswith(n) or n in window[-2:] for n in self.negations)
+        """「没有人受伤」「不是煤气味」: a negation shortly before the keyword in the same clause;
+        「上个月着火的那栋楼」: an event in the past, not happening now."""
+        clause = re.split(r"[，。！？；,.!?;\s]", text[:pos])[-1]
+        # 「没有人受伤」 within four characters; a single 没/无 only right before (「没人管的井盖丢了」)
+        return (any(n in clause[-(4 if len(n) > 1 else 2):] for n in self.negations)
+                or any(p in clause for p in self.past_markers))
 
     def with_floor(self, urgency: Urgency, default_level: Optional[str]) -> Urgency:
         """Raise ``urgency`` to the category's default grade when that is higher."""

@@ -7,8 +7,8 @@ import sys
 
 import requests
 
-LOCATION_KEYS = {"province", "city", "district", "street", "community", "road", "house_number", "poi",
-                 "building", "unit", "room", "text", "lat", "lng"}
+LOCATION_KEYS = {"province", "city", "district", "street", "community", "estate", "road", "house_number", "poi",
+                 "building", "unit", "room", "grid", "responsible_unit", "placement", "text", "lat", "lng"}
 
 
 def test_analyze_shape_and_content(stack, app_url):
@@ -26,6 +26,16 @@ def test_analyze_shape_and_content(stack, app_url):
     assert set(issue["location"]) == LOCATION_KEYS
     assert issue["location"]["poi"] == "汉口城市广场"
     assert issue["location"]["building"] == "2" and issue["location"]["room"] == "721"
+    assert issue["placement"]["status"] == "unknown"  # not a place of the Yantian gazetteer
+
+
+def test_analyze_places_the_address_in_the_gazetteer(stack, app_url):
+    resp = requests.post(f"{app_url}/api/analyze", json={"text": "海滔社区三栋楼下井盖没了", "channel": "voice"},
+                         timeout=30)
+    issue = resp.json()["issues"][0]
+    assert issue["location"]["street"] == "海山街道" and issue["location"]["community"] == "海涛社区"
+    assert issue["location"]["responsible_unit"] == "海涛社区工作站"
+    assert issue["urgency"]["level"] == "紧急" and "安全隐患" in issue["urgency"]["reasons"]
 
 
 def test_two_problems_in_one_message_are_split(stack, app_url):

@@ -20,13 +20,13 @@ def test_spoken_numbers_in_addresses(spoken, written):
 
 @pytest.mark.parametrize("text,expected", [
     ("在朝阳区幸福路15号阳光小区3号楼", {"district": "朝阳区", "road": "幸福路", "house_number": "15",
-                                         "community": "阳光小区", "building": "3"}),
+                                         "estate": "阳光小区", "building": "3"}),
     ("青岛市市南区团岛二路三号", {"city": "青岛市", "district": "市南区", "road": "团岛二路", "house_number": "3"}),
     ("北京市石景山区八角街道八角北路社区二号楼七二一", {"city": "北京市", "district": "石景山区",
                                                        "street": "八角街道", "building": "2", "room": "721"}),
     ("深圳市盐田区海山街道海景花园", {"city": "深圳市", "district": "盐田区", "street": "海山街道",
-                                      "community": "海景花园"}),
-    ("幸福里小区三栋二单元502室楼上漏水", {"community": "幸福里小区", "building": "3", "unit": "2", "room": "502"}),
+                                      "estate": "海景花园"}),
+    ("幸福里小区三栋二单元502室楼上漏水", {"estate": "幸福里小区", "building": "3", "unit": "2", "room": "502"}),
     ("人民公园门口的井盖没了", {"poi": "人民公园"}),
 ])
 def test_location_fields(text, expected):

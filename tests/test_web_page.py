@@ -28,11 +28,22 @@ def test_resident_files_a_report_on_the_web_page(stack, app_url, browser, tmp_pa
     page.fill("#text", "我们小区的路灯坏了好几天了")
     page.click("#send")
     page.wait_for_selector(".bot >> text=请问问题发生在哪里", timeout=60000)
-    page.fill("#text", "朝阳区幸福路15号阳光小区3号楼")
+    page.fill("#text", "盐田区海山街道海涛社区阳光花园3号楼")
     page.keyboard.press("Enter")
     page.wait_for_selector(".bot >> text=工单号", timeout=60000)
     assert page.input_value("#text") == ""
     page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
+
+
+def test_resident_taps_a_choice_on_the_web_page(stack, app_url, browser):
+    page = browser.new_page()
+    page.goto(app_url + "/")
+    page.fill("#text", "盐梅路上晚上路灯全黑了")
+    page.click("#send")
+    page.wait_for_selector("button.choice >> text=梅沙街道", timeout=60000)
+    page.click("button.choice >> text=梅沙街道")
+    page.wait_for_selector(".bot >> text=工单号", timeout=60000)
+    assert "梅沙街道" in page.locator(".bot").last.inner_text()
 
 
 def test_empty_input_is_refused_on_the_page(stack, app_url, browser):

@@ -1,0 +1,47 @@
+"""Where a message's problem is: the address the text names, placed in the deployment's
+gazetteer (nlu/placement.py). One entry point for the Rasa component, /api/analyze and Open311."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+from nlu.address import Address
+from nlu.gazetteer import Gazetteer, default_gazetteer
+from nlu.location import extract_location
+from nlu.numerals import digits_in_address
+from nlu.placement import UNKNOWN, Placement, apply, find_mentions, place
+
+
+@dataclass
+class Located:
+    address: Address
+    placement: Placement
+    start: int = 0
+    end: int = 0
+    doubts: List[str] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        """True when the text named any place at all, or a pin was given."""
+        a = self.address
+        return bool(a.text or a.street or a.community or a.lat is not None)
+
+
+def locate(text: str, gazetteer: Optional[Gazetteer] = None) -> Located:
+    """Extract the address from ``text`` and place it; with no place named, an empty address."""
+    gazetteer = gazetteer or default_gazetteer()
+    match = extract_location(text)
+    if match is None:
+        if not find_mentions(digits_in_address(text or ""), gazetteer):
+            return Located(Address(), Placement(UNKNOWN, note="没有提到地点"))
+        address, start, end, doubts = Address(), 0, 0, []
+    else:
+        address, start, end, doubts = match.address, match.start, match.end, match.doubts
+    placement = place(address, digits_in_address(text), gazetteer)
+    located = apply(address, placement, gazetteer, digits_in_address(text))
+    if not located.text:
+        mentions = [m for m in find_mentions(text, gazetteer) if not m.home] or find_mentions(text, gazetteer)
+        if mentions:
+            start, end = mentions[0].start, mentions[-1].end
+            located = Address.from_dict({**located.to_dict(), "text": text[start:end]})
+    return Located(located, placement, start, end, doubts)

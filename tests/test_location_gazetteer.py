@@ -1,0 +1,163 @@
+"""Placing addresses in the deployment's gazetteer, WeChat pins, the labelled sets, deadlines in
+working days: the pure parts, on the shipped Yantian gazetteer and on a grid-level test file."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from actions.place_choice import choose
+from bench.location import load_cases
+from bench.urgency import load_cases as load_urgency_cases
+from dispatch.calendar import WorkingCalendar, load_calendar, CalendarError
+from dispatch.deadlines import deadlines
+from nlu.gazetteer import Gazetteer, GazetteerError, default_gazetteer
+from nlu.locate import locate
+from nlu.placement import place_pin
+
+GRIDS = """
+province: 广东省
+city: 深圳市
+district: 盐田区
+unit: 分拨中心
+streets:
+  - name: 海山街道
+    unit: 海山街道办事处
+    communities:
+      - name: 海涛社区
+        center: [22.5555, 114.2385]
+        grids:
+          - name: 海涛第一网格
+            unit: 张网格员
+            polygon: [[22.550, 114.230], [22.550, 114.240], [22.560, 114.240], [22.560, 114.230]]
+"""
+
+
+def test_partial_address_gets_street_district_and_responsible_unit():
+    located = locate("海涛社区3栋楼下垃圾桶满了")
+    address = located.address
+    assert (address.province, address.city, address.district) == ("广东省", "深圳市", "盐田区")
+    assert (address.street, address.community, address.building) == ("海山街道", "海涛社区", "3")
+    assert address.responsible_unit == "海涛社区工作站" and located.placement.status == "placed"
+
+
+def test_place_name_resolves_to_its_community():
+    address = locate("内湖公园的步道砖松了").address
+    assert (address.street, address.community, address.poi) == ("梅沙街道", "大梅沙社区", "内湖公园")
+
+
+@pytest.mark.parametrize("text,community", [
+    ("嗯就是那个大眉沙社区那边有落石", "大梅沙社区"),  # ASR homophone
+    ("Dameisha beach has lots of rubbish", "大梅沙社区"),  # typed pinyin
+    ("haitao社区3栋漏水", "海涛社区"),
+])
+def test_homophones_and_pinyin_are_placed(text, community):
+    assert locate(text).address.community == community
+
+
+def test_road_through_several_streets_offers_candidates():
+    placement = locate("深盐路上有个井盖没了").placement
+    assert placement.status == "choose"
+    assert [c.label() for c in placement.candidates] == ["沙头角街道", "海山街道", "盐田街道"]
+    offered = placement.to_dict()["candidates"]
+    assert choose("2", offered)["street"] == "海山街道"
+    assert choose("第三个", offered)["street"] == "盐田街道"
+    assert choose("沙头角那段", offered)["street"] == "沙头角街道"
+    assert choose("不知道", offered) is None and choose("5", offered) is None
+
+
+def test_home_and_problem_place_the_problem_wins():
+    address = locate("我住在海涛社区，大梅沙海滩上垃圾没人清理").address
+    assert address.community == "大梅沙社区"
+
+
+def test_outside_the_area_is_said():
+    located = locate("朝阳区幸福路15号阳光小区3号楼路灯坏了")
+    assert located.placement.status == "outside" and "朝阳区" in located.placement.note
+    assert not located.address.is_dispatchable()
+
+
+def test_absurd_numbers_are_not_filled_but_said():
+    located = locate("幸福路99999号路灯坏了")
+    assert located.address.house_number is None and "99999" in located.doubts[0]
+
+
+def test_no_place_at_all():
+    located = locate("路灯坏了好几天了")
+    assert not located.found and not located.address.is_dispatchable()
+
+
+def test_wechat_pin_goes_to_the_nearest_community_or_is_outside():
+    gazetteer = default_gazetteer()
+    address, placement = place_pin(22.5553, 114.2388, "海景二路附近", gazetteer)
+    assert placement.status == "pin" and address.community == "海涛社区" and address.street == "海山街道"
+    address, placement = place_pin(39.9087, 116.3975, "天安门", gazetteer)
+    assert placement.status == "outside" and not address.is_dispatchable()
+
+
+def test_pin_inside_a_grid_polygon_names_the_grid(tmp_path: Path):
+    path = tmp_path / "gazetteer.yml"
+    path.write_text(GRIDS, encoding="utf-8")
+    gazetteer = Gazetteer.load(path)
+    address, placement = place_pin(22.555, 114.235, "", gazetteer)
+    assert (address.community, address.grid, address.responsible_unit) == ("海涛社区", "海涛第一网格", "张网格员")
+    assert locate("海涛第一网格这边路灯坏了", gazetteer).address.grid == "海涛第一网格"
+
+
+@pytest.mark.parametrize("broken,message", [
+    (GRIDS.replace("center: [22.5555, 114.2385]", "center: [122.5, 114.2]"), "center"),
+    (GRIDS.replace("    unit: 海山街道办事处\n", ""), "street 海山街道: 'unit'"),
+    (GRIDS + "places:\n  - {name: 海景花园, community: 不存在社区}\n", "community '不存在社区' is not in the gazetteer"),
+    (GRIDS + "places:\n  - {name: 海景花园}\n", "needs 'community', 'street' or 'streets'"),
+    (GRIDS.replace("[22.560, 114.230]]", "[22.560, 114.230], [22.550, 114.240]]"), "polygon"),
+    ("- just a list", "expected a mapping"),
+])
+def test_inconsistent_gazetteer_fails_with_a_precise_message(tmp_path: Path, broken: str, message: str):
+    path = tmp_path / "gazetteer.yml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(GazetteerError, match=message.replace("[", r"\[")):
+        Gazetteer.load(path)
+
+
+def test_labelled_sets_are_big_enough_and_well_formed():
+    cases = load_cases()
+    assert len(cases) >= 150
+    assert {c.style for c in cases} == {"typed", "wechat", "asr"}
+    covered = {f for c in cases for f in c.expected}
+    assert covered >= {"province", "city", "district", "street", "community", "estate", "road", "house_number",
+                       "poi", "building", "unit", "room"}
+    urgency = load_urgency_cases()
+    assert len(urgency) >= 100 and {u[2] for u in urgency} == {"特急", "紧急", "一般"}
+
+
+def test_every_top_urgency_message_is_graded_top():
+    """特急 recall must be 1.0: a fire or a gas leak never waits in a queue."""
+    from nlu.urgency import assess_urgency
+    missed = [text for _, text, level, _ in load_urgency_cases() if level == "特急"
+              and assess_urgency(text).level != "特急"]
+    assert missed == []
+
+
+def test_working_days_skip_weekends_and_official_holidays():
+    calendar = WorkingCalendar()
+    # 2026-09-30 (Wed) + 5 working days: the National Day holiday (Oct 1-7) is skipped and
+    # Saturday Oct 10 is an official make-up working day
+    assert calendar.add_working_days(datetime(2026, 9, 30, 18, 0), 5) == datetime(2026, 10, 13, 18, 0)
+    # filed on Saturday: the count starts on Monday
+    assert calendar.add_working_days(datetime(2026, 11, 28, 10, 0), 1) == datetime(2026, 12, 1, 0, 0)
+    local = load_calendar({"calendar": {"extra_holidays": ["2026-12-01"]}})
+    assert local.add_working_days(datetime(2026, 11, 30, 9, 0), 1) == datetime(2026, 12, 2, 9, 0)
+    with pytest.raises(CalendarError, match="extra_workdays"):
+        load_calendar({"calendar": {"extra_workdays": ["next friday"]}})
+
+
+def test_category_sla_in_working_days():
+    created = datetime(2026, 9, 30, 18, 0)
+    respond, natural = deadlines(created, "一般", 3, sla_kind="natural")
+    _, working = deadlines(created, "一般", 3, sla_kind="working")
+    assert respond == datetime(2026, 9, 30, 22, 0)
+    assert natural == datetime(2026, 10, 3, 18, 0)
+    # 3 working days from Sep 30 evening: Oct 8, 9, 10 (make-up day), but the grade's own
+    # 5 natural days (Oct 5) come first
+    assert working == datetime(2026, 10, 5, 18, 0)
