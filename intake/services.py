@@ -159,6 +159,7 @@ class Stack:
                 "Open311": f"http://127.0.0.1:{p.app}/open311/v2/services.json",
                 "analyze": f"http://127.0.0.1:{p.app}/api/analyze",
                 "Rasa REST": f"http://127.0.0.1:{p.rasa}/webhooks/rest/webhook",
+                "WeChat webhook": f"http://127.0.0.1:{p.rasa}/webhooks/wechat/webhook",
                 "action server": f"http://127.0.0.1:{p.actions}/health",
                 "Redis": f"redis://127.0.0.1:{p.redis}/{self.redis_db}"}
 

@@ -13,6 +13,11 @@ import requests
 
 from intake.services import Ports, Stack
 
+# the WeChat channel's secrets for the test stack (a deployment sets its own in the environment)
+WECHAT = {"WECHAT_TOKEN": "intake-test-token", "WECHAT_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+          "WECHAT_APP_ID": "wx0123456789abcdef"}
+os.environ.update(WECHAT)
+
 TEST_PORTS = Ports(redis=int(os.environ.get("INTAKE_TEST_REDIS_PORT", "16379")),
                    actions=int(os.environ.get("INTAKE_TEST_ACTIONS_PORT", "15055")),
                    rasa=int(os.environ.get("INTAKE_TEST_RASA_PORT", "15005")),

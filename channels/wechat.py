@@ -1,0 +1,156 @@
+"""WeChat official account (公众号) input channel for Rasa: /webhooks/wechat/webhook.
+
+WeChat sends XML (plain or AES-encrypted, wechatpy parses and decrypts it) and waits 5 seconds
+for a passive reply, retrying the same MsgId up to three times; a retry must not file a ticket
+twice, so each MsgId is claimed once in Redis (shared by every Rasa server) and a retry gets the
+first answer. Text is read as typed, a voice message by WeChat's own speech recognition, and a
+location message (位置) becomes a pin in the message metadata that LocationExtractor places at
+the nearest gazetteer unit.
+
+Secrets come from the environment: WECHAT_TOKEN, WECHAT_AES_KEY and WECHAT_APP_ID (the last two
+for 安全模式). Without WECHAT_TOKEN the endpoint answers 503 and says so.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from xml.parsers.expat import ExpatError
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+import redis
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from wechatpy import parse_message
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.exceptions import InvalidSignatureException, WeChatException
+from wechatpy.replies import TextReply
+from wechatpy.utils import check_signature
+
+log = logging.getLogger(__name__)
+
+UNSUPPORTED = "目前只能处理文字、语音和位置消息。请用文字描述您遇到的问题和地点，或发送位置。"
+NO_RECOGNITION = "抱歉，没能识别这条语音。请再说一遍，或改用文字描述。"
+WELCOME = "您好，这里是12345市民诉求服务。请直接告诉我您遇到的问题和具体位置，也可以发送位置。"
+DEDUP_SECONDS = 120  # WeChat retries within 15 seconds; keep the answer a little longer
+
+
+class WeChatInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "wechat"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WeChatInput":
+        return cls()
+
+    def __init__(self) -> None:
+        self.token = os.environ.get("WECHAT_TOKEN", "")
+        aes_key = os.environ.get("WECHAT_AES_KEY", "")
+        self.crypto = (WeChatCrypto(self.token, aes_key, os.environ.get("WECHAT_APP_ID", ""))
+                       if self.token and aes_key else None)
+        self.redis = redis.Redis(host=os.environ.get("INTAKE_REDIS_HOST", "localhost"),
+                                 port=int(os.environ.get("INTAKE_REDIS_PORT", "6379")),
+                                 db=int(os.environ.get("INTAKE_REDIS_DB", "0")), decode_responses=True)
+        if not self.token:
+            log.warning("WeChat channel: WECHAT_TOKEN is not set, /webhooks/wechat/webhook answers 503")
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        hook = Blueprint("wechat_webhook", __name__)
+
+        @hook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok", "configured": bool(self.token)})
+
+        @hook.route("/webhook", methods=["GET"])
+        async def verify(request: Request) -> HTTPResponse:
+            """WeChat's server check when the URL is configured: echo ``echostr`` if signed."""
+            if not self.token:
+                return response.text("WeChat channel not configured (WECHAT_TOKEN)", status=503)
+            if not self._signed(request):
+                return response.text("invalid signature", status=403)
+            return response.text(request.args.get("echostr", ""))
+
+        @hook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not self.token:
+                return response.text("WeChat channel not configured (WECHAT_TOKEN)", status=503)
+            if not self._signed(request):
+                return response.text("invalid signature", status=403)
+            try:
+                message = parse_message(self._plain_xml(request))
+            except (WeChatException, ExpatError, ValueError, KeyError, TypeError) as exc:
+                return response.text(f"malformed or undecryptable WeChat message: {exc}", status=400)
+            if message is None or not getattr(message, "source", None):
+                return response.text("malformed WeChat message: no sender", status=400)
+            text = await self._answer(message, on_new_message)
+            if not text:
+                return response.text("success")  # WeChat's "no reply" answer
+            xml = TextReply(message=message, content=text).render()
+            if self.crypto and request.args.get("encrypt_type") == "aes":  # answer the way it was asked
+                xml = self.crypto.encrypt_message(xml, request.args.get("nonce", ""),
+                                                  request.args.get("timestamp"))
+            return response.text(xml, content_type="application/xml")
+
+        return hook
+
+    def _signed(self, request: Request) -> bool:
+        try:
+            check_signature(self.token, request.args.get("signature", ""), request.args.get("timestamp", ""),
+                            request.args.get("nonce", ""))
+            return True
+        except InvalidSignatureException:
+            return False
+
+    def _plain_xml(self, request: Request) -> str:
+        body = request.body.decode("utf-8")
+        if self.crypto and request.args.get("encrypt_type") == "aes":
+            return self.crypto.decrypt_message(body, request.args.get("msg_signature", ""),
+                                               request.args.get("timestamp", ""), request.args.get("nonce", ""))
+        return body
+
+    async def _answer(self, message: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> str:
+        """Run the message through Rasa once per MsgId; a retry waits for the first answer."""
+        key = f"wechat:msg:{message.source}:{getattr(message, 'id', None) or message.create_time}"
+        if not self.redis.set(key, "", nx=True, ex=DEDUP_SECONDS):
+            for _ in range(40):  # a retry: the first request is still running or has answered
+                answer = self.redis.get(key)
+                if answer:
+                    return answer
+                await asyncio.sleep(0.1)
+            return ""
+        text, metadata = self._as_user_input(message)
+        if text is None:
+            answer = metadata.pop("reply")
+        else:
+            collector = CollectingOutputChannel()
+            await on_new_message(UserMessage(text, collector, message.source, input_channel=self.name(),
+                                             metadata=metadata))
+            answer = "\n\n".join(m["text"] for m in collector.messages if m.get("text"))
+            # buttons cannot be shown in a passive text reply: list them as numbered options
+            for m in collector.messages:
+                for button in m.get("buttons") or []:
+                    answer += f"\n{button['title']}"
+        self.redis.set(key, answer or " ", ex=DEDUP_SECONDS)
+        return answer
+
+    @staticmethod
+    def _as_user_input(message: Any) -> tuple[Optional[str], Dict[str, Any]]:
+        """(text for Rasa, metadata), or (None, {"reply": …}) for what Rasa cannot read."""
+        kind = message.type
+        if kind == "text":
+            return message.content, {}
+        if kind == "voice":
+            recognised = (getattr(message, "recognition", None) or "").strip()
+            return (recognised, {"asr": True}) if recognised else (None, {"reply": NO_RECOGNITION})
+        if kind == "location":
+            lat, lng = message.location
+            label = message.label or ""
+            return (label or "我的位置", {"location": {"lat": float(lat), "lng": float(lng), "label": label}})
+        if kind == "event" and getattr(message, "event", "") == "subscribe":
+            return None, {"reply": WELCOME}
+        if kind == "event":
+            return None, {"reply": ""}
+        return None, {"reply": UNSUPPORTED}

@@ -1,0 +1,112 @@
+"""The WeChat official-account channel: signed and encrypted XML in, a passive reply out, through
+the real Rasa server; location messages placed on the gazetteer; retries never file twice."""
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from typing import Dict, Optional
+
+import requests
+import xmltodict
+from wechatpy.crypto import WeChatCrypto
+
+from tests.conftest import WECHAT
+from tests.test_conversation import TICKET
+
+TOKEN = WECHAT["WECHAT_TOKEN"]
+crypto = WeChatCrypto(TOKEN, WECHAT["WECHAT_AES_KEY"], WECHAT["WECHAT_APP_ID"])
+
+
+def _signature(*parts: str) -> str:
+    return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
+
+
+def _xml(openid: str, kind: str, body: str, msg_id: Optional[int] = None) -> str:
+    return (f"<xml><ToUserName><![CDATA[gh_12345]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
+            f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[{kind}]]></MsgType>{body}"
+            f"<MsgId>{msg_id or uuid.uuid4().int % 10**18}</MsgId></xml>")
+
+
+def send(rasa_url: str, xml: str, encrypted: bool = True) -> requests.Response:
+    timestamp, nonce = str(int(time.time())), uuid.uuid4().hex[:10]
+    params: Dict[str, str] = {"timestamp": timestamp, "nonce": nonce, "signature": _signature(TOKEN, timestamp, nonce)}
+    if encrypted:
+        # what WeChat posts in 安全模式: the encrypted message and its own signature
+        inner = xmltodict.parse(crypto.encrypt_message(xml, nonce, timestamp))["xml"]["Encrypt"]
+        params.update(encrypt_type="aes", msg_signature=_signature(TOKEN, timestamp, nonce, inner))
+        body = f"<xml><ToUserName><![CDATA[gh_12345]]></ToUserName><Encrypt><![CDATA[{inner}]]></Encrypt></xml>"
+    else:
+        body = xml
+    return requests.post(f"{rasa_url}/webhooks/wechat/webhook", params=params, data=body.encode("utf-8"),
+                         timeout=60)
+
+
+def reply_text(resp: requests.Response, encrypted: bool = True) -> str:
+    assert resp.status_code == 200, resp.text
+    if resp.text == "success":
+        return ""
+    if encrypted:
+        envelope = xmltodict.parse(resp.text)["xml"]
+        xml = crypto.decrypt_message(resp.text, envelope["MsgSignature"], envelope["TimeStamp"], envelope["Nonce"])
+    else:
+        xml = resp.text
+    return xmltodict.parse(xml)["xml"]["Content"]
+
+
+def test_server_check_echoes_only_when_signed(stack, rasa_url):
+    timestamp, nonce = "1700000000", "n0nce"
+    ok = requests.get(f"{rasa_url}/webhooks/wechat/webhook", timeout=10, params={
+        "signature": _signature(TOKEN, timestamp, nonce), "timestamp": timestamp, "nonce": nonce, "echostr": "hello"})
+    assert ok.status_code == 200 and ok.text == "hello"
+    bad = requests.get(f"{rasa_url}/webhooks/wechat/webhook", timeout=10, params={
+        "signature": "0" * 40, "timestamp": timestamp, "nonce": nonce, "echostr": "hello"})
+    assert bad.status_code == 403
+
+
+def test_text_then_location_message_files_a_placed_ticket(stack, rasa_url, app_url):
+    openid = f"o-{uuid.uuid4().hex[:16]}"
+    asked = reply_text(send(rasa_url, _xml(openid, "text", "<Content><![CDATA[路边的垃圾桶倒了没人管]]></Content>")))
+    assert "在哪里" in asked, asked
+    location = ("<Location_X>22.5960</Location_X><Location_Y>114.3061</Location_Y><Scale>16</Scale>"
+                "<Label><![CDATA[广东省深圳市盐田区大梅沙]]></Label>")
+    filed = reply_text(send(rasa_url, _xml(openid, "location", location)))
+    ticket_id = TICKET.search(filed).group(1)
+    ticket = requests.get(f"{app_url}/open311/v2/requests/{ticket_id}.json", timeout=10).json()[0]
+    assert ticket["channel"] == "wechat"
+    assert ticket["location"]["community"] == "大梅沙社区" and ticket["location"]["street"] == "梅沙街道"
+    assert ticket["lat"] == 22.596 and ticket["long"] == 114.3061
+
+
+def test_retried_message_is_answered_once_and_filed_once(stack, rasa_url, app_url):
+    openid = f"o-{uuid.uuid4().hex[:16]}"
+    xml = _xml(openid, "text", "<Content><![CDATA[海涛社区3栋楼下井盖没了]]></Content>", msg_id=987654321012345)
+    first = reply_text(send(rasa_url, xml, encrypted=False), encrypted=False)
+    again = reply_text(send(rasa_url, xml, encrypted=False), encrypted=False)
+    assert TICKET.search(first) and again == first
+    listed = requests.get(f"{app_url}/open311/v2/requests.json", timeout=10).json()
+    assert sum(t["description"] == "海涛社区3栋楼下井盖没了" for t in listed) == 1
+
+
+def test_voice_uses_wechat_recognition_and_other_kinds_are_explained(stack, rasa_url):
+    openid = f"o-{uuid.uuid4().hex[:16]}"
+    voice = "<MediaId><![CDATA[m1]]></MediaId><Format><![CDATA[amr]]></Format><Recognition><![CDATA[{}]]></Recognition>"
+    asked = reply_text(send(rasa_url, _xml(openid, "voice", voice.format("楼上天天半夜装修吵得睡不着"))))
+    assert "在哪里" in asked, asked
+    assert "再说一遍" in reply_text(send(rasa_url, _xml(openid, "voice", voice.format(""))))
+    image = "<PicUrl><![CDATA[http://example.invalid/a.jpg]]></PicUrl><MediaId><![CDATA[m2]]></MediaId>"
+    assert "文字、语音和位置" in reply_text(send(rasa_url, _xml(openid, "image", image)))
+
+
+def test_bad_requests_get_precise_errors(stack, rasa_url):
+    timestamp, nonce = str(int(time.time())), "abc"
+    signed = {"timestamp": timestamp, "nonce": nonce, "signature": _signature(TOKEN, timestamp, nonce)}
+    forged = requests.post(f"{rasa_url}/webhooks/wechat/webhook", params={**signed, "signature": "1" * 40},
+                           data=b"<xml></xml>", timeout=10)
+    assert forged.status_code == 403
+    garbage = requests.post(f"{rasa_url}/webhooks/wechat/webhook", params=signed, data=b"not xml at all", timeout=10)
+    assert garbage.status_code == 400 and "malformed" in garbage.text
+    tampered = requests.post(f"{rasa_url}/webhooks/wechat/webhook", timeout=10,
+                             params={**signed, "encrypt_type": "aes", "msg_signature": "2" * 40},
+                             data=b"<xml><Encrypt><![CDATA[AAAA]]></Encrypt></xml>")
+    assert tampered.status_code == 400 and "undecryptable" in tampered.text
