@@ -132,7 +132,8 @@ class WeChatInput(InputChannel):
             # buttons cannot be shown in a passive text reply: list them as numbered options
             for m in collector.messages:
                 for button in m.get("buttons") or []:
-                    answer += f"\n{button['title']}"
+                    if button["title"] not in answer:
+                        answer += f"\n{button['title']}"
         self.redis.set(key, answer or " ", ex=DEDUP_SECONDS)
         return answer
 

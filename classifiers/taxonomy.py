@@ -10,9 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional
 
-import yaml
-
 from intake.paths import SETTINGS_DIR
+from intake.yaml_file import read_yaml
 
 URGENCY_LEVELS = ("特急", "紧急", "一般")
 
@@ -51,10 +50,7 @@ class Taxonomy:
 
     @classmethod
     def load(cls, path: Path) -> "Taxonomy":
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise TaxonomyError(f"{path}: cannot read taxonomy: {exc}") from exc
+        data = read_yaml(path, TaxonomyError, "taxonomy")
         if not isinstance(data, dict) or not isinstance(data.get("categories"), list):
             raise TaxonomyError(f"{path}: expected a mapping with a 'categories' list")
         categories: List[Category] = []

@@ -20,6 +20,7 @@ from pypinyin import lazy_pinyin
 from shapely.geometry import Point, Polygon
 
 from intake.paths import SETTINGS_DIR
+from intake.yaml_file import read_yaml
 
 LEVELS = ("district", "street", "community", "grid", "place")
 _SUFFIXES = ("社区", "街道", "区", "网格")
@@ -78,10 +79,7 @@ class Gazetteer:
 
     @classmethod
     def load(cls, path: Path) -> "Gazetteer":
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise GazetteerError(f"{path}: cannot read the gazetteer: {exc}") from exc
+        data = read_yaml(path, GazetteerError, "the gazetteer")
         if not isinstance(data, dict):
             raise GazetteerError(f"{path}: expected a mapping with province, city, district, streets")
         return _Builder(path, data).build()
