@@ -67,18 +67,13 @@ class WeChatInput(InputChannel):
         @hook.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> HTTPResponse:
             """WeChat's server check when the URL is configured: echo ``echostr`` if signed."""
-            if not self.token:
-                return response.text("WeChat channel not configured (WECHAT_TOKEN)", status=503)
-            if not self._signed(request):
-                return response.text("invalid signature", status=403)
-            return response.text(request.args.get("echostr", ""))
+            return self._refusal(request) or response.text(request.args.get("echostr", ""))
 
         @hook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            if not self.token:
-                return response.text("WeChat channel not configured (WECHAT_TOKEN)", status=503)
-            if not self._signed(request):
-                return response.text("invalid signature", status=403)
+            refused = self._refusal(request)
+            if refused:
+                return refused
             try:
                 message = parse_message(self._plain_xml(request))
             except (WeChatException, ExpatError, ValueError, KeyError, TypeError) as exc:
@@ -96,13 +91,16 @@ class WeChatInput(InputChannel):
 
         return hook
 
-    def _signed(self, request: Request) -> bool:
+    def _refusal(self, request: Request) -> Optional[HTTPResponse]:
+        """503 while the channel has no token, 403 for a request WeChat did not sign; else None."""
+        if not self.token:
+            return response.text("WeChat channel not configured (WECHAT_TOKEN)", status=503)
         try:
             check_signature(self.token, request.args.get("signature", ""), request.args.get("timestamp", ""),
                             request.args.get("nonce", ""))
-            return True
         except InvalidSignatureException:
-            return False
+            return response.text("invalid signature", status=403)
+        return None
 
     def _plain_xml(self, request: Request) -> str:
         body = request.body.decode("utf-8")

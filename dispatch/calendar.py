@@ -11,9 +11,8 @@ from functools import lru_cache
 from typing import Dict, FrozenSet, Optional
 
 import chinese_calendar
-import yaml
 
-from intake.paths import SETTINGS_DIR
+from intake.yaml_file import deployment_settings
 
 
 class CalendarError(ValueError):
@@ -67,10 +66,7 @@ def _dates(values, key: str) -> FrozenSet[date]:
 
 
 def load_calendar(data: Optional[Dict] = None) -> WorkingCalendar:
-    if data is None:
-        path = SETTINGS_DIR / "deployment.yml"
-        data = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}) or {}
-    calendar = data.get("calendar") or {}
+    calendar = (deployment_settings() if data is None else data).get("calendar") or {}
     return WorkingCalendar(_dates(calendar.get("extra_holidays"), "extra_holidays"),
                            _dates(calendar.get("extra_workdays"), "extra_workdays"))
 

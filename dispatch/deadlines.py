@@ -9,10 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Dict, Optional, Tuple
 
-import yaml
-
 from dispatch.calendar import WorkingCalendar, default_calendar
-from intake.paths import SETTINGS_DIR
+from intake.yaml_file import deployment_settings
 from nlu.urgency import default_rules
 
 
@@ -23,9 +21,7 @@ def _limit(created_at: datetime, level: Dict[str, Any], what: str, calendar: Wor
 
 
 def sla_days_kind() -> str:
-    path = SETTINGS_DIR / "deployment.yml"
-    data = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}) or {}
-    return str(data.get("sla_days", "natural"))
+    return str(deployment_settings().get("sla_days", "natural"))
 
 
 def deadlines(created_at: datetime, urgency: str, sla_days: Optional[float] = None,

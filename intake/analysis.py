@@ -44,7 +44,9 @@ class Analyzer:
             raise AnalysisError("the text contains no words to analyse (empty, spaces or emoji only)")
         problems = split_problems(normalized, self._label)
         message_place = locate(normalized)
-        issues = [self.issue(p, message_place if message_place.found else None) for p in problems]
+        fallback = message_place if message_place.found else None
+        # a message with one problem is that problem: its place is already known
+        issues = [self.issue(p, fallback, place=message_place if p == normalized else None) for p in problems]
         return {"normalized_text": normalized, "channel": channel, "issues": issues}
 
     def issue(self, text: str, message_place: Optional[Located] = None,

@@ -9,16 +9,12 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import yaml
-
-from intake.paths import SETTINGS_DIR
+from intake.yaml_file import deployment_settings
 
 
 @lru_cache(maxsize=1)
 def zone() -> ZoneInfo:
-    path = SETTINGS_DIR / "deployment.yml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-    return ZoneInfo((data or {}).get("timezone", "Asia/Shanghai"))
+    return ZoneInfo(deployment_settings().get("timezone", "Asia/Shanghai"))
 
 
 def now() -> datetime:

@@ -15,12 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-import yaml
 from pypinyin import lazy_pinyin
 from shapely.geometry import Point, Polygon
 
 from intake.paths import SETTINGS_DIR
-from intake.yaml_file import read_yaml
+from intake.yaml_file import deployment_settings, read_yaml
 
 LEVELS = ("district", "street", "community", "grid", "place")
 _SUFFIXES = ("社区", "街道", "区", "网格")
@@ -279,9 +278,7 @@ def _index(province: str, city: str, district: str, aliases: Tuple[str, ...], ma
         names.setdefault(name, []).append(unit)
     # what a resident says without the suffix (「沙头角」) means the unit whose alias it is, if any
     # (the street 沙头角街道), else the unit it abbreviates (「海涛」→ 海涛社区)
-    spoken: Dict[str, List[Unit]] = {}
-    for name, unit in named:
-        spoken.setdefault(name, []).append(unit)
+    spoken: Dict[str, List[Unit]] = {name: list(units) for name, units in names.items()}
     for name, unit in named:
         core = core_name(name)
         if core != name and core not in names:
@@ -289,15 +286,16 @@ def _index(province: str, city: str, district: str, aliases: Tuple[str, ...], ma
     for name, meant in spoken.items():
         sounds = tuple(syllables(name))
         if len(name) >= 2:
-            pinyin_names[sounds] = _unique(pinyin_names.get(sounds, []) + meant)
+            pinyin_names[sounds] = unique_units(pinyin_names.get(sounds, []) + meant)
         key = "".join(sounds)
         if len(key) >= 4 and re.fullmatch(r"[a-z]+", key) and name == core_name(name):
-            latin[key] = _unique(latin.get(key, []) + meant)
+            latin[key] = unique_units(latin.get(key, []) + meant)
     return Gazetteer(province, city, district, aliases, max_km, units, names, pinyin_names, latin,
                      max(len(n) for n in names))
 
 
-def _unique(units: List[Unit]) -> List[Unit]:
+def unique_units(units: Iterable[Unit]) -> List[Unit]:
+    """``units`` without repeats, in their first order."""
     out: List[Unit] = []
     for u in units:
         if u not in out:
@@ -307,8 +305,7 @@ def _unique(units: List[Unit]) -> List[Unit]:
 
 def configured_path() -> Path:
     """settings/deployment.yml names the gazetteer file (relative to settings/)."""
-    deployment = yaml.safe_load((SETTINGS_DIR / "deployment.yml").read_text(encoding="utf-8")) or {}
-    return SETTINGS_DIR / str(deployment.get("gazetteer", "gazetteer/shenzhen-yantian.yml"))
+    return SETTINGS_DIR / str(deployment_settings().get("gazetteer", "gazetteer/shenzhen-yantian.yml"))
 
 
 @lru_cache(maxsize=1)

@@ -31,16 +31,19 @@ def locate(text: str, gazetteer: Optional[Gazetteer] = None) -> Located:
     """Extract the address from ``text`` and place it; with no place named, an empty address."""
     gazetteer = gazetteer or default_gazetteer()
     match = extract_location(text)
+    found = find_mentions(digits_in_address(text or ""), gazetteer)
     if match is None:
-        if not find_mentions(digits_in_address(text or ""), gazetteer):
+        if not found:
             return Located(Address(), Placement(UNKNOWN, note="没有提到地点"))
         address, start, end, doubts = Address(), 0, 0, []
     else:
         address, start, end, doubts = match.address, match.start, match.end, match.doubts
-    placement = place(address, digits_in_address(text), gazetteer)
-    located = apply(address, placement, gazetteer, digits_in_address(text))
+    placement = place(address, found, gazetteer)
+    located = apply(address, placement, gazetteer, found)
     if not located.text:
-        mentions = [m for m in find_mentions(text, gazetteer) if not m.home] or find_mentions(text, gazetteer)
+        # spans in the resident's own text (the names found above are in the digit form)
+        on_text = find_mentions(text, gazetteer)
+        mentions = [m for m in on_text if not m.home] or on_text
         if mentions:
             start, end = mentions[0].start, mentions[-1].end
             located = Address.from_dict({**located.to_dict(), "text": text[start:end]})

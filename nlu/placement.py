@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable, List, Optional, Sequence, Tuple
 
 from nlu.address import Address
-from nlu.gazetteer import Gazetteer, Unit, core_name, syllables
+from nlu.gazetteer import Gazetteer, Unit, core_name, syllables, unique_units
 
 PLACED, CHOOSE, OUTSIDE, UNKNOWN, PIN = "placed", "choose", "outside", "unknown", "pin"
 # a place named right after these is where the resident lives, not necessarily the problem
@@ -104,12 +104,12 @@ def _by_latin(text: str, gazetteer: Gazetteer) -> List[Mention]:
     return found
 
 
-def place(address: Address, text: str, gazetteer: Gazetteer) -> Placement:
-    """Decide where ``address`` (extracted from ``text``) lies in the gazetteer."""
+def place(address: Address, found: List[Mention], gazetteer: Gazetteer) -> Placement:
+    """Decide where ``address`` lies in the gazetteer, given the names ``found`` in its message."""
     if not gazetteer.in_area(address.province, address.city, address.district):
         named = "".join(p for p in (address.province, address.city, address.district) if p)
         return Placement(OUTSIDE, note=f"「{named}」不在本平台服务范围（{gazetteer.city}{gazetteer.district}）")
-    mentions = [m for m in find_mentions(text, gazetteer) if m.unit.level != "district"]
+    mentions = [m for m in found if m.unit.level != "district"]
     if any(not m.home for m in mentions):
         mentions = [m for m in mentions if not m.home]
     if not mentions:
@@ -118,9 +118,9 @@ def place(address: Address, text: str, gazetteer: Gazetteer) -> Placement:
     spans = [[gazetteer.unit("street", s) for s in m.unit.streets] for m in mentions if m.unit.streets]
     if fixed:
         deepest = max(fixed, key=lambda u: u.depth)
-        conflicting = _distinct(u for u in fixed if not (u.contains(deepest) or deepest.contains(u)))
+        conflicting = unique_units(u for u in fixed if not (u.contains(deepest) or deepest.contains(u)))
         if conflicting:
-            candidates = _distinct([deepest, *conflicting])
+            candidates = unique_units([deepest, *conflicting])
             streets = {c.street for c in candidates}
             if len(streets) == 1 and None not in streets:
                 # 「东和社区和田心社区之间」: both in one street; its office takes the ticket
@@ -130,10 +130,10 @@ def place(address: Address, text: str, gazetteer: Gazetteer) -> Placement:
                              note="提到了多个不同的地点：" + "、".join(c.label() for c in candidates))
         for options in spans:
             if not any(o.contains(deepest) for o in options):
-                return Placement(CHOOSE, candidates=_distinct([*options, deepest]),
+                return Placement(CHOOSE, candidates=unique_units([*options, deepest]),
                                  note="道路与所说的社区不在同一街道")
         return Placement(PLACED, unit=deepest)
-    options = _distinct(o for group in spans for o in group)
+    options = unique_units(o for group in spans for o in group)
     if len(options) == 1:
         return Placement(PLACED, unit=options[0])
     return Placement(CHOOSE, candidates=options, note="道路跨越多个街道，需要确认具体路段")
@@ -147,16 +147,9 @@ def _holder(unit: Unit, gazetteer: Gazetteer) -> Unit:
             else gazetteer.unit("street", unit.street)) or unit
 
 
-def _distinct(units) -> List[Unit]:
-    out: List[Unit] = []
-    for u in units:
-        if u not in out:
-            out.append(u)
-    return out
-
-
-def apply(address: Address, placement: Placement, gazetteer: Gazetteer, text: str = "") -> Address:
-    """Fill the administrative chain, the responsible unit and the named place from the gazetteer."""
+def apply(address: Address, placement: Placement, gazetteer: Gazetteer, found: List[Mention]) -> Address:
+    """Fill the administrative chain, the responsible unit and the named place (from the gazetteer
+    names ``found`` in the message)."""
     data = address.to_dict()
     data["placement"] = placement.status
     if placement.status in (PLACED, PIN, CHOOSE, UNKNOWN):
@@ -171,7 +164,7 @@ def apply(address: Address, placement: Placement, gazetteer: Gazetteer, text: st
         said = data.get("community")
         data.update(street=unit.street, community=unit.community or (None if said in gazetteer.names else said),
                     grid=unit.grid, responsible_unit=unit.responsible_unit)
-    for m in find_mentions(text, gazetteer) if text else []:
+    for m in found:
         kind = m.unit.kind
         if m.unit.level == "place" and not m.home:
             # the gazetteer's name is the canonical one (「大梅沙海滩」→ 大梅沙海滨公园)
@@ -189,4 +182,4 @@ def place_pin(lat: float, lng: float, label: str, gazetteer: Gazetteer) -> Tuple
         return Address.from_dict({**address.to_dict(), "placement": OUTSIDE}), placement
     unit, km = hit
     placement = Placement(PIN, unit=unit, note=f"按定位匹配到{unit.label()}（约{km:.1f}公里）")
-    return apply(address, placement, gazetteer, label or ""), placement
+    return apply(address, placement, gazetteer, find_mentions(label, gazetteer) if label else []), placement
