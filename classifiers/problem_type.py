@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import yaml
 
-from classifiers.ngram_model import NgramClassifier
+from classifiers.linear_model import LinearTextClassifier
 from classifiers.taxonomy import Category, Taxonomy, default_taxonomy
 from intake.paths import MODELS_DIR, SETTINGS_DIR
 
@@ -38,7 +38,7 @@ def review_threshold() -> float:
 
 
 class ProblemTypeClassifier:
-    def __init__(self, model: NgramClassifier, taxonomy: Taxonomy, threshold: float) -> None:
+    def __init__(self, model: LinearTextClassifier, taxonomy: Taxonomy, threshold: float) -> None:
         unknown = [label for label in model.labels if label not in taxonomy]
         if unknown:
             raise ValueError(f"the model predicts categories missing from {taxonomy.source}: {unknown}; "
@@ -51,7 +51,7 @@ class ProblemTypeClassifier:
     def load(cls, directory: Path = MODEL_DIR) -> "ProblemTypeClassifier":
         if not (directory / "meta.json").exists():
             raise FileNotFoundError(f"no problem-type model in {directory}; run `intake train`")
-        return cls(NgramClassifier.load(directory), default_taxonomy(), review_threshold())
+        return cls(LinearTextClassifier.load(directory), default_taxonomy(), review_threshold())
 
     def classify(self, text: str) -> CategoryPrediction:
         ranked = self.model.predict(text, top_k=3)
@@ -63,6 +63,15 @@ class ProblemTypeClassifier:
                                  "department": cat.department, "confidence": round(p, 4)})
         return CategoryPrediction(self.taxonomy.get(best_label), best_p, alternatives,
                                   needs_review=best_p < self.threshold)
+
+    def classify_at_depth(self, text: str, depth: int) -> Tuple[str, float]:
+        """The category the product files (the most probable leaf) cut to ``depth`` levels (1: 大类),
+        with the probability of that cut category: the sum over the leaves below it."""
+        probs = self.model.predict_proba([text])[0].tolist()
+        best = max(range(len(probs)), key=probs.__getitem__)
+        answer = "/".join(self.model.labels[best].split("/")[:depth])
+        return answer, sum(p for label, p in zip(self.model.labels, probs)
+                           if "/".join(label.split("/")[:depth]) == answer)
 
 
 @lru_cache(maxsize=1)

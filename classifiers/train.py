@@ -9,7 +9,7 @@ from typing import List, Optional
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from classifiers.examples import problem_example_files, read_examples
-from classifiers.ngram_model import NgramClassifier, NgramConfig
+from classifiers.linear_model import LinearConfig, LinearTextClassifier
 from classifiers.problem_type import MODEL_DIR
 from classifiers.taxonomy import default_taxonomy
 from intake.paths import SETTINGS_DIR
@@ -18,7 +18,7 @@ from intake.paths import SETTINGS_DIR
 def data_fingerprint(files: List[Path]) -> str:
     """Changes whenever an example file, the taxonomy or the model code changes."""
     digest = hashlib.sha256()
-    for path in [*files, SETTINGS_DIR / "taxonomy.yml", Path(__file__).with_name("ngram_model.py")]:
+    for path in [*files, SETTINGS_DIR / "taxonomy.yml", Path(__file__).with_name("linear_model.py"), Path(__file__).with_name("features.py")]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -27,11 +27,11 @@ def data_fingerprint(files: List[Path]) -> str:
 def is_up_to_date(directory: Path = MODEL_DIR) -> bool:
     if not (directory / "meta.json").exists():
         return False
-    meta = NgramClassifier.read_meta(directory)
+    meta = LinearTextClassifier.read_meta(directory)
     return meta.get("fingerprint") == data_fingerprint(problem_example_files())
 
 
-def train_shipped_model(directory: Path = MODEL_DIR, config: Optional[NgramConfig] = None) -> dict:
+def train_shipped_model(directory: Path = MODEL_DIR, config: Optional[LinearConfig] = None) -> dict:
     files = problem_example_files()
     examples = read_examples(files)
     taxonomy = default_taxonomy()
@@ -39,12 +39,12 @@ def train_shipped_model(directory: Path = MODEL_DIR, config: Optional[NgramConfi
     if unknown:
         raise ValueError(f"examples use categories missing from {taxonomy.source}: {unknown}")
     started = time.perf_counter()
-    config = config or NgramConfig()
-    with Progress(TextColumn("[bold]problem-type model"), BarColumn(), TextColumn("epoch {task.completed}/{task.total}"),
-                  TextColumn("loss {task.fields[loss]:.3f}"), TimeElapsedColumn()) as bar:
-        task = bar.add_task("train", total=config.epochs, loss=0.0)
-        model = NgramClassifier.train([e.text for e in examples], [e.label for e in examples], config,
-                                      progress=lambda ep, _n, loss: bar.update(task, completed=ep, loss=loss))
+    config = config or LinearConfig()
+    with Progress(TextColumn("[bold]problem-type model"), BarColumn(), TextColumn("L-BFGS step {task.completed}/{task.total}"),
+                  TimeElapsedColumn()) as bar:
+        task = bar.add_task("train", total=config.max_iter)
+        model = LinearTextClassifier.train([e.text for e in examples], [e.label for e in examples], config,
+                                           progress=lambda step, _n: bar.update(task, completed=step))
     seconds = time.perf_counter() - started
     model.save(directory, {"fingerprint": data_fingerprint(files), "examples": len(examples),
                            "train_seconds": round(seconds, 2)})
