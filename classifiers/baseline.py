@@ -4,24 +4,18 @@ from __future__ import annotations
 
 from typing import List, Sequence
 
-import jieba
 from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from classifiers.features import jieba_words
 from nlu.normalize import normalize_text
-
-jieba.setLogLevel(60)
-
-
-def _words(text: str) -> List[str]:
-    return [w for w in jieba.lcut(text) if w.strip()]
 
 
 class TfidfSvmBaseline:
     def __init__(self) -> None:
         self.chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1)
-        self.words = TfidfVectorizer(analyzer=_words, sublinear_tf=True, min_df=1)
+        self.words = TfidfVectorizer(analyzer=jieba_words, sublinear_tf=True, min_df=1)
         self.svm = LinearSVC(C=1.0)
 
     def _features(self, texts: Sequence[str], fit: bool = False):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, List, Optional
+from typing import Iterable, List
 
 import yaml
 
@@ -52,14 +52,14 @@ def problem_example_files(directory: Path = PROBLEMS_DIR) -> List[Path]:
     return sorted(directory.glob("*.yml"))
 
 
-def examples_for_labels(labels: Iterable[str], examples: Optional[List[Example]] = None) -> List[Example]:
+def examples_for_labels(labels: Iterable[str]) -> List[Example]:
     """Our examples relabelled to the depth of ``labels`` («城乡建设» or «城乡建设/物业管理»), keeping
     only those whose relabelled category is among ``labels``: what a deployment's own tickets
     are trained together with, so that small categories start from what the product already knows."""
     wanted = set(labels)
     depth = max(len(label.split("/")) for label in wanted)
     out = []
-    for example in read_examples(problem_example_files()) if examples is None else examples:
+    for example in read_examples(problem_example_files()):
         label = "/".join(example.label.split("/")[:depth])
         if label in wanted:
             out.append(Example(text=example.text, label=label, source=example.source))
