@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import pytest
 
+from rasa.shared.nlu.training_data.message import Message
+
 from intake.privacy import mask_pii
+from nlu.courtesy import strip_courtesy
 from nlu.location import extract_location
 from nlu.normalize import normalize_text
 from nlu.numerals import digits_in_address
+from nlu.report_in_greeting_component import ReportInGreeting
 from nlu.urgency import assess_urgency
 
 
@@ -69,3 +73,40 @@ def test_normalize_and_mask():
     masked = mask_pii("电话13812345678，身份证110105199001011234")
     assert "13812345678" not in masked and "138****5678" in masked
     assert "19900101" not in masked
+
+
+@pytest.mark.parametrize("text,rest", [
+    ("喂你好我是海滔社区的三栋楼下的垃圾桶满了", "我是海滔社区的三栋楼下的垃圾桶满了"),
+    ("喂喂，您好！路灯坏了", "路灯坏了"),
+    ("尊敬的领导您好，我们小区停水了", "我们小区停水了"),
+    ("喂，你好", ""),
+    ("有人吗？", ""),
+])
+def test_courtesy_openings_are_stripped(text, rest):
+    assert strip_courtesy(text) == rest
+
+
+def _greeting(text: str, problem_confidence: float) -> Message:
+    message = Message(data={"text": text})
+    message.set("intent", {"name": "greet", "confidence": 0.9})
+    message.set("intent_ranking", [{"name": "greet", "confidence": 0.9},
+                                   {"name": "report_problem", "confidence": 0.1}])
+    message.set("problem_type", {"level2": "城市建设和市政管理", "confidence": problem_confidence})
+    ReportInGreeting({}).process([message])
+    return message
+
+
+def test_greeting_that_carries_a_report_becomes_a_report():
+    message = _greeting("喂你好我是海滔社区的三栋楼下的垃圾桶满了好几天了", 0.8)
+    assert message.get("intent") == {"name": "report_problem", "confidence": 0.8}
+    ranking = message.get("intent_ranking")
+    assert [r["name"] for r in ranking] == ["report_problem", "greet"]
+    assert ranking[1]["confidence"] == pytest.approx(0.9 * 0.2)
+
+
+@pytest.mark.parametrize("text,confidence", [
+    ("喂，你好", 0.95),  # nothing after the greeting
+    ("你好，我想反映个事情", 0.2),  # words, but no problem the model recognises
+])
+def test_plain_greeting_stays_a_greeting(text, confidence):
+    assert _greeting(text, confidence).get("intent")["name"] == "greet"

@@ -1,0 +1,67 @@
+"""Courtesy openings before a problem ("喂你好，我是海涛社区的，楼下垃圾桶满了").
+
+Hotline transcripts nearly always start with a greeting, and the dialogue model, which learned
+greetings from short messages, may read the whole call as one. `strip_courtesy` removes the
+openings configured in settings/courtesy.yml so that the rest can be judged on its own.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import FrozenSet, Pattern
+
+from intake.paths import SETTINGS_DIR
+from intake.yaml_file import read_yaml
+
+
+class CourtesySettingsError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class CourtesySettings:
+    openings: Pattern[str]
+    min_remaining_chars: int
+    min_problem_confidence: float
+    courtesy_intents: FrozenSet[str]
+
+
+# Between and after openings: punctuation, spaces and the particles that close a greeting.
+_SEPARATORS = r"[\s，。！？、；：,.!?;:~～…呀啊呢吧哈嘛]*"
+
+
+@lru_cache(maxsize=1)
+def courtesy_settings() -> CourtesySettings:
+    path = SETTINGS_DIR / "courtesy.yml"
+    data = read_yaml(path, CourtesySettingsError, "the courtesy openings")
+    if not isinstance(data, dict):
+        raise CourtesySettingsError(f"{path}: expected a mapping with openings, min_remaining_chars, "
+                                    "min_problem_confidence, courtesy_intents")
+    openings = data.get("openings")
+    if not openings or not all(isinstance(o, str) and o.strip() for o in openings):
+        raise CourtesySettingsError(f"{path}: openings must be a non-empty list of phrases")
+    try:
+        min_chars = int(data.get("min_remaining_chars", 4))
+        min_confidence = float(data.get("min_problem_confidence", 0.55))
+    except (TypeError, ValueError) as exc:
+        raise CourtesySettingsError(f"{path}: min_remaining_chars / min_problem_confidence: {exc}") from exc
+    if not 0.0 <= min_confidence <= 1.0:
+        raise CourtesySettingsError(f"{path}: min_problem_confidence must lie in 0–1, got {min_confidence}")
+    # Longest first, so that 尊敬的领导 wins over 领导.
+    alternatives = "|".join(re.escape(o.strip()) for o in sorted(openings, key=len, reverse=True))
+    pattern = re.compile(rf"^(?:{_SEPARATORS}(?:{alternatives}))+{_SEPARATORS}", re.IGNORECASE)
+    return CourtesySettings(openings=pattern, min_remaining_chars=min_chars,
+                            min_problem_confidence=min_confidence,
+                            courtesy_intents=frozenset(data.get("courtesy_intents") or ["greet"]))
+
+
+def strip_courtesy(text: str) -> str:
+    """The message without its leading courtesy openings."""
+    return courtesy_settings().openings.sub("", text.strip(), count=1)
+
+
+def carries_content(text: str) -> bool:
+    """True when enough is left after the openings to be more than a greeting."""
+    remainder = strip_courtesy(text)
+    return sum(ch.isalnum() for ch in remainder) >= courtesy_settings().min_remaining_chars

@@ -1,0 +1,40 @@
+"""Rasa component: a greeting that carries a problem report is a problem report.
+
+"喂你好，我是海涛社区的，三栋楼下的垃圾桶满了好几天了" may come out of the intent model as
+`greet`, and the rule for greetings would answer "请告诉我您遇到的问题" and drop what the
+caller already said. When the text left after the courtesy openings (settings/courtesy.yml) is
+long enough and the problem-type model is confident about it, the intent becomes
+`report_problem` with that confidence; the greeting keeps the rest of the probability mass.
+Runs after ProblemTypeComponent and before FallbackClassifier.
+"""
+from __future__ import annotations
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu.components import MessageAnnotator
+from nlu.courtesy import carries_content, courtesy_settings
+
+REPORT_INTENT = "report_problem"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class ReportInGreeting(MessageAnnotator):
+    def annotate(self, message: Message) -> None:
+        settings = courtesy_settings()
+        intent = message.get(INTENT) or {}
+        problem = message.get("problem_type") or {}
+        if intent.get(INTENT_NAME_KEY) not in settings.courtesy_intents:
+            return
+        confidence = float(problem.get("confidence", 0.0))
+        if confidence < settings.min_problem_confidence or not carries_content(message.get(TEXT)):
+            return
+        rest = 1.0 - confidence
+        ranking = [{INTENT_NAME_KEY: REPORT_INTENT, PREDICTED_CONFIDENCE_KEY: confidence}]
+        ranking += [{**entry, PREDICTED_CONFIDENCE_KEY: float(entry[PREDICTED_CONFIDENCE_KEY]) * rest}
+                    for entry in message.get(INTENT_RANKING_KEY) or []
+                    if entry.get(INTENT_NAME_KEY) != REPORT_INTENT]
+        message.set(INTENT, {INTENT_NAME_KEY: REPORT_INTENT, PREDICTED_CONFIDENCE_KEY: confidence},
+                    add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
