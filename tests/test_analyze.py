@@ -5,6 +5,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 import requests
 
 LOCATION_KEYS = {"province", "city", "district", "street", "community", "estate", "road", "house_number", "poi",
@@ -43,6 +44,17 @@ def test_two_problems_in_one_message_are_split(stack, app_url):
                          json={"text": "楼下餐馆油烟很大，小区门口路面也被挖坏了"}, timeout=30)
     issues = resp.json()["issues"]
     assert [i["category"]["level3"] for i in issues] == ["大气污染", "基础设施"]
+
+
+@pytest.mark.parametrize("text,level3", [
+    ("楼下的KTV每天晚上放歌到凌晨两点，too noisy，根本睡不着", "噪音污染"),
+    ("Street light broken 路灯坏了在幸福路", "城市公共设施"),
+    ("快递柜的APP扫码一直fail，取不出包裹", "快递市场管理"),
+])
+def test_mixed_chinese_and_english_is_understood(stack, app_url, text, level3):
+    resp = requests.post(f"{app_url}/api/analyze", json={"text": text}, timeout=30)
+    assert resp.status_code == 200
+    assert resp.json()["issues"][0]["category"]["level3"] == level3
 
 
 def test_cli_analyze_reads_lines_from_stdin(stack):
