@@ -116,8 +116,19 @@ class LinearTextClassifier:
         return cls(label_list, features, weight, bias, config)
 
     def scores(self, texts: Sequence[str]) -> torch.Tensor:
+        return self._scores(self.features.transform(texts))
+
+    def _scores(self, rows: torch.Tensor) -> torch.Tensor:
         with torch.no_grad():
-            return torch.sparse.mm(self.features.transform(texts), self.weight) + self.bias
+            return torch.sparse.mm(rows, self.weight) + self.bias
+
+    def predict_known(self, texts: Sequence[str]) -> List[Optional[List[float]]]:
+        """Probabilities per text, or None for a text without a single term the model knows
+        (emoji only, another script): no evidence is not a guess."""
+        rows = self.features.transform(texts)
+        known = set(rows.indices()[0].tolist())
+        probs = torch.softmax(self._scores(rows) / self.temperature, dim=-1)
+        return [probs[i].tolist() if i in known else None for i in range(len(texts))]
 
     def predict_proba(self, texts: Sequence[str]) -> torch.Tensor:
         return torch.softmax(self.scores(texts) / self.temperature, dim=-1)

@@ -28,11 +28,14 @@ class ProblemTypeComponent(MessageAnnotator):
 
     @property
     def classifier(self) -> ProblemTypeClassifier:
-        # Loaded on first use: Rasa also builds this component for the training graph, where
-        # the model may not exist yet and is not needed.
+        # Loaded by warm_up when the server loads the model; Rasa also builds this component for
+        # the training graph, where the model may not exist yet and is not needed.
         if self._classifier is None:
             self._classifier = ProblemTypeClassifier.load(Path(self.config["model_dir"]))
         return self._classifier
+
+    def warm_up(self) -> None:
+        self.classifier.classify("路灯坏了")
 
     def annotate(self, message: Message) -> None:
         prediction = self.classifier.classify(message.get(TEXT))

@@ -31,11 +31,10 @@ def run(
     stack = Stack(ports=Ports(redis_port, actions_port, rasa_port, app_port), db_url=db_url)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        for name in ("redis", "actions", "app", "rasa"):
-            with console.status(f"starting {name} …"):
-                started = time.perf_counter()
-                stack.start(name)
-            console.print(f"  {name} ready ({time.perf_counter() - started:.1f} s)")
+        with console.status("starting Redis, then the action server, the app server and Rasa side by side …"):
+            started = time.perf_counter()
+            stack.start_all()
+        console.print(f"  all services ready in {time.perf_counter() - started:.1f} s")
         console.print("[bold green]The intake agent is running:[/bold green]")
         for label, url in stack.urls().items():
             console.print(f"  {label:14} {url}")

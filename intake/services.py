@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from intake.paths import MODELS_DIR, PROJECT_ROOT, VAR_DIR
+from intake.yaml_file import deployment_settings
 
 DIALOGUE_MODELS = MODELS_DIR / "dialogue"
 
@@ -37,6 +38,8 @@ class Service:
     health_url: Optional[str]
     port: int
     log_path: Path
+    cwd: Path = PROJECT_ROOT
+    extra_env: Dict[str, str] = field(default_factory=dict)
     process: Optional[subprocess.Popen] = None
     external: bool = False  # already running before us: never stopped by us
 
@@ -57,6 +60,31 @@ def _http_ok(url: str) -> bool:
             return resp.status == 200
     except OSError:
         return False
+
+
+def _workers(key: str, env: str, default: str) -> int:
+    """Sanic worker processes for a server: INTAKE_<NAME>_WORKERS, else settings/deployment.yml
+    `workers:`; `auto` means one per CPU core. Several workers share the Redis lock store, so one
+    conversation is still handled by one worker at a time."""
+    value = str(os.environ.get(env) or (deployment_settings().get("workers") or {}).get(key, default)).strip()
+    if value == "auto":
+        return max(1, os.cpu_count() or 1)
+    try:
+        count = int(value)
+    except ValueError:
+        raise ServiceError(f"workers for {key} must be a number or 'auto', not {value!r} "
+                           f"({env} or settings/deployment.yml workers.{key})") from None
+    if count < 1:
+        raise ServiceError(f"workers for {key} must be at least 1, not {count}")
+    return count
+
+
+def rasa_workers() -> int:
+    return _workers("rasa", "INTAKE_RASA_WORKERS", "auto")
+
+
+def action_workers() -> int:
+    return _workers("actions", "INTAKE_ACTION_WORKERS", "1")
 
 
 def venv_bin(name: str) -> str:
@@ -94,31 +122,42 @@ class Stack:
                        "--dir", str(self.var_dir / "redis"), "--appendonly", "yes", "--save", ""], None, p.redis),
             "actions": ([venv_bin("rasa"), "run", "actions", "--port", str(p.actions), "--actions", "actions"],
                         f"http://127.0.0.1:{p.actions}/health", p.actions),
-            "rasa": ([venv_bin("rasa"), "run", "--enable-api", "--port", str(p.rasa), "--model", str(DIALOGUE_MODELS),
+            "rasa": ([sys.executable, "-m", "rasa_server", "run", "--enable-api", "--port", str(p.rasa), "--model", str(DIALOGUE_MODELS),
                       "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
                      f"http://127.0.0.1:{p.rasa}/status", p.rasa),
             "app": ([sys.executable, "-m", "appserver.app", "--port", str(p.app)],
                     f"http://127.0.0.1:{p.app}/healthz", p.app),
         }
+        workers = {"rasa": rasa_workers(), "actions": action_workers()}
         command, health, port = commands[name]
-        return Service(name, command, health, port, log_dir / f"{name}.log")
+        extra = {"SANIC_WORKERS": str(workers[name])} if name in workers else {}
+        return Service(name, command, health, port, log_dir / f"{name}.log", extra_env=extra)
 
     def start(self, name: str, timeout: float = 300) -> Service:
-        service = self._service(name)
+        return self.launch(self._service(name), timeout)
+
+    def launch(self, service: Service, timeout: float = 300) -> Service:
+        """Start a service (ours or, for benchmarks, another) and wait until it answers."""
+        self._spawn(service)
+        if service.process:
+            self._wait_ready(service, timeout)
+        return service
+
+    def _spawn(self, service: Service) -> None:
+        name = service.name
         (self.var_dir / "log").mkdir(parents=True, exist_ok=True)
         (self.var_dir / "redis").mkdir(parents=True, exist_ok=True)
         if port_open(service.port):
             if name == "redis":
                 service.external = True
                 self.services[name] = service
-                return service
+                return
             raise ServiceError(f"port {service.port} for {name} is already in use; choose another with --{name}-port")
         log = open(service.log_path, "ab")
-        service.process = subprocess.Popen(service.command, cwd=PROJECT_ROOT, env=self.env(), stdout=log,
+        service.process = subprocess.Popen(service.command, cwd=service.cwd, env={**self.env(), **service.extra_env},
+                                           stdout=log,
                                            stderr=subprocess.STDOUT, start_new_session=True)
         self.services[name] = service
-        self._wait_ready(service, timeout)
-        return service
 
     def _wait_ready(self, service: Service, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -133,9 +172,15 @@ class Stack:
         raise ServiceError(f"{service.name} not ready after {timeout:.0f} s; see {service.log_path}:\n"
                            f"{_tail(service.log_path)}")
 
-    def start_all(self) -> None:
-        for name in ("redis", "actions", "app", "rasa"):
-            self.start(name)
+    def start_all(self, timeout: float = 300) -> None:
+        """Redis first, then the action server, app server and Rasa side by side: the first
+        answer comes as soon as the slowest of them (Rasa) is ready, not after their sum."""
+        self.start("redis", timeout)
+        services = [self._service(name) for name in ("actions", "app", "rasa")]
+        for service in services:
+            self._spawn(service)
+        for service in services:
+            self._wait_ready(service, timeout)
 
     def stop(self, name: str, timeout: float = 20) -> None:
         service = self.services.pop(name, None)
@@ -150,7 +195,9 @@ class Stack:
                 service.process.wait()
 
     def stop_all(self) -> None:
-        for name in ("rasa", "app", "actions", "redis"):
+        """Ours in reverse start order, and anything else launched (a benchmark's reference bot)."""
+        others = [name for name in self.services if name not in ("rasa", "app", "actions", "redis")]
+        for name in (*others, "rasa", "app", "actions", "redis"):
             self.stop(name)
 
     def urls(self) -> Dict[str, str]:

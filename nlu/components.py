@@ -21,6 +21,18 @@ class MessageAnnotator(GraphComponent):
                execution_context: ExecutionContext) -> "MessageAnnotator":
         return cls(config)
 
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "MessageAnnotator":
+        """The inference graph: read settings and models now, at server start, so that the first
+        resident does not wait for them (the training graph uses `create` and loads nothing)."""
+        component = cls.create(config, model_storage, resource, execution_context)
+        component.warm_up()
+        return component
+
+    def warm_up(self) -> None:
+        """Load what `annotate` reads (overridden by components that read settings or models)."""
+
     def annotate(self, message: Message) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 

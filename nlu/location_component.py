@@ -27,6 +27,9 @@ def pin_of(metadata: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class LocationExtractor(MessageAnnotator):
+    def warm_up(self) -> None:
+        locate("盐田区海山街道")  # the gazetteer, its pinyin index and jieba's dictionary
+
     def annotate(self, message: Message) -> None:
         text = message.get(TEXT)
         pin = pin_of(message.get("metadata"))

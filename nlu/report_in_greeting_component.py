@@ -21,6 +21,9 @@ REPORT_INTENT = "report_problem"
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class ReportInGreeting(MessageAnnotator):
+    def warm_up(self) -> None:
+        courtesy_settings()
+
     def annotate(self, message: Message) -> None:
         settings = courtesy_settings()
         intent = message.get(INTENT) or {}

@@ -11,5 +11,8 @@ from nlu.urgency import assess_urgency
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class UrgencyDetector(MessageAnnotator):
+    def warm_up(self) -> None:
+        assess_urgency("起火了")
+
     def annotate(self, message: Message) -> None:
         message.set("urgency", assess_urgency(message.get(TEXT)).to_dict(), add_to_output=True)

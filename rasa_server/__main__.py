@@ -1,0 +1,14 @@
+"""`python -m rasa_server run …`: Rasa's own command line, with our adjustments installed first.
+
+`intake run` and the tests start the Rasa server this way. Sanic forks its workers from this
+process, so every worker has them.
+"""
+from rasa_server import action_client, action_results
+
+action_results.install()
+action_client.install()
+
+if __name__ == "__main__":
+    from rasa.__main__ import main
+
+    main()
