@@ -16,7 +16,8 @@ and must not disturb anybody else); --kill-worker kills one Rasa worker of ours 
 each of our phases (the other workers must keep serving; the killed worker's in-flight turns are
 counted apart as `cut`).
 
---profile records our Rasa server (all its workers) with py-spy during our first phase and writes
+--profile records our Rasa server (all its workers) with py-spy in an extra, unmeasured phase
+(sampling costs CPU, so profiled turns never count in the figures) and writes
 bench/reports/load_profile.svg (a flame graph) and load_profile.md (where the CPU goes: share of
 samples per part of the turn path), so that the turn path is changed from a profile, not a guess.
 """
@@ -313,7 +314,7 @@ def write_report(results: Dict[int, Dict[str, Dict[str, object]]], phases: List[
     lines = ["# Load: ours beside the reference bare Rasa bot", "",
              f"`python -m bench.load {' '.join(args.argv)}` — {os.cpu_count()} CPU cores, "
              f"{args.workers} Sanic worker(s) each, {args.seconds:.0f} s per phase, {args.rounds} alternating "
-             f"round(s), six-turn conversations with fresh sender ids.", "",
+             f"round(s) ({args.pause:.0f} s apart), six-turn conversations with fresh sender ids.", "",
              "| residents | bot | turns/s | p50 ms | p95 ms | p99 ms | errors | cut by a killed worker | "
              "malformed sent / mishandled | CPU % per process | RSS MB per process |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -353,7 +354,9 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser.add_argument("--malformed-every", type=int, default=0)
     parser.add_argument("--kill-worker", action="store_true")
     parser.add_argument("--only", choices=["ours", "bare"], help="drive one bot only")
-    parser.add_argument("--profile", action="store_true", help="py-spy our Rasa server in our first phase")
+    parser.add_argument("--profile", action="store_true", help="py-spy our Rasa server in an unmeasured phase")
+    parser.add_argument("--pause", type=float, default=3.0, help="seconds between phases (the last phase's "
+                                                                 "queued turns finish first)")
     parser.add_argument("--profile-label", default="this commit", help="what the profile is of (in its report)")
     args = parser.parse_args(argv)
     args.argv = argv if argv is not None else __import__("sys").argv[1:]
@@ -387,6 +390,11 @@ def main(argv: Optional[List[str]] = None) -> None:
         idle_rss = meter.rss_mb()
         for bot in bots:
             asyncio.run(drive(urls[bot], scripts[bot], Phase(bot, 8), args.warmup, 0))
+        if args.profile and "ours" in bots:
+            profiler = profile_rasa(pids["rasa"], args.seconds)
+            asyncio.run(drive(urls["ours"], OURS, Phase("ours", counts[0]), args.seconds, 0))
+            profiler.wait(timeout=60)
+            print("\n".join(summarise_profile(args.profile_label)))
         for n in counts:
             for _ in range(args.rounds):
                 for bot in bots:
@@ -395,14 +403,9 @@ def main(argv: Optional[List[str]] = None) -> None:
                     if args.kill_worker and bot == "ours":
                         workers = meter.roots["rasa"].children()
                         kill = workers[-1].pid if len(workers) > 1 else None
-                    profiler = None
-                    if args.profile and bot == "ours" and not any(p.bot == "ours" for p in phases):
-                        profiler = profile_rasa(pids["rasa"], args.seconds)
+                    time.sleep(args.pause)
                     meter.begin()
                     asyncio.run(drive(urls[bot], scripts[bot], phase, args.seconds, args.malformed_every, kill))
-                    if profiler:
-                        profiler.wait(timeout=60)
-                        print("\n".join(summarise_profile(args.profile_label)))
                     phase.cpu_percent = meter.cpu_percent(phase.seconds)
                     phase.rss_mb = meter.rss_mb()
                     phases.append(phase)
