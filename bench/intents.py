@@ -16,6 +16,7 @@ import asyncio
 import json
 import logging
 import statistics
+import sys
 import time
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
@@ -102,7 +103,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     results = {name: evaluate(model) for name, model in zip(names, models)}
     REPORTS.mkdir(exist_ok=True)
     lines = ["# Intent classification on sets the models were not trained on", "",
-             f"`python -m bench.intents {' '.join(argv or __import__('sys').argv[1:])}`; every pipeline "
+             f"`python -m bench.intents {' '.join(argv or sys.argv[1:])}`; every pipeline "
              "component runs as in the server (FallbackClassifier included; a fallback counts as wrong).", "",
              "| model | set | n | macro-F1 | accuracy | fallback rate | ms/message (median, whole pipeline) | "
              "model load s |", "|---|---|---|---|---|---|---|---|"]

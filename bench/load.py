@@ -14,7 +14,8 @@ and RSS per process, and the ratio ours/bare.
 --malformed-every K sends a malformed request in place of every K-th turn (they must get a 400
 and must not disturb anybody else); --kill-worker kills one Rasa worker of ours in the middle of
 each of our phases (the other workers must keep serving; the killed worker's in-flight turns are
-counted apart as `cut`).
+counted apart as `cut`). With either, each of our phases ends with a check through Rasa's tracker
+API and the ticket store: no answered turn lost, no turn taken twice, no conversation filed twice.
 
 --profile records our Rasa server (all its workers) with py-spy in an extra, unmeasured phase
 (sampling costs CPU, so profiled turns never count in the figures) and writes
@@ -32,6 +33,7 @@ import random
 import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -47,7 +49,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 import psutil  # noqa: E402
 import requests  # noqa: E402
 
-from intake.paths import PROJECT_ROOT  # noqa: E402
 from intake.services import Ports, Service, Stack, rasa_workers, venv_bin  # noqa: E402
 
 REPORTS = Path(__file__).with_name("reports")
@@ -85,6 +86,8 @@ class Phase:
     malformed_mishandled: int = 0
     cut: int = 0
     conversations: int = 0
+    #: sender → (turns sent, turns answered) — to check afterwards that nothing was lost or doubled
+    sent: Dict[str, List[int]] = field(default_factory=dict)
     cpu_percent: Dict[str, float] = field(default_factory=dict)
     rss_mb: Dict[str, float] = field(default_factory=dict)
 
@@ -136,6 +139,7 @@ async def _resident(session: aiohttp.ClientSession, url: str, script: Sequence[T
                     stop_at: float, malformed_every: int, counter: List[int]) -> None:
     while time.monotonic() < stop_at:
         sender = f"load-{uuid.uuid4().hex[:16]}"
+        phase.sent[sender] = counts = [0, 0]
         n = random.randint(1, 60)
         for step, (text, expect) in enumerate(script):
             if time.monotonic() >= stop_at:
@@ -144,6 +148,7 @@ async def _resident(session: aiohttp.ClientSession, url: str, script: Sequence[T
             if malformed_every and counter[0] % malformed_every == 0:
                 await _malformed(session, url, phase)
             started = time.perf_counter()
+            counts[0] += 1
             try:
                 async with session.post(url, json={"sender": sender, "message": text.format(n=n)}) as resp:
                     body = await resp.text()
@@ -156,6 +161,7 @@ async def _resident(session: aiohttp.ClientSession, url: str, script: Sequence[T
             answer = " ".join(m.get("text", "") for m in json.loads(body)) if status == 200 else body
             phase.latencies_ms.append(elapsed)
             phase.by_step.setdefault(step, []).append(elapsed)
+            counts[1] += status == 200
             if status != 200 or expect not in answer:
                 phase.errors += 1
                 _sample(phase, f"{status} to {text!r}: {answer[:120]!r}")
@@ -243,6 +249,25 @@ def summarise_profile(label: str) -> List[str]:
     lines += ["", f"{total} samples.", ""]
     (REPORTS / "load_profile.md").write_text("\n".join(lines), encoding="utf-8")
     return lines
+
+
+def check_consistency(phase: Phase, rasa: str, db_url: str, sample: int = 300) -> Dict[str, int]:
+    """After a phase of ours: every sampled conversation's tracker holds each answered turn once
+    (a turn cut by a killed worker may or may not have been taken, never twice) and no
+    conversation filed more than one ticket."""
+    from dispatch.store import TicketStore
+    from intake.privacy import mask_pii
+
+    store = TicketStore(db_url)
+    found = {"conversations checked": 0, "turns lost": 0, "turns doubled": 0, "tickets filed twice": 0}
+    for sender, (sent, answered) in random.sample(sorted(phase.sent.items()), min(sample, len(phase.sent))):
+        events = requests.get(f"{rasa}/conversations/{sender}/tracker", timeout=30).json().get("events", [])
+        taken = sum(e.get("event") == "user" for e in events)
+        found["conversations checked"] += 1
+        found["turns lost"] += taken < answered
+        found["turns doubled"] += taken > sent
+        found["tickets filed twice"] += len(store.list(reporter=mask_pii(sender), limit=5)) > 1
+    return found
 
 
 def first_answer(url: str, turn: Tuple[str, str]) -> None:
@@ -359,7 +384,7 @@ def main(argv: Optional[List[str]] = None) -> None:
                                                                  "queued turns finish first)")
     parser.add_argument("--profile-label", default="this commit", help="what the profile is of (in its report)")
     args = parser.parse_args(argv)
-    args.argv = argv if argv is not None else __import__("sys").argv[1:]
+    args.argv = argv if argv is not None else sys.argv[1:]
     args.workers = rasa_workers()
     counts = [int(x) for x in args.residents.split(",") if x.strip()]
     bots = [args.only] if args.only else ["ours", "bare"]
@@ -409,6 +434,8 @@ def main(argv: Optional[List[str]] = None) -> None:
                     phase.cpu_percent = meter.cpu_percent(phase.seconds)
                     phase.rss_mb = meter.rss_mb()
                     phases.append(phase)
+                    if bot == "ours" and (args.kill_worker or args.malformed_every):
+                        print(check_consistency(phase, f"http://127.0.0.1:{stack.ports.rasa}", stack.db_url))
                     print(f"{n:4d} residents  {bot:4s}  {len(phase.latencies_ms) / phase.seconds:6.1f} turns/s  "
                           f"p95 {percentile(phase.latencies_ms, 0.95):6.0f} ms  errors {phase.errors}  cut {phase.cut}")
     finally:

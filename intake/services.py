@@ -62,7 +62,7 @@ def _http_ok(url: str) -> bool:
         return False
 
 
-def _workers(key: str, env: str, default: str) -> int:
+def configured_workers(key: str, env: str, default: str) -> int:
     """Sanic worker processes for a server: INTAKE_<NAME>_WORKERS, else settings/deployment.yml
     `workers:`; `auto` means one per CPU core. Several workers share the Redis lock store, so one
     conversation is still handled by one worker at a time."""
@@ -80,11 +80,11 @@ def _workers(key: str, env: str, default: str) -> int:
 
 
 def rasa_workers() -> int:
-    return _workers("rasa", "INTAKE_RASA_WORKERS", "auto")
+    return configured_workers("rasa", "INTAKE_RASA_WORKERS", "auto")
 
 
 def action_workers() -> int:
-    return _workers("actions", "INTAKE_ACTION_WORKERS", "1")
+    return configured_workers("actions", "INTAKE_ACTION_WORKERS", "1")
 
 
 def venv_bin(name: str) -> str:
@@ -122,8 +122,8 @@ class Stack:
                        "--dir", str(self.var_dir / "redis"), "--appendonly", "yes", "--save", ""], None, p.redis),
             "actions": ([venv_bin("rasa"), "run", "actions", "--port", str(p.actions), "--actions", "actions"],
                         f"http://127.0.0.1:{p.actions}/health", p.actions),
-            "rasa": ([sys.executable, "-m", "rasa_server", "run", "--enable-api", "--port", str(p.rasa), "--model", str(DIALOGUE_MODELS),
-                      "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
+            "rasa": ([sys.executable, "-m", "rasa_server", "run", "--enable-api", "--port", str(p.rasa),
+                      "--model", str(DIALOGUE_MODELS), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
                      f"http://127.0.0.1:{p.rasa}/status", p.rasa),
             "app": ([sys.executable, "-m", "appserver.app", "--port", str(p.app)],
                     f"http://127.0.0.1:{p.app}/healthz", p.app),
@@ -155,8 +155,7 @@ class Stack:
             raise ServiceError(f"port {service.port} for {name} is already in use; choose another with --{name}-port")
         log = open(service.log_path, "ab")
         service.process = subprocess.Popen(service.command, cwd=service.cwd, env={**self.env(), **service.extra_env},
-                                           stdout=log,
-                                           stderr=subprocess.STDOUT, start_new_session=True)
+                                           stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         self.services[name] = service
 
     def _wait_ready(self, service: Service, timeout: float) -> None:

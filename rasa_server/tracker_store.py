@@ -9,8 +9,9 @@ was the largest part of the turn path once the TensorFlow models were gone.
 
 Here a save appends only the events the turn added (those after the last stored timestamp —
 the same rule Rasa's merge uses) and a retrieval reads only the events of the latest session,
-each in one Redis round trip (a Lua script, atomic in Redis). The list is bounded (`max_events`, oldest dropped first) and expires
-with `record_exp`, so neither Redis nor a turn grows without bound.
+each in one Redis round trip (a Lua script, atomic in Redis). The list is bounded (`max_events`,
+oldest dropped first) and expires with `record_exp`, so neither Redis nor a turn grows without
+bound.
 
 Keys: ``<prefix>:tracker:<sender>:events`` (list of event JSON) and ``…:meta`` (hash: `total`
 events ever appended, `session_at` absolute index of the latest session start, `last_ts`).
@@ -18,11 +19,9 @@ events ever appended, `session_at` absolute index of the latest session start, `
 from __future__ import annotations
 
 import json
-import logging
-from typing import Any, Dict, Iterable, List, Optional, Text
-
 from collections import OrderedDict
 from functools import lru_cache
+from typing import Any, Dict, Iterable, List, Optional, Text
 
 from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.constants import ACTION_SESSION_START_NAME
@@ -30,8 +29,6 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
-
-log = logging.getLogger(__name__)
 
 DEFAULT_MAX_EVENTS = 2000
 

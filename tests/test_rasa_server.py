@@ -12,7 +12,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 
 from intake.paths import PROJECT_ROOT
-from intake.services import ServiceError, _workers
+from intake.services import ServiceError, configured_workers
 from rasa_server.action_results import install, validate_action_result
 from rasa_server.tracker_store import EventLogTrackerStore
 
@@ -125,21 +125,21 @@ def test_worker_count_from_settings_or_environment(monkeypatch, value, expected)
     import os
 
     monkeypatch.setenv("INTAKE_TEST_WORKERS", value)
-    assert _workers("rasa", "INTAKE_TEST_WORKERS", "1") == (expected or os.cpu_count())
+    assert configured_workers("rasa", "INTAKE_TEST_WORKERS", "1") == (expected or os.cpu_count())
 
 
 @pytest.mark.parametrize("value", ["0", "two", "-1"])
 def test_a_bad_worker_count_is_refused_precisely(monkeypatch, value):
     monkeypatch.setenv("INTAKE_TEST_WORKERS", value)
     with pytest.raises(ServiceError, match="workers for rasa"):
-        _workers("rasa", "INTAKE_TEST_WORKERS", "1")
+        configured_workers("rasa", "INTAKE_TEST_WORKERS", "1")
 
 
-def test_the_rasa_server_runs_several_workers(stack):
+def test_the_rasa_server_runs_severalconfigured_workers(stack):
     import psutil
 
     workers = psutil.Process(stack.services["rasa"].process.pid).children()
-    expected = _workers("rasa", "INTAKE_RASA_WORKERS", "auto")
+    expected = configured_workers("rasa", "INTAKE_RASA_WORKERS", "auto")
     assert len(workers) == (expected if expected > 1 else 0)
 
 
