@@ -5,7 +5,8 @@ intents, TED for dialogue) taking most of each turn's CPU, and DIET took 13 of t
 training. Intents here are few and lexical (greet, affirm, report_problem …), and the problem-type
 model's recipe — TF-IDF over character n-grams and jieba words, a class-balanced linear layer in
 torch solved by L-BFGS, a fitted softmax temperature (classifiers/linear_model.py) — classifies
-them as well as DIET on our held-out set, trains in seconds and answers in about a millisecond.
+them better than DIET on our kept-aside set (macro-F1 0.921 against 0.855, bench/reports/intents.md),
+trains in seconds and answers in about a millisecond.
 The calibrated confidence feeds Rasa's FallbackClassifier as DIET's did.
 """
 from __future__ import annotations
