@@ -23,6 +23,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import requests  # noqa: E402
 from rich.progress import track  # noqa: E402
 
+from bench.stats import percentile  # noqa: E402
 from intake.services import Ports, Stack  # noqa: E402
 
 REPORTS = Path(__file__).with_name("reports")
@@ -62,7 +63,7 @@ def main() -> None:
         stack.stop_all()
     latencies.sort()
     p50 = statistics.median(latencies)
-    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    p95 = percentile(latencies, 0.95)
     REPORTS.mkdir(exist_ok=True)
     plt.figure(figsize=(7, 4))
     plt.hist(latencies, bins=30)

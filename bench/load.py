@@ -49,6 +49,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import psutil  # noqa: E402
 import requests  # noqa: E402
 
+from bench.stats import percentile  # noqa: E402
 from intake.services import Ports, Service, Stack, rasa_workers, venv_bin  # noqa: E402
 
 REPORTS = Path(__file__).with_name("reports")
@@ -201,11 +202,6 @@ async def drive(url: str, script: Sequence[Tuple[str, str]], phase: Phase, secon
             os.kill(kill, signal.SIGKILL)
         await asyncio.gather(*tasks)
         phase.seconds = time.monotonic() - started
-
-
-def percentile(values: List[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else float("nan")
 
 
 #: parts of the turn path, recognised by the frames in a sampled stack (first match wins)

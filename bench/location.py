@@ -20,6 +20,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 import yaml
 from rich.progress import track
 
+from bench.stats import percentile
 from nlu.locate import locate
 from nlu.normalize import normalize_text
 
@@ -114,7 +115,7 @@ def evaluate(cases: List[Case], parser: Callable[[str], Tuple[Dict[str, str], st
     return {"name": name, "precision": p, "recall": r, "f1": f1,
             "status_accuracy": statuses / len(cases) if has_status else None,
             "per_field": {f: dict(zip(("precision", "recall", "f1"), s.prf())) for f, s in per_field.items()},
-            "ms_mean": statistics.mean(times), "ms_p95": sorted(times)[int(0.95 * (len(times) - 1))],
+            "ms_mean": statistics.mean(times), "ms_p95": percentile(times, 0.95),
             "errors": errors}
 
 
@@ -131,7 +132,7 @@ def timing(cases: List[Case], runs: int) -> Dict[str, float]:
             samples.append((time.perf_counter() - started) * 1000)
     samples.sort()
     return {"ms_mean": statistics.mean(samples), "ms_p50": samples[len(samples) // 2],
-            "ms_p95": samples[int(0.95 * (len(samples) - 1))], "ms_max": samples[-1]}
+            "ms_p95": percentile(samples, 0.95), "ms_max": samples[-1]}
 
 
 def chart(results: List[Dict[str, object]], path: Path) -> None:

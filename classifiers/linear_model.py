@@ -127,11 +127,14 @@ class LinearTextClassifier:
         (emoji only, another script): no evidence is not a guess."""
         rows = self.features.transform(texts)
         known = set(rows.indices()[0].tolist())
-        probs = torch.softmax(self._scores(rows) / self.temperature, dim=-1)
+        probs = self._proba(rows)
         return [probs[i].tolist() if i in known else None for i in range(len(texts))]
 
     def predict_proba(self, texts: Sequence[str]) -> torch.Tensor:
-        return torch.softmax(self.scores(texts) / self.temperature, dim=-1)
+        return self._proba(self.features.transform(texts))
+
+    def _proba(self, rows: torch.Tensor) -> torch.Tensor:
+        return torch.softmax(self._scores(rows) / self.temperature, dim=-1)
 
     def predict(self, text: str, top_k: int = 3) -> List[Tuple[str, float]]:
         probs = self.predict_proba([text])[0]

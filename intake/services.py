@@ -128,9 +128,9 @@ class Stack:
             "app": ([sys.executable, "-m", "appserver.app", "--port", str(p.app)],
                     f"http://127.0.0.1:{p.app}/healthz", p.app),
         }
-        workers = {"rasa": rasa_workers(), "actions": action_workers()}
+        workers = {"rasa": rasa_workers, "actions": action_workers}
         command, health, port = commands[name]
-        extra = {"SANIC_WORKERS": str(workers[name])} if name in workers else {}
+        extra = {"SANIC_WORKERS": str(workers[name]())} if name in workers else {}
         return Service(name, command, health, port, log_dir / f"{name}.log", extra_env=extra)
 
     def start(self, name: str, timeout: float = 300) -> Service:
