@@ -1,4 +1,6 @@
-"""Tells a resident where their tickets stand: by number, or their latest ones."""
+"""Tells a resident where their tickets stand: by number, or their latest ones — only tickets
+this resident filed on this channel; another person's number gets a polite refusal that does not
+say whether the ticket exists."""
 from __future__ import annotations
 
 import re
@@ -9,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.file_ticket import ticket_store
+from actions.intake_draft import CHANNELS
 from dispatch.schema import Ticket
 from intake.privacy import mask_pii
 
@@ -32,14 +35,19 @@ class ActionQueryStatus(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
         store = ticket_store()
+        reporter = mask_pii(tracker.sender_id)
+        channel = CHANNELS.get(tracker.get_latest_input_channel() or "", "web")
         asked = TICKET_ID.findall((tracker.latest_message or {}).get("text") or "")
         if asked:
             for ticket_id in asked:
                 ticket = store.get(ticket_id)
-                dispatcher.utter_message(text=describe(ticket) if ticket else
-                                         f"没有找到工单 {ticket_id}，请核对工单号。")
+                if ticket is not None and ticket.reporter == reporter and ticket.channel == channel:
+                    dispatcher.utter_message(text=describe(ticket))
+                else:
+                    dispatcher.utter_message(text=f"抱歉，没有查到您在本渠道登记的工单 {ticket_id}。为保护报告人的隐私，"
+                                                  "只能查询您本人通过本渠道登记的工单；请核对工单号，或拨打12345热线查询。")
             return []
-        mine = store.list(reporter=mask_pii(tracker.sender_id), limit=3)
+        mine = store.list(reporter=reporter, channel=channel, limit=3)
         if not mine:
             dispatcher.utter_message(text="没有找到您名下的工单。请提供工单号（例如 20261123000012），我帮您查询。")
             return []

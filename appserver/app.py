@@ -18,9 +18,11 @@ from appserver.errors import error_middleware, json_error, read_json_object
 from intake.json_body import dumps
 from channels.pin import check_pin
 from classifiers.taxonomy import default_taxonomy
+from appserver.handoffs import ROUTES as HANDOFF_ROUTES
+from dispatch.handoffs import HandoffQueue
 from dispatch.open311 import ROUTES as OPEN311_ROUTES
 from dispatch.store import TicketStore
-from intake.analysis import AnalysisError, Analyzer
+from nlu.analysis import AnalysisError, Analyzer
 
 STATIC = Path(__file__).with_name("static")
 MAX_MESSAGE_CHARS = 20000
@@ -90,6 +92,7 @@ def create_app(store: Optional[TicketStore] = None, analyzer: Optional[Analyzer]
                rasa_url: Optional[str] = None) -> web.Application:
     app = web.Application(middlewares=[error_middleware], client_max_size=1024 * 1024)
     app["store"] = store or TicketStore()
+    app["handoffs"] = HandoffQueue(engine=app["store"].engine)
     app["analyzer"] = analyzer or Analyzer.default()
     app["taxonomy"] = default_taxonomy()
     app["rasa_url"] = (rasa_url or os.environ.get("INTAKE_RASA_URL", "http://127.0.0.1:5005")).rstrip("/")
@@ -99,6 +102,7 @@ def create_app(store: Optional[TicketStore] = None, analyzer: Optional[Analyzer]
     app.router.add_post("/api/analyze", analyze)
     app.router.add_post("/api/chat", chat)
     app.router.add_routes(OPEN311_ROUTES)
+    app.router.add_routes(HANDOFF_ROUTES)
     app.router.add_static("/static/", STATIC)
     return app
 

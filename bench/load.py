@@ -61,8 +61,8 @@ REFERENCE_REDIS_DB = 1
 #: (what the resident says, a piece the answer must contain); the place differs per resident
 OURS = [("你好", "12345"),
         ("我们小区的路灯坏了好几天了，晚上很黑", "在哪里"),
-        ("盐田区海山街道海涛社区阳光花园{n}号楼", "工单号"),
-        ("好的", "查询进度"),
+        ("盐田区海山街道海涛社区阳光花园{n}号楼", "请核对"),
+        ("确认", "工单号"),
         ("查询进度", "工单"),
         ("谢谢，再见", "感谢")]
 BARE = [("你好", "市民热线"),

@@ -69,6 +69,17 @@ class TextFeatures:
             values.extend(weights.tolist())
         return columns, values
 
+    def recognises(self, text: str) -> bool:
+        """At least one known term that carries meaning: a word, a run of two or more characters,
+        or a Chinese character. A lone Latin letter or digit (「zxqv」 shares only those with the
+        training data) is not evidence of anything."""
+        work = normalize_text(text)
+        for analyze, vocabulary, _idf, _offset in self._fitted:
+            for term in analyze(work):
+                if term in vocabulary and (len(term.strip()) > 1 or "\u4e00" <= term <= "\u9fff"):
+                    return True
+        return False
+
     @property
     def size(self) -> int:
         return sum(len(v.vocabulary_) for v in self.views.values())

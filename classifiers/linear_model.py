@@ -123,12 +123,10 @@ class LinearTextClassifier:
             return torch.sparse.mm(rows, self.weight) + self.bias
 
     def predict_known(self, texts: Sequence[str]) -> List[Optional[List[float]]]:
-        """Probabilities per text, or None for a text without a single term the model knows
-        (emoji only, another script): no evidence is not a guess."""
-        rows = self.features.transform(texts)
-        known = set(rows.indices()[0].tolist())
-        probs = self._proba(rows)
-        return [probs[i].tolist() if i in known else None for i in range(len(texts))]
+        """Probabilities per text, or None for a text without a meaningful term the model knows
+        (emoji only, another script, letters typed at random): no evidence is not a guess."""
+        probs = self._proba(self.features.transform(texts))
+        return [probs[i].tolist() if self.features.recognises(text) else None for i, text in enumerate(texts)]
 
     def predict_proba(self, texts: Sequence[str]) -> torch.Tensor:
         return self._proba(self.features.transform(texts))

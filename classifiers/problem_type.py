@@ -74,6 +74,12 @@ class ProblemTypeClassifier:
                            if "/".join(label.split("/")[:depth]) == answer)
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4)
+def shared_classifier(directory: str) -> ProblemTypeClassifier:
+    """One loaded model per directory and process: the Rasa components that classify (the
+    message, a correction, each of several problems) share it instead of loading copies."""
+    return ProblemTypeClassifier.load(Path(directory))
+
+
 def default_classifier() -> ProblemTypeClassifier:
-    return ProblemTypeClassifier.load(MODEL_DIR)
+    return shared_classifier(str(MODEL_DIR))

@@ -6,22 +6,17 @@ duplicates (same category, same place, still open, recent) instead of creating p
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import List, Optional, Tuple
 
-from sqlalchemy import (Boolean, Column, DateTime, Float, Integer, String, Text, create_engine, event,
-                        select)
+from sqlalchemy import Boolean, Column, DateTime, Float, Integer, String, Text, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import declarative_base, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
+from dispatch.database import Base, engine_for
 from dispatch.deadlines import deadlines
 from dispatch.schema import Location, Ticket, TicketIn
 from intake import clock
-from intake.paths import VAR_DIR
-
-Base = declarative_base()
 
 
 class TicketRow(Base):
@@ -79,24 +74,9 @@ def place_key(location: Location) -> Optional[str]:
     return f"{location.street or ''}|{site}|{location.building or ''}"
 
 
-def default_db_url() -> str:
-    url = os.environ.get("INTAKE_DB_URL")
-    if url:
-        return url
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{Path(VAR_DIR) / 'tickets.db'}"
-
-
 class TicketStore:
     def __init__(self, url: Optional[str] = None, duplicate_window_days: float = 7) -> None:
-        url = url or default_db_url()
-        kwargs = {"future": True}
-        if url.startswith("sqlite"):
-            kwargs["connect_args"] = {"timeout": 30}
-        self.engine = create_engine(url, **kwargs)
-        if url.startswith("sqlite"):
-            event.listen(self.engine, "connect", _sqlite_wal)
-        Base.metadata.create_all(self.engine)
+        self.engine = engine_for(url)
         self.session = sessionmaker(self.engine, future=True, expire_on_commit=False)
         self.duplicate_window = timedelta(days=duplicate_window_days)
 
@@ -163,7 +143,7 @@ class TicketStore:
 
     def list(self, status: Optional[str] = None, level2: Optional[str] = None,
              start: Optional[datetime] = None, end: Optional[datetime] = None,
-             reporter: Optional[str] = None, limit: int = 100) -> List[Ticket]:
+             reporter: Optional[str] = None, channel: Optional[str] = None, limit: int = 100) -> List[Ticket]:
         query = select(TicketRow)
         if status:
             query = query.where(TicketRow.status == status)
@@ -175,13 +155,9 @@ class TicketStore:
             query = query.where(TicketRow.created_at <= end)
         if reporter:
             query = query.where(TicketRow.reporter == reporter)
+        if channel:
+            query = query.where(TicketRow.channel == channel)
         query = query.order_by(TicketRow.created_at.desc(), TicketRow.pk.desc()).limit(limit)
         with self.session() as session:
             return [row.to_ticket() for row in session.execute(query).scalars()]
 
-
-def _sqlite_wal(dbapi_connection, _record) -> None:
-    # WAL lets the app server read while the action server files
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.close()

@@ -54,6 +54,28 @@ def run(
         console.print("all services stopped")
 
 
+@app.command("check-dialogue")
+def check_dialogue_command(out: Path = typer.Option(Path("var/dialogue-check"), help="where rasa test writes")) -> None:
+    """rasa data validate --fail-on-warnings, then the conversation tests (rasa test core --e2e)."""
+    from intake.dialogue_check import UNSEEN_BY_VALIDATOR, check_dialogue
+
+    with console.status("validating the training data and running the conversation tests …"):
+        result = check_dialogue(out)
+    unseen = [w for w in result.validate_warnings if UNSEEN_BY_VALIDATOR in w]
+    others = [w for w in result.validate_warnings if UNSEEN_BY_VALIDATOR not in w]
+    console.print(f"rasa data validate: {'passed' if result.validate_ok else '[red]failed[/red]'}; "
+                  f"{len(others)} warnings, and {len(unseen)} responses uttered only by custom actions")
+    for warning in others:
+        console.print(f"  [yellow]{warning}[/yellow]")
+    console.print(f"conversation tests: {result.stories - len(result.failed)}/{result.stories} stories passed "
+                  f"(report in {out})")
+    for story in result.failed:
+        console.print(f"  [red]failed: {story}[/red]")
+    if not result.ok or others:
+        console.print(result.log)
+        raise typer.Exit(1)
+
+
 def _interrupt(*_args) -> None:
     raise KeyboardInterrupt
 
@@ -69,7 +91,7 @@ def train(force: bool = typer.Option(False, help="retrain even when nothing chan
 @app.command()
 def analyze(channel: str = typer.Option("web", help="web | wechat | voice")) -> None:
     """Analyse messages read from stdin, one per line; prints one JSON object per line."""
-    from intake.analysis import Analyzer, analyze_lines
+    from nlu.analysis import Analyzer, analyze_lines
 
     analyzer = Analyzer.default()
     for result in analyze_lines(sys.stdin, analyzer, channel):

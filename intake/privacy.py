@@ -16,3 +16,14 @@ def mask_pii(text: str) -> str:
     text = _ID_CARD.sub(lambda m: m.group(1) + "*" * 8 + m.group(3), text)
     text = _MOBILE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
     return _LANDLINE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+
+
+def mask_id(value: str) -> str:
+    """A channel user id (a WeChat openid, a caller number) as operators and APIs may show it:
+    enough to tell two residents apart in a queue, not enough to contact or track one."""
+    if not value:
+        return value
+    value = mask_pii(value)
+    if len(value) <= 6:
+        return value[0] + "*" * (len(value) - 1)
+    return f"{value[:3]}****{value[-3:]}"

@@ -62,6 +62,9 @@ def strip_courtesy(text: str) -> str:
 
 
 def carries_content(text: str) -> bool:
-    """True when enough is left after the openings to be more than a greeting."""
-    remainder = strip_courtesy(text)
+    """True when enough is left after the openings and the place to be more than a greeting or
+    an address (「海景花园8栋」 is an answer, 「海景花园8栋电梯坏了三天了」 a report)."""
+    from nlu.location import text_without_place  # the place parser loads the gazetteer's words
+
+    remainder = text_without_place(strip_courtesy(text))
     return sum(ch.isalnum() for ch in remainder) >= courtesy_settings().min_remaining_chars

@@ -39,6 +39,9 @@ _NOT_DISTRICT = ("小区", "社区", "园区", "校区", "片区", "景区", "�
 # 「15号」 after a road or a village; 「3号楼」 is a building, but 「3号楼道」 the corridor at No. 3
 # and 「1028号楼上」 the flat above No. 1028
 _HOUSE_NUMBER = re.compile(r"(?:(\d{3,}(?:-\d+)?)号(?!院)|(\d+(?:-\d+)?)号(?!院)(?!楼(?![道])))")
+_CLAUSE_MARK = re.compile(r"[，,。；;！!？?\n]")
+#: the fields that name a place itself; the first one found sets the window for the rest
+_SITE_KEYS = ("street", "community", "estate", "road", "poi")
 _BUILDING = re.compile(r"(\d+(?:[至到-]\d+)?|[A-Za-z])\s*(?:号楼|栋|幢|座|#楼|号院)")
 _UNIT = re.compile(r"(\d+)\s*单元")
 _ROOM = re.compile(r"(\d{3,4})\s*(?:室|房|号房|户)")
@@ -68,7 +71,7 @@ def _generic(key: str, value: str) -> bool:
     if key == "city":
         return value.endswith(("城市", "夜市", "超市", "菜市", "早市", "门市", "集市", "街市", "股市", "上市"))
     if key in ("community", "estate"):
-        return value in ("小区", "社区", "我们小区", "我们社区", "老旧小区") or value.startswith(("这个", "那个", "整个", "隔壁"))
+        return value in ("小区", "社区", "我们小区", "我们社区", "老旧小区") or value.startswith(("这个", "那个", "整个", "隔壁", "另外", "还有", "其他", "别的", "旁边"))
     return False
 
 
@@ -94,10 +97,14 @@ def extract_location(text: str) -> Optional[LocationMatch]:
         pos = work.find(municipality)
         if pos >= 0 and claim(pos, pos + len(municipality)):
             address.province, address.city = municipality, municipality
+    # the place is read from the clause of the first place named (building, unit and room also
+    # from the clause after it: 「海景花园，3栋2单元」): 「海景花园3栋的路灯坏了，还有幸福路上的
+    # 井盖丢了」 names two places, not one spanning both
+    window = _site_window(work, clauses=1)
     for key, pattern in _PATTERNS:
         if getattr(address, key):
             continue
-        for seg_start, seg_end in _free_segments(taken):
+        for seg_start, seg_end in _free_segments(taken, window if key in _SITE_KEYS else None):
             found = [m for m in pattern.finditer(work, seg_start, seg_end) if not _generic(key, m.group(1))]
             if not found:
                 continue
@@ -124,12 +131,13 @@ def extract_location(text: str) -> Optional[LocationMatch]:
                     address.house_number = hn.group(1) or hn.group(2)
                     claim(m.end(1), hn.end())
             break
+    lo, hi = _site_window(work, clauses=2) or (0, len(work))
     for key, pattern in (("building", _BUILDING), ("unit", _UNIT), ("room", _ROOM)):
-        m = pattern.search(work)
+        m = pattern.search(work, lo, hi)
         if m and claim(m.start(), m.end()):
             setattr(address, key, re.sub(r"[至到]", "-", m.group(1).upper()))
     if not address.room:
-        m = _BARE_ROOM.search(work)
+        m = _BARE_ROOM.search(work, lo, hi)
         if m:
             address.room = m.group(1)
             spans.append((m.start(1), m.end(1)))
@@ -155,16 +163,31 @@ def _drop_absurd(address: Address) -> List[str]:
     return doubts
 
 
-def _free_segments(taken: List[bool]) -> List[Tuple[int, int]]:
-    """Maximal runs of characters that no field has claimed yet."""
+def _free_segments(taken: List[bool], window: Optional[Tuple[int, int]] = None) -> List[Tuple[int, int]]:
+    """Maximal runs of characters that no field has claimed yet (inside ``window`` if given)."""
+    lo, hi = window or (0, len(taken))
     segments, start = [], None
-    for i, used in enumerate(taken + [True]):
+    for i, used in enumerate(taken[lo:hi] + [True], start=lo):
         if not used and start is None:
             start = i
         elif used and start is not None:
             segments.append((start, i))
             start = None
     return segments
+
+
+def _site_window(work: str, clauses: int) -> Optional[Tuple[int, int]]:
+    """From the clause where the first place (street, community, road, landmark, estate) is named,
+    ``clauses`` clauses on; None when no place is named."""
+    starts = [m.start(1) for key, pattern in _PATTERNS if key in _SITE_KEYS
+              for m in pattern.finditer(work) if not _generic(key, m.group(1))]
+    if not starts:
+        return None
+    pos = min(starts)
+    marks = [m.start() for m in _CLAUSE_MARK.finditer(work)]
+    start = max((i + 1 for i in marks if i < pos), default=0)
+    after = [i for i in marks if i >= pos]
+    return start, after[clauses - 1] if len(after) >= clauses else len(work)
 
 
 def _span_in_original(original: str, work: str, start: int, end: int) -> Tuple[int, int]:

@@ -1,10 +1,12 @@
-"""Rasa component: a greeting that carries a problem report is a problem report.
+"""Rasa component: a greeting or a place that carries a problem report is a problem report.
 
 "喂你好，我是海涛社区的，三栋楼下的垃圾桶满了好几天了" may come out of the intent model as
 `greet`, and the rule for greetings would answer "请告诉我您遇到的问题" and drop what the
-caller already said. When the text left after the courtesy openings (settings/courtesy.yml) is
+caller already said; "海景花园8栋电梯坏了三天了" may come out as `inform` (an answer giving a
+place). When the text left after the courtesy openings (settings/courtesy.yml) and the place is
 long enough and the problem-type model is confident about it, the intent becomes
-`report_problem` with that confidence; the greeting keeps the rest of the probability mass.
+`report_problem` with that confidence; the first intent keeps the rest of the probability mass.
+A 特急 hazard (UrgencyDetector) counts as confident whatever its category.
 Runs after ProblemTypeComponent and before FallbackClassifier.
 """
 from __future__ import annotations
@@ -17,6 +19,9 @@ from nlu.components import MessageAnnotator
 from nlu.courtesy import carries_content, courtesy_settings
 
 REPORT_INTENT = "report_problem"
+#: the urgency grade (UrgencyDetector, earlier in the pipeline) that makes any message with content a report
+HAZARD = "特急"
+HAZARD_CONFIDENCE = 0.9
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -31,6 +36,9 @@ class ReportInGreeting(MessageAnnotator):
         if intent.get(INTENT_NAME_KEY) not in settings.courtesy_intents:
             return
         confidence = float(problem.get("confidence", 0.0))
+        if (message.get("urgency") or {}).get("level") == HAZARD:
+            # 「海景二路12号有人触电倒在地上」: a hazard is a report whatever its category
+            confidence = max(confidence, HAZARD_CONFIDENCE)
         if confidence < settings.min_problem_confidence or not carries_content(message.get(TEXT)):
             return
         rest = 1.0 - confidence

@@ -65,6 +65,8 @@ def test_bad_input_loses_no_ticket(stack, rasa_url, app_url, sender):
     assert {t["service_request_id"] for t in before} <= {t["service_request_id"] for t in after}
     # and the agent still files a real report afterwards
     texts = say(rasa_url, sender, "人民公园东门的路灯不亮了")
+    assert any("请核对" in t for t in texts), texts
+    texts = say(rasa_url, sender, "确认")
     assert any("工单号" in t for t in texts), texts
 
 

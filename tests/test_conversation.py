@@ -11,6 +11,13 @@ from tests.conftest import say
 TICKET = re.compile(r"工单号：(20\d{12})")
 
 
+def confirmed(rasa_url: str, sender: str, summary: List[str]) -> List[str]:
+    """The resident checks the summary (nothing filed yet) and confirms it."""
+    joined = "\n".join(summary)
+    assert "请核对" in joined and "工单号" not in joined, joined
+    return say(rasa_url, sender, "确认")
+
+
 def filed_ticket(app_url: str, replies: List[str]) -> dict:
     """The ticket whose number the bot's replies announce, as Open311 lists it."""
     ticket_id = next(m.group(1) for m in map(TICKET.search, replies) if m)
@@ -21,7 +28,7 @@ def test_resident_reports_broken_street_light(stack, rasa_url, app_url, sender):
     first = say(rasa_url, sender, "我们小区的路灯坏了好几天了")
     assert any("在哪里" in t or "地址" in t for t in first), first
 
-    second = say(rasa_url, sender, "盐田区海山街道海涛社区阳光花园3号楼")
+    second = confirmed(rasa_url, sender, say(rasa_url, sender, "盐田区海山街道海涛社区阳光花园3号楼"))
     found = [TICKET.search(t) for t in second]
     ticket_id = next(m.group(1) for m in found if m)
     print("\n".join(["居民：我们小区的路灯坏了好几天了", *("机器人：" + t for t in first),
@@ -71,7 +78,7 @@ def test_conversation_survives_rasa_restart(stack, rasa_url, app_url, sender):
     assert any("在哪里" in t for t in asked), asked
     stack.stop("rasa")
     stack.start("rasa")
-    filed = say(rasa_url, sender, "海景花园2栋门口")
+    filed = confirmed(rasa_url, sender, say(rasa_url, sender, "海景花园2栋门口"))
     ticket = filed_ticket(app_url, filed)
     assert ticket["description"] == "小区门口的路面被挖坏了，坑坑洼洼的"
     assert ticket["location"]["estate"] == "海景花园" and ticket["location"]["street"] == "海山街道"
@@ -80,7 +87,7 @@ def test_conversation_survives_rasa_restart(stack, rasa_url, app_url, sender):
 def test_place_first_then_problem(stack, rasa_url, app_url, sender):
     asked = say(rasa_url, sender, "锦绣家园11栋")
     assert any("什么问题" in t for t in asked), asked
-    filed = say(rasa_url, sender, "楼下的垃圾好几天没人清运了，臭得很")
+    filed = confirmed(rasa_url, sender, say(rasa_url, sender, "楼下的垃圾好几天没人清运了，臭得很"))
     ticket = filed_ticket(app_url, filed)
     assert ticket["location"]["estate"] == "锦绣家园" and ticket["location"]["building"] == "11"
     assert ticket["category"]["level3"] == "环境卫生"
@@ -92,7 +99,7 @@ def test_road_through_several_streets_asks_which_part(stack, rasa_url, app_url, 
     assert "哪一处" in joined and "海山街道" in joined and "盐田街道" in joined, joined
     assert "工单号" not in joined
     assert "请问问题发生在哪里" not in joined  # the choice is the question; no second, generic one
-    filed = say(rasa_url, sender, "2")
+    filed = confirmed(rasa_url, sender, say(rasa_url, sender, "2"))
     ticket = filed_ticket(app_url, filed)
     assert ticket["location"]["road"] == "深盐路" and ticket["location"]["street"] == "海山街道"
     assert ticket["location"]["responsible_unit"] == "海山街道办事处"
@@ -104,14 +111,14 @@ def test_place_outside_the_area_is_said_and_not_filed(stack, rasa_url, app_url, 
     joined = "\n".join(answer)
     assert "朝阳区" in joined and "不在本平台服务范围" in joined, joined
     assert "工单号" not in joined
-    filed = say(rasa_url, sender, "不好意思，是大梅沙社区内湖公园门口")
+    filed = confirmed(rasa_url, sender, say(rasa_url, sender, "不好意思，是大梅沙社区内湖公园门口"))
     ticket = filed_ticket(app_url, filed)
     assert ticket["description"] == "朝阳区幸福路15号的路灯坏了"
     assert ticket["location"]["community"] == "大梅沙社区" and ticket["location"]["poi"] == "内湖公园"
 
 
 def test_hotline_homophone_is_placed(stack, rasa_url, app_url, sender):
-    filed = say(rasa_url, sender, "喂你好我是海滔社区的我们那个三栋楼下的垃圾桶满了好几天了")
+    filed = confirmed(rasa_url, sender, say(rasa_url, sender, "喂你好我是海滔社区的我们那个三栋楼下的垃圾桶满了好几天了"))
     ticket = filed_ticket(app_url, filed)
     assert ticket["location"]["community"] == "海涛社区" and ticket["location"]["building"] == "3"
 
@@ -121,7 +128,7 @@ def test_wechat_location_pin_is_placed_at_the_nearest_community(stack, rasa_url,
     reply = requests.post(f"{rasa_url}/webhooks/rest/webhook", timeout=60, json={
         "sender": sender, "message": "海景二路附近",
         "metadata": {"location": {"lat": 22.5553, "lng": 114.2388, "label": "海景二路附近"}}}).json()
-    ticket = filed_ticket(app_url, [r.get("text", "") for r in reply])
+    ticket = filed_ticket(app_url, confirmed(rasa_url, sender, [r.get("text", "") for r in reply]))
     assert ticket["lat"] == 22.5553 and ticket["long"] == 114.2388
     assert ticket["location"]["community"] == "海涛社区" and ticket["location"]["placement"] == "pin"
 

@@ -30,6 +30,9 @@ def test_resident_files_a_report_on_the_web_page(stack, app_url, browser, tmp_pa
     page.wait_for_selector(".bot >> text=请问问题发生在哪里", timeout=60000)
     page.fill("#text", "盐田区海山街道海涛社区阳光花园3号楼")
     page.keyboard.press("Enter")
+    page.wait_for_selector(".bot >> text=请核对", timeout=60000)
+    assert page.locator(".bot >> text=工单号").count() == 0
+    page.click("button.choice >> text=确认提交")
     page.wait_for_selector(".bot >> text=工单号", timeout=60000)
     assert page.input_value("#text") == ""
     page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
@@ -42,6 +45,9 @@ def test_resident_taps_a_choice_on_the_web_page(stack, app_url, browser):
     page.click("#send")
     page.wait_for_selector("button.choice >> text=梅沙街道", timeout=60000)
     page.click("button.choice >> text=梅沙街道")
+    page.wait_for_selector(".bot >> text=请核对", timeout=60000)
+    page.fill("#text", "对的，提交吧")
+    page.keyboard.press("Enter")
     page.wait_for_selector(".bot >> text=工单号", timeout=60000)
     assert "梅沙街道" in page.locator(".bot").last.inner_text()
 

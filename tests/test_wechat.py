@@ -70,7 +70,9 @@ def test_text_then_location_message_files_a_placed_ticket(stack, rasa_url, app_u
     assert "在哪里" in asked, asked
     location = ("<Location_X>22.5960</Location_X><Location_Y>114.3061</Location_Y><Scale>16</Scale>"
                 "<Label><![CDATA[广东省深圳市盐田区大梅沙]]></Label>")
-    filed = reply_text(send(rasa_url, _xml(openid, "location", location)))
+    summary = reply_text(send(rasa_url, _xml(openid, "location", location)))
+    assert "请核对" in summary and "确认提交" in summary, summary
+    filed = reply_text(send(rasa_url, _xml(openid, "text", "<Content><![CDATA[确认]]></Content>")))
     ticket_id = TICKET.search(filed).group(1)
     ticket = requests.get(f"{app_url}/open311/v2/requests/{ticket_id}.json", timeout=10).json()[0]
     assert ticket["channel"] == "wechat"
@@ -80,7 +82,9 @@ def test_text_then_location_message_files_a_placed_ticket(stack, rasa_url, app_u
 
 def test_retried_message_is_answered_once_and_filed_once(stack, rasa_url, app_url):
     openid = f"o-{uuid.uuid4().hex[:16]}"
-    xml = _xml(openid, "text", "<Content><![CDATA[海涛社区3栋楼下井盖没了]]></Content>", msg_id=987654321012345)
+    report = _xml(openid, "text", "<Content><![CDATA[海涛社区3栋楼下井盖没了]]></Content>", msg_id=987654321012344)
+    assert "请核对" in reply_text(send(rasa_url, report, encrypted=False), encrypted=False)
+    xml = _xml(openid, "text", "<Content><![CDATA[确认]]></Content>", msg_id=987654321012345)
     first = reply_text(send(rasa_url, xml, encrypted=False), encrypted=False)
     again = reply_text(send(rasa_url, xml, encrypted=False), encrypted=False)
     assert TICKET.search(first) and again == first

@@ -1,0 +1,119 @@
+"""The tickets an intake will become, built from its slots: what the summary shows the resident
+before filing and what `action_file_ticket` files are the same objects.
+
+One message may report several problems (slot `problems`); each becomes its own ticket, at its
+own place when the message named one for it, else at the intake's place.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Dict, List, Mapping, Optional
+
+from rasa_sdk import Tracker
+
+from actions.parse_data import intake_key
+from dispatch.deadlines import deadlines
+from dispatch.schema import MAX_DESCRIPTION, TicketIn
+from nlu.address import Address
+
+#: Rasa input channel name → the channel recorded on the ticket
+CHANNELS = {"rest": "web", "web": "web", "wechat": "wechat", "voice": "voice"}
+#: everything an intake collects; cleared once it is filed or cancelled
+INTAKE_SLOTS = ("problem_description", "problem_issue", "classified_text", "location", "location_detail",
+                "location_candidates", "location_issue", "location_hint", "location_place", "location_option_1",
+                "location_option_2", "location_option_3", "problem_category", "urgency", "urgency_claim", "urgency_reasons",
+                "problems", "contact", "intake_summary")
+
+
+@dataclass
+class Draft:
+    ticket: TicketIn
+    sla_days: Optional[float]
+
+
+def slot_values(tracker: Tracker, updates: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+    """The tracker's slots with this action's changes applied."""
+    values = dict(tracker.slots)
+    values.update(updates or {})
+    return values
+
+
+def _location(values: Mapping[str, Any]) -> Dict[str, Any]:
+    return values.get("location_detail") or {"text": values.get("location")}
+
+
+def _own_place(problem: Mapping[str, Any], common: Dict[str, Any]) -> Dict[str, Any]:
+    """The place named with this problem (an imprecise one goes to an operator's review), else
+    the intake's place."""
+    address = Address.from_dict(problem.get("address"))
+    return address.to_dict() if address.text else common
+
+
+def drafts(tracker: Tracker, values: Mapping[str, Any]) -> List[Draft]:
+    channel = CHANNELS.get(tracker.get_latest_input_channel() or "", "web")
+    common = dict(channel=channel, reporter=tracker.sender_id, contact=values.get("contact"))
+    key = intake_key(tracker)
+    problems: List[Dict[str, Any]] = values.get("problems") or []
+    if len(problems) > 1:
+        result = []
+        for number, problem in enumerate(problems, start=1):
+            category = problem.get("problem_type") or {}
+            urgency = problem.get("urgency") or {}
+            ticket = TicketIn.from_analysis(
+                description=problem["description"][:MAX_DESCRIPTION], category=category,
+                location=_own_place(problem, _location(values)), urgency=urgency.get("level", "一般"),
+                urgency_reasons=urgency.get("reasons") or [], idempotency_key=f"{key}#{number}", **common)
+            result.append(Draft(ticket, category.get("sla_days")))
+        return result
+    category = values.get("problem_category") or {}
+    ticket = TicketIn.from_analysis(
+        description=values.get("problem_description") or "", category=category, location=_location(values),
+        urgency=values.get("urgency") or "一般", urgency_reasons=values.get("urgency_reasons") or [],
+        idempotency_key=key, **common)
+    return [Draft(ticket, category.get("sla_days"))]
+
+
+def place_line(place: Address) -> str:
+    """What the resident said, then where the gazetteer put it and who handles it there:
+    「盐梅路（盐田区梅沙街道；属地：梅沙街道办事处）」."""
+    said = place.text or place.display() or "未提供"
+    admin = "".join(p for p in (place.district, place.street, place.community, place.grid) if p and p not in said)
+    extra = "；".join(p for p in (admin, f"属地：{place.responsible_unit}" if place.responsible_unit else "") if p)
+    return f"{said}（{extra}）" if extra else said
+
+
+def category_line(ticket: TicketIn) -> str:
+    return "/".join(p for p in (ticket.category.level1, ticket.category.level2, ticket.category.level3) if p) or "待分类"
+
+
+def short(text: str, limit: int = 60) -> str:
+    return text[:limit] + ("…" if len(text) > limit else "")
+
+
+def draft_lines(draft: Draft, now: datetime) -> List[str]:
+    ticket = draft.ticket
+    respond_by, resolve_by = deadlines(now, ticket.urgency, draft.sla_days)
+    lines = [f"问题：{short(ticket.description)}（{category_line(ticket)}）", f"地点：{place_line(ticket.location)}"]
+    if ticket.urgency == "特急":
+        lines.append(f"紧急程度：特急，即接即办；承办部门：{ticket.department or '待定'}")
+    else:
+        lines.append(f"紧急程度：{ticket.urgency}；承办部门：{ticket.department or '待定'}；"
+                     f"预计{resolve_by:%m月%d日%H:%M}前办结，{respond_by:%m月%d日%H:%M}前响应")
+    return lines
+
+
+def summary(all_drafts: List[Draft], now: datetime) -> str:
+    if len(all_drafts) == 1:
+        return "\n".join(draft_lines(all_drafts[0], now))
+    parts = [f"您反映了{len(all_drafts)}个问题，将分别登记："]
+    for number, draft in enumerate(all_drafts, start=1):
+        first, *rest = draft_lines(draft, now)
+        parts.append(f"{number}. {first}")
+        parts.extend(f"   {line}" for line in rest)
+    return "\n".join(parts)
+
+
+def stage_for(all_drafts: List[Draft]) -> str:
+    """特急 is filed at once (即接即办); anything else waits for the resident's confirmation."""
+    return "emergency" if any(d.ticket.urgency == "特急" for d in all_drafts) else "confirming"

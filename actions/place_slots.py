@@ -1,0 +1,49 @@
+"""The form slots for a place the resident named: the place itself when it can be dispatched,
+otherwise why it is asked again (`location_issue`) and what the question shows.
+
+The validation of the form and the correction of a summary both end here, so a place is judged
+the same way whenever it is said.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from actions.place_choice import choice_buttons
+from nlu.address import Address
+from nlu.placement import CHOOSE, OUTSIDE
+
+#: the slots this module sets; a settled place clears the question slots
+PLACE_SLOTS = ("location", "location_detail", "location_candidates", "location_issue", "location_hint",
+               "location_place", "location_option_1", "location_option_2", "location_option_3")
+#: choices with a button each (utter_ask_location variations choose2/choose3); more are listed in text
+MAX_BUTTONS = 3
+
+
+def _question(issue: str, **shown: Any) -> Dict[str, Any]:
+    slots: Dict[str, Any] = {name: None for name in PLACE_SLOTS}
+    slots.update(location_issue=issue, **shown)
+    return slots
+
+
+def settled(address: Address) -> Dict[str, Any]:
+    slots: Dict[str, Any] = {name: None for name in PLACE_SLOTS}
+    slots.update(location=address.display(), location_detail=address.to_dict())
+    return slots
+
+
+def place_slots(address: Address, placement: Dict[str, Any]) -> Dict[str, Any]:
+    status = placement.get("status")
+    if status == OUTSIDE:
+        return _question("outside", location_hint=placement.get("note", "该地点不在本平台服务范围"))
+    candidates: List[Dict[str, Any]] = placement.get("candidates") or []
+    if status == CHOOSE and candidates:
+        buttons = choice_buttons(candidates)
+        issue = f"choose{len(buttons)}" if 2 <= len(buttons) <= MAX_BUTTONS else "choose"
+        options = {f"location_option_{i}": b["title"] for i, b in enumerate(buttons[:MAX_BUTTONS], start=1)}
+        return {**_question(issue, location_place=address.text or address.display(),
+                            location_hint="；".join(b["title"] for b in buttons), **options),
+                "location_detail": address.to_dict(), "location_candidates": candidates}
+    if not address.is_dispatchable():
+        doubts = placement.get("doubts") or []
+        return _question("doubt", location_hint="；".join(doubts)) if doubts else _question("unclear")
+    return settled(address)

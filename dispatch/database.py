@@ -1,0 +1,48 @@
+"""The product's database: SQLite (WAL) by default under var/, PostgreSQL by URL; one engine
+per URL and process, shared by the ticket store and the handoff queue."""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import declarative_base
+
+from intake.paths import VAR_DIR
+
+Base = declarative_base()
+
+
+def default_db_url() -> str:
+    url = os.environ.get("INTAKE_DB_URL")
+    if url:
+        return url
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{Path(VAR_DIR) / 'tickets.db'}"
+
+
+@lru_cache(maxsize=8)
+def engine_for(url: Optional[str] = None) -> Engine:
+    """The engine for ``url`` with every table of the product created."""
+    url = url or default_db_url()
+    kwargs = {"future": True}
+    if url.startswith("sqlite"):
+        kwargs["connect_args"] = {"timeout": 30}
+    engine = create_engine(url, **kwargs)
+    if url.startswith("sqlite"):
+        event.listen(engine, "connect", _sqlite_wal)
+    # the tables register themselves on Base when their modules are imported
+    import dispatch.handoffs  # noqa: F401
+    import dispatch.store  # noqa: F401
+    Base.metadata.create_all(engine)
+    return engine
+
+
+def _sqlite_wal(dbapi_connection, _record) -> None:
+    # WAL lets the app server read while the action server files
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()

@@ -1,0 +1,67 @@
+"""settings/conversation.yml: the words the conversation judges messages by, read once."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Dict, List
+
+from pydantic import BaseModel, ValidationError, validator
+
+from intake.paths import SETTINGS_DIR
+from intake.yaml_file import read_yaml
+
+URGENCY_CLAIM_LEVELS = ("紧急", "一般")
+HANDOFF_KINDS = ("distressed", "abusive")
+
+
+class ConversationSettingsError(ValueError):
+    pass
+
+
+class ConversationSettings(BaseModel):
+    request_words: List[str]
+    request_fillers: List[str]
+    correction_openers: List[str]
+    urgency_claims: Dict[str, List[str]]
+    handoff_lexicon: Dict[str, List[str]]
+    crisis_advice: str
+    handoff_after_failed_turns: int = 2
+    handoff_reply: str
+
+    @validator("request_words", "request_fillers", "correction_openers")
+    def _phrases(cls, value: List[str]) -> List[str]:
+        if not value or not all(isinstance(v, str) and v.strip() for v in value):
+            raise ValueError("must be a non-empty list of phrases")
+        # longest first, so that 不是的 is taken before 不是
+        return sorted((v.strip() for v in value), key=len, reverse=True)
+
+    @validator("urgency_claims")
+    def _claims(cls, value: Dict[str, List[str]]) -> Dict[str, List[str]]:
+        unknown = set(value) - set(URGENCY_CLAIM_LEVELS)
+        if unknown:
+            raise ValueError(f"levels must be among {URGENCY_CLAIM_LEVELS}, got {sorted(unknown)}")
+        return {level: sorted(words, key=len, reverse=True) for level, words in value.items()}
+
+    @validator("handoff_lexicon")
+    def _kinds(cls, value: Dict[str, List[str]]) -> Dict[str, List[str]]:
+        unknown = set(value) - set(HANDOFF_KINDS)
+        if unknown:
+            raise ValueError(f"kinds must be among {HANDOFF_KINDS}, got {sorted(unknown)}")
+        return value
+
+    @validator("handoff_after_failed_turns")
+    def _positive(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("must be at least 1")
+        return value
+
+
+@lru_cache(maxsize=1)
+def conversation_settings() -> ConversationSettings:
+    path = SETTINGS_DIR / "conversation.yml"
+    data = read_yaml(path, ConversationSettingsError, "the conversation settings")
+    if not isinstance(data, dict):
+        raise ConversationSettingsError(f"{path}: expected a mapping (request_words, correction_openers, …)")
+    try:
+        return ConversationSettings(**data)
+    except ValidationError as exc:
+        raise ConversationSettingsError(f"{path}: {exc}") from exc

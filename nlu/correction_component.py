@@ -1,0 +1,51 @@
+"""Rasa component: a message shaped as a correction gets `correction` in its parse result —
+what is said and withdrawn, the place and the problem type of what is said.
+
+The whole message's `address` and `problem_type` would read 「不是噪音，是油烟」 as noise and
+「不是海景花园，是锦绣家园」 as whichever place comes first; the actions read this instead.
+A message shaped as a correction that the intent model read as a place or a plain
+no (「是5栋不是3栋」 → inform) gets the intent `correct`; runs after ReportInGreeting.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from classifiers.rasa_component import ClassifyingAnnotator
+from nlu.correction import read_correction
+from nlu.locate import locate
+from nlu.location import text_without_place
+from nlu.normalize import has_meaningful_text
+
+
+CORRECT = "correct"
+#: intents a correction is mistaken for (not report_problem: a report opening with 「不是…」 must stay a report)
+READ_AS = ("inform", "deny")
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class CorrectionReader(ClassifyingAnnotator):
+    def annotate(self, message: Message) -> None:
+        correction = read_correction(message.get(TEXT))
+        if correction is None:
+            return
+        found: Dict[str, Any] = correction.to_dict()
+        if correction.said:
+            located = locate(correction.said)
+            if located.found or located.doubts:
+                found["address"] = located.address.to_dict()
+                found["placement"] = {**located.placement.to_dict(), "doubts": located.doubts}
+            rest = text_without_place(correction.said)
+            if has_meaningful_text(rest) and len(rest) >= 2:
+                prediction = self.classifier.classify(correction.said).to_dict()
+                prediction.pop("alternatives", None)
+                found["problem_type"] = prediction
+        message.set("correction", found, add_to_output=True)
+        intent = message.get(INTENT) or {}
+        if intent.get(INTENT_NAME_KEY) in READ_AS and (correction.said or correction.withdrawn):
+            message.set(INTENT, {INTENT_NAME_KEY: CORRECT, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: CORRECT, PREDICTED_CONFIDENCE_KEY: 1.0}],
+                        add_to_output=True)

@@ -1,0 +1,37 @@
+"""A request to report that does not say what happened: 「我要投诉」「有个事想反映一下」.
+
+A 12345 operator answers such an opening with 「请问您要反映什么问题？」; filing it as the
+problem loses the real one (issue 13). The words are in settings/conversation.yml.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Pattern, Tuple
+
+from nlu.conversation_settings import conversation_settings
+from nlu.courtesy import strip_courtesy
+from nlu.location import text_without_place
+from nlu.normalize import normalize_text
+
+#: fewer letters/digits/characters than this left besides the request: nothing was said
+MIN_CONTENT_CHARS = 2
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> Tuple[Pattern[str], Pattern[str]]:
+    settings = conversation_settings()
+    words = "|".join(map(re.escape, settings.request_words))
+    fillers = "|".join(map(re.escape, sorted({*settings.request_words, *settings.request_fillers},
+                                             key=len, reverse=True)))
+    return re.compile(words), re.compile(fillers)
+
+
+def is_bare_request(text: str) -> bool:
+    """True when ``text`` asks to report (a request word) and says nothing else but a place."""
+    request, fillers = _patterns()
+    work = strip_courtesy(normalize_text(text or ""))
+    if not request.search(work):
+        return False
+    rest = fillers.sub("", text_without_place(work) if work else "")
+    return sum(ch.isalnum() for ch in rest) < MIN_CONTENT_CHARS

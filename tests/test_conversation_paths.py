@@ -1,0 +1,136 @@
+"""The conversation paths a patient 12345 operator handles (issue 13), through the REST channel
+with real Redis, Rasa and the action server; filed tickets checked through the Open311 API and
+the handoff queue through GET /api/handoffs."""
+from __future__ import annotations
+
+import uuid
+from typing import List
+
+import requests
+
+from tests.conftest import say
+from tests.test_conversation import TICKET, confirmed, filed_ticket
+
+
+def tickets_of(app_url: str, replies: List[str]) -> List[dict]:
+    ids = [m.group(1) for m in map(TICKET.search, replies) if m]
+    return [requests.get(f"{app_url}/open311/v2/requests/{i}.json", timeout=10).json()[0] for i in ids]
+
+
+def handoffs(app_url: str) -> List[dict]:
+    resp = requests.get(f"{app_url}/api/handoffs", timeout=10)
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def test_vague_first_message_asks_what_happened(stack, rasa_url, app_url, sender):
+    asked = "\n".join(say(rasa_url, sender, "我要投诉"))
+    assert "什么问题" in asked and "在哪里" not in asked, asked
+    asked = "\n".join(say(rasa_url, sender, "楼上邻居天天半夜装修，吵得睡不着"))
+    assert "在哪里" in asked, asked
+    ticket = filed_ticket(app_url, confirmed(rasa_url, sender, say(rasa_url, sender, "海景花园5栋")))
+    assert ticket["description"] == "楼上邻居天天半夜装修，吵得睡不着"
+    assert ticket["category"]["level3"] == "噪音污染"
+
+
+def test_corrections_at_the_summary_change_the_ticket(stack, rasa_url, app_url, sender):
+    summary = "\n".join(say(rasa_url, sender, "海景花园59栋楼下的饭店太吵了，晚上睡不着"))
+    assert "请核对" in summary and "59" in summary, summary
+    building = "\n".join(say(rasa_url, sender, "不对，是32栋，不是59栋"))
+    assert "海景花园32栋" in building and "工单号" not in building, building
+    category = "\n".join(say(rasa_url, sender, "不是噪音，是油烟"))
+    assert "大气污染" in category and "工单号" not in category, category
+    urgent = "\n".join(say(rasa_url, sender, "这个很急"))
+    assert "紧急程度：紧急" in urgent, urgent
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    assert ticket["location"]["building"] == "32" and ticket["location"]["estate"] == "海景花园"
+    assert ticket["category"]["level3"] == "大气污染"
+    assert "更正：不是噪音，是油烟" in ticket["description"]
+    assert ticket["urgency"] == "紧急"
+
+
+def test_a_new_place_at_the_summary_is_asked_about_when_it_needs_a_choice(stack, rasa_url, app_url, sender):
+    say(rasa_url, sender, "海景花园3栋门口的井盖没了")
+    asked = "\n".join(say(rasa_url, sender, "不对，地址是深盐路"))
+    assert "哪一处" in asked and "工单号" not in asked, asked
+    summary = say(rasa_url, sender, "2")
+    ticket = filed_ticket(app_url, confirmed(rasa_url, sender, summary))
+    assert ticket["location"]["road"] == "深盐路" and ticket["location"]["street"] == "海山街道"
+
+
+def test_two_problems_in_one_message_become_two_tickets(stack, rasa_url, app_url, sender):
+    summary = say(rasa_url, sender, "海景花园3栋楼下的路灯坏了，还有幸福路上的井盖丢了")
+    assert "2个问题" in "\n".join(summary), summary
+    tickets = tickets_of(app_url, confirmed(rasa_url, sender, summary))
+    assert len(tickets) == 2
+    assert tickets[0]["location"]["estate"] == "海景花园" and tickets[1]["location"]["road"] == "幸福路"
+    assert tickets[0]["category"]["level3"] != tickets[1]["category"]["level3"]
+
+
+def test_another_problem_told_at_the_summary_is_added(stack, rasa_url, app_url, sender):
+    say(rasa_url, sender, "锦绣家园11栋楼下的垃圾好几天没人清运了")
+    summary = say(rasa_url, sender, "还有，小区门口的路灯也坏了")
+    assert "2个问题" in "\n".join(summary), summary
+    tickets = tickets_of(app_url, confirmed(rasa_url, sender, summary))
+    assert [t["location"]["estate"] for t in tickets] == ["锦绣家园", "锦绣家园"]
+    assert tickets[1]["description"] == "小区门口的路灯也坏了"
+
+
+def test_cancel_files_nothing(stack, rasa_url, app_url, sender):
+    summary = "\n".join(say(rasa_url, sender, "海景花园8栋电梯坏了三天了"))
+    assert "请核对" in summary
+    cancelled = "\n".join(say(rasa_url, sender, "算了，不报了"))
+    assert "已取消" in cancelled, cancelled
+    after = "\n".join(say(rasa_url, sender, "确认"))
+    assert not TICKET.search(after), after
+    listed = requests.get(f"{app_url}/open311/v2/requests.json", timeout=10).json()
+    assert not any(t["description"] == "海景花园8栋电梯坏了三天了" for t in listed)
+
+
+def test_goodbye_before_confirming_says_nothing_was_filed(stack, rasa_url, sender):
+    say(rasa_url, sender, "海景花园8栋门口的路灯坏了")
+    reminder = "\n".join(say(rasa_url, sender, "谢谢，再见"))
+    assert "还没有提交" in reminder, reminder
+
+
+def test_handoff_on_request_keeps_the_half_told_report(stack, rasa_url, app_url, sender):
+    say(rasa_url, sender, "楼道里的灯坏了一个星期了")
+    reply = "\n".join(say(rasa_url, sender, "转人工"))
+    assert "人工坐席" in reply and "在哪里" not in reply, reply
+    entry = next(h for h in handoffs(app_url) if h["pending"].get("problem_description") == "楼道里的灯坏了一个星期了")
+    assert entry["reason"] == "requested" and entry["status"] == "waiting"
+    assert entry["sender"] != sender and "****" in entry["sender"]  # masked
+    assert [t["who"] for t in entry["transcript"]][:2] == ["resident", "agent"]
+    # the form is over: the next message is not taken as the place
+    after = "\n".join(say(rasa_url, sender, "好的"))
+    assert "位置" not in after, after
+
+
+def test_two_messages_not_understood_go_to_a_person(stack, rasa_url, app_url, sender):
+    first = "\n".join(say(rasa_url, sender, "asdkjh"))
+    assert "没有完全理解" in first, first
+    second = "\n".join(say(rasa_url, sender, "zxqv"))
+    assert "人工坐席" in second, second
+    assert any(h["reason"] == "not_understood" and h["transcript"][0]["text"] == "asdkjh" for h in handoffs(app_url))
+
+
+def test_distressed_resident_gets_crisis_lines_and_a_person(stack, rasa_url, app_url, sender):
+    reply = "\n".join(say(rasa_url, sender, "工资拖了半年，我真的不想活了"))
+    assert "12356" in reply and "120" in reply and "人工坐席" in reply, reply
+    assert any(h["reason"] == "distressed" and "不想活了" in h["transcript"][0]["text"] for h in handoffs(app_url))
+
+
+def test_status_only_for_ones_own_tickets(stack, rasa_url, app_url, sender):
+    ticket = filed_ticket(app_url, confirmed(rasa_url, sender, say(rasa_url, sender, "海景花园6栋门口的井盖松了")))
+    mine = "\n".join(say(rasa_url, sender, f"查一下工单{ticket['service_request_id']}"))
+    assert "办理中" in mine, mine
+    stranger = f"test-{uuid.uuid4().hex[:12]}"
+    refused = "\n".join(say(rasa_url, stranger, f"查一下工单{ticket['service_request_id']}"))
+    assert "只能查询您本人" in refused and "办理中" not in refused, refused
+
+
+def test_handoff_list_rejects_bad_parameters(stack, app_url):
+    resp = requests.get(f"{app_url}/api/handoffs", params={"status": "lost"}, timeout=10)
+    assert resp.status_code == 400 and "status" in resp.json()["error"]
+    resp = requests.get(f"{app_url}/api/handoffs", params={"limit": "x"}, timeout=10)
+    assert resp.status_code == 400
