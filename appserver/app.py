@@ -19,6 +19,7 @@ from intake.json_body import dumps
 from channels.pin import check_pin
 from classifiers.taxonomy import default_taxonomy
 from appserver.handoffs import ROUTES as HANDOFF_ROUTES
+from appserver.ticket_history import ROUTES as HISTORY_ROUTES
 from dispatch.handoffs import HandoffQueue
 from dispatch.open311 import ROUTES as OPEN311_ROUTES
 from dispatch.store import TicketStore
@@ -103,6 +104,7 @@ def create_app(store: Optional[TicketStore] = None, analyzer: Optional[Analyzer]
     app.router.add_post("/api/chat", chat)
     app.router.add_routes(OPEN311_ROUTES)
     app.router.add_routes(HANDOFF_ROUTES)
+    app.router.add_routes(HISTORY_ROUTES)
     app.router.add_static("/static/", STATIC)
     return app
 

@@ -36,6 +36,7 @@ def engine_for(url: Optional[str] = None) -> Engine:
         event.listen(engine, "connect", _sqlite_wal)
     # the tables register themselves on Base when their modules are imported
     import dispatch.handoffs  # noqa: F401
+    import dispatch.history  # noqa: F401
     import dispatch.store  # noqa: F401
     Base.metadata.create_all(engine)
     return engine

@@ -15,7 +15,8 @@ from sqlalchemy.orm import sessionmaker
 
 from dispatch.database import Base, engine_for
 from dispatch.deadlines import deadlines
-from dispatch.schema import Location, Ticket, TicketIn
+from dispatch.history import TicketEvent, TicketEventRow, as_events, changes_between, event_row
+from dispatch.schema import CategoryRef, Location, Ticket, TicketIn
 from intake import clock
 
 
@@ -131,6 +132,48 @@ class TicketStore:
                  .order_by(TicketRow.created_at).limit(1))
         return session.execute(query).scalars().first()
 
+    def amend(self, ticket_id: str, actor: str, note: Optional[str] = None, *,
+              location: Optional[Location] = None, category: Optional[CategoryRef] = None,
+              department: Optional[str] = None, sla_days: Optional[float] = None,
+              urgency: Optional[str] = None, urgency_reasons: Optional[List[str]] = None,
+              description: Optional[str] = None, now: Optional[datetime] = None) -> Optional[Ticket]:
+        """Change an open ticket and record old and new values in its history; a new urgency or
+        category recomputes the deadlines from the time it was filed. None when there is no such
+        ticket; the ticket unchanged when it is closed or nothing differs."""
+        now = now or clock.now()
+        with self.session.begin() as session:
+            row = session.execute(select(TicketRow).where(TicketRow.id == ticket_id)).scalars().first()
+            if row is None:
+                return None
+            if row.status != "open":
+                return row.to_ticket()
+            before = _amendable(row)
+            if location is not None:
+                row.location_json, row.place_key = location.json(ensure_ascii=False), place_key(location)
+                row.lat, row.lng = location.lat, location.lng
+            if category is not None:
+                row.category_level1, row.category_level2 = category.level1, category.level2
+                row.category_level3, row.category_confidence = category.level3, category.confidence
+                row.department = department
+            if urgency is not None:
+                row.urgency = urgency
+                row.urgency_reasons_json = json.dumps(urgency_reasons or [], ensure_ascii=False)
+            if description is not None:
+                row.description = description
+            if urgency is not None or category is not None:
+                row.respond_by, row.deadline = deadlines(row.created_at, row.urgency, sla_days)
+            changes = changes_between(before, _amendable(row))
+            if changes:
+                row.updated_at = now
+                session.add(event_row(row.id, now, actor, "amended", changes, note))
+            return row.to_ticket()
+
+    def history(self, ticket_id: str) -> List[TicketEvent]:
+        with self.session() as session:
+            rows = session.execute(select(TicketEventRow).where(TicketEventRow.ticket_id == ticket_id)
+                                   .order_by(TicketEventRow.at, TicketEventRow.pk)).scalars().all()
+            return as_events(list(rows))
+
     def get(self, ticket_id: str) -> Optional[Ticket]:
         with self.session() as session:
             row = session.execute(select(TicketRow).where(TicketRow.id == ticket_id)).scalars().first()
@@ -161,3 +204,10 @@ class TicketStore:
         with self.session() as session:
             return [row.to_ticket() for row in session.execute(query).scalars()]
 
+
+def _amendable(row: TicketRow) -> dict:
+    """The fields an amendment may change, as the history records them."""
+    return {"location": json.loads(row.location_json or "{}"), "category": "/".join(
+        p for p in (row.category_level1, row.category_level2, row.category_level3) if p),
+        "department": row.department, "urgency": row.urgency, "description": row.description,
+        "deadline": row.deadline.isoformat(timespec="minutes") if row.deadline else None}

@@ -26,6 +26,7 @@ class ConversationSettings(BaseModel):
     crisis_advice: str
     handoff_after_failed_turns: int = 2
     handoff_reply: str
+    amend_window_minutes: float = 30
 
     @validator("request_words", "request_fillers", "correction_openers")
     def _phrases(cls, value: List[str]) -> List[str]:

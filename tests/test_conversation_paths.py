@@ -134,3 +134,17 @@ def test_handoff_list_rejects_bad_parameters(stack, app_url):
     assert resp.status_code == 400 and "status" in resp.json()["error"]
     resp = requests.get(f"{app_url}/api/handoffs", params={"limit": "x"}, timeout=10)
     assert resp.status_code == 400
+
+
+def test_correction_after_filing_amends_the_ticket_and_keeps_its_history(stack, rasa_url, app_url, sender):
+    ticket = filed_ticket(app_url, confirmed(rasa_url, sender, say(rasa_url, sender, "海景花园59栋楼下的路灯坏了")))
+    assert ticket["location"]["building"] == "59"
+    reply = "\n".join(say(rasa_url, sender, "不对，是32栋，不是59栋"))
+    assert f"已更新工单 {ticket['service_request_id']}" in reply and "海景花园32栋" in reply, reply
+    amended = requests.get(f"{app_url}/open311/v2/requests/{ticket['service_request_id']}.json", timeout=10).json()[0]
+    assert amended["location"]["building"] == "32"
+    history = requests.get(f"{app_url}/api/tickets/{ticket['service_request_id']}/history", timeout=10).json()
+    assert len(history) == 1 and history[0]["actor"] == "resident" and history[0]["kind"] == "amended"
+    place = history[0]["changes"]["location"]
+    assert place["from"]["building"] == "59" and place["to"]["building"] == "32"
+    assert requests.get(f"{app_url}/api/tickets/20990101999999/history", timeout=10).status_code == 404

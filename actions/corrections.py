@@ -1,0 +1,103 @@
+"""What a resident's correction changes, read once for the summary (before filing) and for a
+filed ticket (after it): the place or only its building/unit/room, the problem type, the urgency
+they ask for, and their own words to keep on the ticket."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+
+from actions.parse_data import latest, latest_place, latest_text
+from actions.place_slots import place_slots, settled
+from nlu.address import Address
+from nlu.correction import claimed_urgency
+from nlu.location import text_without_place
+from nlu.urgency import Urgency, assess_urgency, default_rules
+
+#: the parts of an address that only say where inside a placed building
+FINE_PARTS = ("building", "unit", "room")
+#: the parts that name the place itself (the deployment's own district is filled in for any address)
+COARSE_PARTS = ("street", "community", "estate", "road", "house_number", "poi", "lat")
+
+
+def _named(address: Address) -> bool:
+    return any(getattr(address, part) for part in (*COARSE_PARTS, *FINE_PARTS))
+
+
+def refine(current: Dict[str, Any], address: Address, withdrawn: List[str]) -> Address:
+    """The current place with the building/unit/room the resident corrected."""
+    data = dict(current)
+    for part in FINE_PARTS:
+        if getattr(address, part):
+            data[part] = getattr(address, part)
+    text = data.get("text") or ""
+    old = next((w for w in withdrawn if w and w in text), None)
+    data["text"] = text.replace(old, address.text or "") if old else f"{text}{address.text or ''}"
+    return Address.from_dict(data)
+
+
+def regrade(description: str, category: Dict[str, Any], claim: Optional[str]) -> Urgency:
+    """The hazards in the description and the category floor; a resident's 紧急 raises it."""
+    urgency = assess_urgency(description, (category or {}).get("default_urgency"))
+    if claim and default_rules().ranks[claim] > default_rules().ranks[urgency.level]:
+        return Urgency(level=claim, reasons=[*urgency.reasons, "居民说明情况紧急"])
+    return urgency
+
+
+def which_problem(problems: List[Dict[str, Any]], withdrawn: List[str]) -> int:
+    """The problem a correction is about: the one whose words or category it takes back, else the first."""
+    for index, problem in enumerate(problems):
+        category = problem.get("problem_type") or {}
+        said = problem.get("description", "") + "".join(str(category.get(k) or "") for k in ("level2", "level3"))
+        if any(w and w in said for w in withdrawn):
+            return index
+    return 0
+
+
+
+@dataclass
+class Change:
+    place: Optional[Dict[str, Any]] = None  # the place slots (place_slots.py): settled, or why to ask
+    category: Optional[Dict[str, Any]] = None
+    claim: Optional[str] = None  # 紧急/一般 asked for in words
+    note: Optional[str] = None  # 「（更正：…）」 appended to the description
+
+    @property
+    def empty(self) -> bool:
+        return not (self.place or self.category or self.claim or self.note)
+
+    @property
+    def place_settled(self) -> bool:
+        return bool(self.place and self.place.get("location"))
+
+
+def read_change(tracker: Tracker, current_place: Optional[Dict[str, Any]],
+                current_category: Dict[str, Any]) -> Change:
+    """What the latest message changes in a problem at ``current_place`` of ``current_category``."""
+    text = latest_text(tracker).strip()
+    correction = latest(tracker, "correction") or {}
+    withdrawn: List[str] = correction.get("withdrawn") or []
+    said = correction.get("said", text) if correction else text
+    change = Change(claim=claimed_urgency(text))
+    address, placement = latest_place(tracker)
+    if _named(address):
+        if current_place and not any(getattr(address, part) for part in COARSE_PARTS):
+            change.place = settled(refine(current_place, address, withdrawn))
+        else:
+            change.place = place_slots(address, placement)
+    corrected_type = correction.get("problem_type")
+    if corrected_type and corrected_type.get("level3") != (current_category or {}).get("level3"):
+        change.category = corrected_type
+    content = text_without_place(said)
+    if content and len(content) >= 2 and not change.claim:
+        # the resident's own words go on the ticket: a correction explains the change
+        change.note = f"（{'更正' if correction else '补充'}：{text}）"
+    return change
+
+
+def nothing_said(tracker: Tracker) -> bool:
+    """「不对」 alone: a no without saying what is wrong."""
+    correction = latest(tracker, "correction") or {}
+    said = correction.get("said", latest_text(tracker)) if correction else latest_text(tracker)
+    return not said.strip("，。！？ ")
