@@ -3,8 +3,8 @@
     python -m bench.conversation_latency [--conversations 30]
 
 Starts Redis, actions, app server and Rasa on bench ports, measures how long each takes to be
-ready, the first answer after start-up, then runs N three-turn intake conversations (report →
-location → ticket) through the REST webhook. Prints the figures and writes
+ready, the first answer after start-up, then runs N intake conversations (report →
+location → summary → ticket) through the REST webhook. Prints the figures and writes
 bench/reports/conversation_latency.md with a latency histogram PNG.
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ from bench.stats import percentile  # noqa: E402
 from intake.services import Ports, Stack  # noqa: E402
 
 REPORTS = Path(__file__).with_name("reports")
-TURNS = [("我们小区的路灯坏了好几天了", "在哪里"), ("盐田区海山街道海涛社区阳光花园3号楼", "工单号")]
+TURNS = [("我们小区的路灯坏了好几天了", "在哪里"), ("盐田区海山街道海涛社区阳光花园3号楼", "请核对"), ("确认", "工单号")]
 
 
 def turn(url: str, sender: str, text: str, expect: str) -> float:

@@ -17,6 +17,8 @@ from nlu.normalize import normalize_text
 _CLAUSES = re.compile(r"[，,。！？!?；;\s]+")
 #: the thing a resident says is wrong before an opener: 「地址错了」「楼号写错了」
 _TOPIC = r"(?:地址|地点|位置|楼号|楼栋号?|栋号|单元号?|门牌号?|房号|房间号|问题|类别|分类|类型|紧急程度|刚才|前面|上面)?"
+#: what a speaker says before taking something back: 「哎不对」「哦不对不对」
+_INTERJECTION = r"[哎唉啊嗯哦噢呃诶欸额]+"
 _AFFIRMING = re.compile(rf"^{_TOPIC}(?:而是|应该是|就是|其实是|是)")
 _NOT = re.compile(r"^(?:而不是|并不是|不是)")
 _NOT_THEN_IS = re.compile(r"^(?:而不是|并不是|不是)(.+?)(?:，|,)?(?:而是|是)(.+)$")
@@ -35,7 +37,7 @@ class Correction:
 @lru_cache(maxsize=1)
 def _opener() -> Pattern[str]:
     words = "|".join(map(re.escape, conversation_settings().correction_openers))
-    return re.compile(rf"^{_TOPIC}(?:写|说|填|记|弄)?(?:{words})(?:了|的)?")
+    return re.compile(rf"^(?:{_INTERJECTION})?{_TOPIC}(?:写|说|填|记|弄)?(?:{words})(?:了|的)?")
 
 
 def _clause(clause: str, said: List[str], withdrawn: List[str]) -> bool:

@@ -3,7 +3,7 @@ what is said and withdrawn, the place and the problem type of what is said.
 
 The whole message's `address` and `problem_type` would read 「不是噪音，是油烟」 as noise and
 「不是海景花园，是锦绣家园」 as whichever place comes first; the actions read this instead.
-A message shaped as a correction that the intent model read as a place or a plain
+A message shaped as a correction that the intent model read as a place, a yes or a plain
 no (「是5栋不是3栋」 → inform) gets the intent `correct`; runs after ReportInGreeting.
 """
 from __future__ import annotations
@@ -22,8 +22,9 @@ from nlu.normalize import has_meaningful_text
 
 
 CORRECT = "correct"
-#: intents a correction is mistaken for (not report_problem: a report opening with 「不是…」 must stay a report)
-READ_AS = ("inform", "deny")
+#: intents a correction is mistaken for (not report_problem: a report opening with 「不是…」 must stay
+#: a report); 「哎不对我是九栋的」 read as affirm would file the wrong place
+READ_AS = ("inform", "deny", "affirm")
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)

@@ -25,6 +25,8 @@ class CourtesySettings:
     min_remaining_chars: int
     min_problem_confidence: float
     courtesy_intents: FrozenSet[str]
+    uncertain_below: float
+    ambiguity_below: float
 
 
 # Between and after openings: punctuation, spaces and the particles that close a greeting.
@@ -44,6 +46,8 @@ def courtesy_settings() -> CourtesySettings:
     try:
         min_chars = int(data.get("min_remaining_chars", 4))
         min_confidence = float(data.get("min_problem_confidence", 0.55))
+        uncertain_below = float(data.get("uncertain_below", 0.45))
+        ambiguity_below = float(data.get("ambiguity_below", 0.05))
     except (TypeError, ValueError) as exc:
         raise CourtesySettingsError(f"{path}: min_remaining_chars / min_problem_confidence: {exc}") from exc
     if not 0.0 <= min_confidence <= 1.0:
@@ -53,7 +57,8 @@ def courtesy_settings() -> CourtesySettings:
     pattern = re.compile(rf"^(?:{_SEPARATORS}(?:{alternatives}))+{_SEPARATORS}", re.IGNORECASE)
     return CourtesySettings(openings=pattern, min_remaining_chars=min_chars,
                             min_problem_confidence=min_confidence,
-                            courtesy_intents=frozenset(data.get("courtesy_intents") or ["greet"]))
+                            courtesy_intents=frozenset(data.get("courtesy_intents") or ["greet"]),
+                            uncertain_below=uncertain_below, ambiguity_below=ambiguity_below)
 
 
 def strip_courtesy(text: str) -> str:

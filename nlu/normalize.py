@@ -24,6 +24,10 @@ _REPEATED_PUNCT = re.compile(r"([，。！？、；：,.!?;:~～])\1+")
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
+#: a message of nothing but approval emoji is a yes (「👍」 at the summary on WeChat)
+_APPROVAL = re.compile(r"^(?:[\U0001F44D\U0001F44C\u2705\U0001F197\U0001F646\u270C\uFE0F\U0001F3FB-\U0001F3FF]|\s)+$")
+
+
 def strip_emoji(text: str) -> str:
     return _EMOJI.sub("", text)
 
@@ -33,6 +37,8 @@ def normalize_text(text: str, max_chars: int = MAX_ANALYZED_CHARS) -> str:
     keeping Chinese punctuation readable), no emoji, single spaces, no repeated punctuation."""
     if not text:
         return ""
+    if text.strip() and _APPROVAL.match(text):
+        return "好的"
     text = unicodedata.normalize("NFKC", text)
     # NFKC turns Chinese full-width punctuation into ASCII; keep the sentence marks Chinese so
     # that sentence splitting sees one kind.

@@ -6,10 +6,15 @@ caller already said; "海景花园8栋电梯坏了三天了" may come out as `in
 place). When the text left after the courtesy openings (settings/courtesy.yml) and the place is
 long enough and the problem-type model is confident about it, the intent becomes
 `report_problem` with that confidence; the first intent keeps the rest of the probability mass.
-A 特急 hazard (UrgencyDetector) counts as confident whatever its category.
-Runs after ProblemTypeComponent and before FallbackClassifier.
+A 特急 hazard (UrgencyDetector) counts as confident whatever its category. A message whose intent
+the model is unsure of (below `uncertain_below`, or its two best guesses closer than
+`ambiguity_below`: the FallbackClassifier's settings) is judged the same way, and counts as a
+report when `report_problem` is one of its two best guesses and it has Chinese words:
+「海景花园7栋门口的消防栓漏水」 is a report, not a request to rephrase.
 """
 from __future__ import annotations
+
+import re
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
@@ -19,6 +24,7 @@ from nlu.components import MessageAnnotator
 from nlu.courtesy import carries_content, courtesy_settings
 
 REPORT_INTENT = "report_problem"
+CJK = re.compile(r"[\u4e00-\u9fff]")
 #: the urgency grade (UrgencyDetector, earlier in the pipeline) that makes any message with content a report
 HAZARD = "特急"
 HAZARD_CONFIDENCE = 0.9
@@ -33,12 +39,21 @@ class ReportInGreeting(MessageAnnotator):
         settings = courtesy_settings()
         intent = message.get(INTENT) or {}
         problem = message.get("problem_type") or {}
-        if intent.get(INTENT_NAME_KEY) not in settings.courtesy_intents:
+        ranking_in = message.get(INTENT_RANKING_KEY) or []
+        scores = [float(e.get(PREDICTED_CONFIDENCE_KEY) or 0.0) for e in ranking_in[:2]] + [0.0, 0.0]
+        uncertain = (float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < settings.uncertain_below
+                     or scores[0] - scores[1] < settings.ambiguity_below)
+        if intent.get(INTENT_NAME_KEY) not in settings.courtesy_intents and not uncertain:
             return
         confidence = float(problem.get("confidence", 0.0))
         if (message.get("urgency") or {}).get("level") == HAZARD:
             # 「海景二路12号有人触电倒在地上」: a hazard is a report whatever its category
             confidence = max(confidence, HAZARD_CONFIDENCE)
+        runners_up = [e.get(INTENT_NAME_KEY) for e in ranking_in[:2]]
+        if uncertain and REPORT_INTENT in runners_up and CJK.search(message.get(TEXT) or ""):
+            # the model hesitates between a report and something else, and there is content
+            # besides openings and place: a report (the form asks for what is missing)
+            confidence = max(confidence, settings.min_problem_confidence)
         if confidence < settings.min_problem_confidence or not carries_content(message.get(TEXT)):
             return
         rest = 1.0 - confidence

@@ -1,0 +1,68 @@
+"""The pieces the conversation judges messages with, one by one (no server needed)."""
+from __future__ import annotations
+
+import pytest
+
+from dispatch.handoffs import HandoffQueue
+from intake.privacy import mask_id
+from nlu.correction import claimed_urgency, read_correction
+from nlu.distress import handoff_kind
+from nlu.locate import locate
+from nlu.normalize import normalize_text
+from nlu.vague import is_bare_request
+
+
+@pytest.mark.parametrize("text,bare", [
+    ("我要投诉", True), ("你好，我要投诉", True), ("有个事想反映一下", True), ("我要投诉海景花园", True),
+    ("我要举报", True), ("我要投诉物业", False), ("楼上装修太吵了我要投诉", False), ("楼道灯坏了", False),
+    ("你好", False)])
+def test_bare_requests(text, bare):
+    assert is_bare_request(text) is bare
+
+
+@pytest.mark.parametrize("text,said,withdrawn", [
+    ("不对，是32栋，不是59栋", "32栋", ["59栋"]), ("不是噪音，是油烟", "油烟", ["噪音"]),
+    ("不是噪音是油烟", "油烟", ["噪音"]), ("地址错了，应该是海景花园3栋", "海景花园3栋", []),
+    ("是5单元不是3单元", "5单元", ["3单元"]), ("哎不对我是九栋的", "我是九栋的", []),
+    ("不是的，问题是楼道灯不亮", "楼道灯不亮", []), ("不对", "", [])])
+def test_corrections_are_read(text, said, withdrawn):
+    correction = read_correction(text)
+    assert correction is not None and correction.said == said and correction.withdrawn == withdrawn
+
+
+@pytest.mark.parametrize("text", ["楼道灯坏了", "是32栋", "对的", "海景花园3栋"])
+def test_plain_messages_are_not_corrections(text):
+    assert read_correction(text) is None
+
+
+def test_urgency_claims_and_handoff_words():
+    assert claimed_urgency("这个很急") == "紧急" and claimed_urgency("不是很急") == "一般"
+    assert claimed_urgency("路灯坏了") is None
+    assert handoff_kind("工资拖了半年，我真的不想活了") == "distressed"
+    assert handoff_kind("你们这些垃圾机器人") == "abusive" and handoff_kind("垃圾没人清运") is None
+
+
+def test_a_place_is_read_from_one_clause():
+    found = locate("海景花园3栋楼下的路灯坏了，还有幸福路上的井盖丢了")
+    assert found.address.estate == "海景花园" and found.address.building == "3" and found.address.road is None
+    split = locate("海景花园，3栋2单元漏水")
+    assert (split.address.estate, split.address.building, split.address.unit) == ("海景花园", "3", "2")
+    assert not locate("楼道灯坏了，另外小区门口的垃圾好几天没人清运了").found
+
+
+def test_approval_emoji_is_a_yes_and_blank_stays_blank():
+    assert normalize_text("👍") == "好的" and normalize_text("👍🏻") == "好的"
+    assert normalize_text("  ") == "" and normalize_text("好👍") == "好"
+
+
+def test_handoff_queue_keeps_one_waiting_entry_per_conversation(tmp_path):
+    queue = HandoffQueue(f"sqlite:///{tmp_path / 'h.db'}")
+    first = queue.hand_off("oXYZ1234567890abcdef", "wechat", "requested",
+                           [{"who": "resident", "text": "我的电话13812345678"}], {"problem_description": "路灯坏了"})
+    again = queue.hand_off("oXYZ1234567890abcdef", "wechat", "not_understood", [], {})
+    assert first.id == again.id and again.reason == "not_understood"
+    listed = queue.list()
+    assert len(listed) == 1 and listed[0].sender == mask_id("oXYZ1234567890abcdef") == "oXY****def"
+    assert "13812345678" not in first.transcript[0]["text"]
+    with pytest.raises(ValueError):
+        queue.hand_off("x", "web", "bored", [], {})
