@@ -8,7 +8,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.intake_draft import INTAKE_SLOTS
+from actions.intake_draft import INTAKE_SLOTS, cleared
 
 
 class ActionCancelIntake(Action):
@@ -20,7 +20,7 @@ class ActionCancelIntake(Action):
         in_progress = tracker.active_loop.get("name") or tracker.get_slot("stage") in ("confirming", "emergency") \
             or any(tracker.get_slot(name) for name in ("problem_description", "location"))
         dispatcher.utter_message(response="utter_cancelled" if in_progress else "utter_nothing_to_cancel")
-        events: List[Dict[Text, Any]] = [SlotSet(name, None) for name in INTAKE_SLOTS] + [SlotSet("stage", None)]
+        events: List[Dict[Text, Any]] = cleared(tracker, (*INTAKE_SLOTS, "stage"))
         if tracker.active_loop.get("name"):
             events += [ActiveLoop(None), SlotSet("requested_slot", None)]
         return events

@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.intake_draft import INTAKE_SLOTS, category_line, drafts, place_line, short, slot_values
+from actions.intake_draft import INTAKE_SLOTS, category_line, cleared, drafts, place_line, short, slot_values
 from dispatch.schema import Ticket
 from dispatch.store import TicketStore
 
@@ -51,8 +51,8 @@ def file_intake(dispatcher: CollectingDispatcher, tracker: Tracker,
         tickets.append(ticket)
         last = "\n发送“查询进度”可随时了解办理情况。" if number == len(planned) else ""
         dispatcher.utter_message(text=filed_text(ticket) + last)
-    return ([SlotSet(slot, None) for slot in INTAKE_SLOTS]
-            + [SlotSet("ticket_id", ",".join(t.id for t in tickets)), SlotSet("stage", "filed")])
+    return cleared(tracker, INTAKE_SLOTS) + [SlotSet("ticket_id", ",".join(t.id for t in tickets)),
+                                             SlotSet("stage", "filed")]
 
 
 class ActionFileTicket(Action):

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 
 from actions.parse_data import intake_key
 from dispatch.deadlines import deadlines
@@ -37,6 +38,17 @@ def slot_values(tracker: Tracker, updates: Optional[Mapping[str, Any]] = None) -
     values = dict(tracker.slots)
     values.update(updates or {})
     return values
+
+
+def changed_slots(current: Mapping[str, Any], values: Mapping[str, Any], keep: tuple = ()) -> List[Dict[str, Any]]:
+    """SlotSet events for the values that differ from ``current`` (the tracker's slots) and for
+    ``keep`` always: every event stays in the tracker, and Rasa reads and sends the whole tracker
+    on each turn."""
+    return [SlotSet(name, value) for name, value in values.items() if name in keep or current.get(name) != value]
+
+
+def cleared(tracker: Tracker, names: Iterable[str]) -> List[Dict[str, Any]]:
+    return changed_slots(tracker.slots, {name: None for name in names})
 
 
 def _location(values: Mapping[str, Any]) -> Dict[str, Any]:

@@ -10,12 +10,11 @@ import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.intake_draft import drafts, slot_values, stage_for, summary
+from actions.intake_draft import changed_slots, drafts, slot_values, stage_for, summary
 from actions.parse_data import combined_urgency, latest, latest_place, latest_text, problem_type
 from actions.place_choice import choose, complete
 from actions.place_slots import place_slots, settled
@@ -40,6 +39,7 @@ class ValidateIntakeForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
+        before = dict(tracker.slots)  # rasa-sdk writes the validated values into the tracker
         events = await super().run(dispatcher, tracker, domain)
         updates = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
         # nothing validated: leave the events alone, so that Rasa can reject the form for this turn
@@ -48,8 +48,10 @@ class ValidateIntakeForm(FormValidationAction):
         values = slot_values(tracker, updates)
         if all(values.get(name) for name in REQUIRED):
             planned = drafts(tracker, values)
-            events += [SlotSet("intake_summary", summary(planned, clock.now())), SlotSet("stage", stage_for(planned))]
-        return events
+            updates.update(intake_summary=summary(planned, clock.now()), stage=stage_for(planned))
+        others = [e for e in events if e.get("event") != "slot"]
+        # the form's own slots always (Rasa counts them as validated), the rest only when changed
+        return others + changed_slots(before, updates, keep=(*REQUIRED, "requested_slot"))
 
     def validate_problem_description(self, value: Any, dispatcher: CollectingDispatcher,
                                      tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.corrections import nothing_said, read_change, regrade, which_problem
-from actions.intake_draft import drafts, slot_values, stage_for, summary
+from actions.intake_draft import changed_slots, drafts, slot_values, stage_for, summary
 from actions.intake_form import emergency_advice
 from actions.parse_data import latest, latest_text
 from intake import clock
@@ -75,8 +75,7 @@ class ActionReviseIntake(Action):
                 return []
             if change.place and not change.place_settled:
                 # the new place needs a question: the form asks it, then summarises again
-                return [SlotSet(name, value) for name, value in change.place.items()] + [
-                    SlotSet("stage", None), FollowupAction("intake_form")]
+                return changed_slots(tracker.slots, {**change.place, "stage": None}) + [FollowupAction("intake_form")]
             if change.place:
                 updates.update(change.place)
                 for problem in problems:  # the corrected place replaces the one they shared
@@ -101,7 +100,7 @@ class ActionReviseIntake(Action):
 
         values = slot_values(tracker, updates)
         planned = drafts(tracker, values)
-        events = [SlotSet(name, value) for name, value in updates.items()]
+        events = changed_slots(tracker.slots, updates)
         if stage_for(planned) == "emergency":
             # filed at once by the rule that follows this action on stage=emergency
             dispatcher.utter_message(text=f"⚠️ {emergency_advice()}")

@@ -27,6 +27,13 @@ class ConversationSettings(BaseModel):
     handoff_after_failed_turns: int = 2
     handoff_reply: str
     amend_window_minutes: float = 30
+    session_expires_after_minutes: float = 60
+
+    @validator("session_expires_after_minutes", "amend_window_minutes")
+    def _minutes(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be a positive number of minutes")
+        return value
 
     @validator("request_words", "request_fillers", "correction_openers")
     def _phrases(cls, value: List[str]) -> List[str]:

@@ -3,10 +3,11 @@
 `intake run` and the tests start the Rasa server this way. Sanic forks its workers from this
 process, so every worker has them.
 """
-from rasa_server import action_client, action_results
+from rasa_server import action_client, action_results, session_settings
 
 action_results.install()
 action_client.install()
+session_settings.install()
 
 if __name__ == "__main__":
     from rasa.__main__ import main

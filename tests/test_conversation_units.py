@@ -66,3 +66,42 @@ def test_handoff_queue_keeps_one_waiting_entry_per_conversation(tmp_path):
     assert "13812345678" not in first.transcript[0]["text"]
     with pytest.raises(ValueError):
         queue.hand_off("x", "web", "bored", [], {})
+
+
+def _tracker(slots: dict):
+    from rasa_sdk import Tracker
+
+    return Tracker(sender_id="s", slots=slots, latest_message={}, events=[], paused=False, followup_action=None,
+                   active_loop={}, latest_action_name=None)
+
+
+def _session_start(slots: dict):
+    import asyncio
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.session_start import ActionSessionStart
+
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionSessionStart().run(dispatcher, _tracker(slots), {}))
+    return [m.get("text") for m in dispatcher.messages], events
+
+
+def test_a_new_session_keeps_a_report_waiting_for_confirmation():
+    texts, events = _session_start({"stage": "confirming", "problem_description": "路灯坏了",
+                                    "location": "海景花园3号楼", "intake_summary": "问题：路灯坏了"})
+    assert "还没有提交" in texts[0] and "问题：路灯坏了" in texts[0]
+    assert events[0]["event"] == "session_started" and events[-1] == {**events[-1], "name": "action_listen"}
+    kept = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert kept["stage"] == "confirming" and kept["location"] == "海景花园3号楼"
+
+
+def test_a_new_session_asks_for_what_a_half_told_report_lacks():
+    texts, events = _session_start({"problem_description": "楼道灯坏了一个星期了"})
+    assert "还没有登记完" in texts[0] and "地点" in texts[0]
+    assert {e["name"]: e["value"] for e in events if e["event"] == "slot"}["problem_description"] == "楼道灯坏了一个星期了"
+
+
+def test_a_new_session_after_filing_keeps_only_the_tickets():
+    texts, events = _session_start({"stage": "filed", "ticket_id": "20261129000001", "location": "海景花园"})
+    assert texts == [] and [e["name"] for e in events if e["event"] == "slot"] == ["ticket_id", "stage"]
