@@ -19,7 +19,9 @@ from intake.json_body import dumps
 from channels.pin import check_pin
 from classifiers.taxonomy import default_taxonomy
 from appserver.handoffs import ROUTES as HANDOFF_ROUTES
+from appserver.notifications import Notifications
 from appserver.ticket_history import ROUTES as HISTORY_ROUTES
+from appserver.ticket_status import ROUTES as STATUS_ROUTES
 from dispatch.handoffs import HandoffQueue
 from dispatch.open311 import ROUTES as OPEN311_ROUTES
 from dispatch.store import TicketStore
@@ -94,6 +96,7 @@ def create_app(store: Optional[TicketStore] = None, analyzer: Optional[Analyzer]
     app = web.Application(middlewares=[error_middleware], client_max_size=1024 * 1024)
     app["store"] = store or TicketStore()
     app["handoffs"] = HandoffQueue(engine=app["store"].engine)
+    app["notifications"] = Notifications(app["store"].engine)
     app["analyzer"] = analyzer or Analyzer.default()
     app["taxonomy"] = default_taxonomy()
     app["rasa_url"] = (rasa_url or os.environ.get("INTAKE_RASA_URL", "http://127.0.0.1:5005")).rstrip("/")
@@ -105,6 +108,7 @@ def create_app(store: Optional[TicketStore] = None, analyzer: Optional[Analyzer]
     app.router.add_routes(OPEN311_ROUTES)
     app.router.add_routes(HANDOFF_ROUTES)
     app.router.add_routes(HISTORY_ROUTES)
+    app.router.add_routes(STATUS_ROUTES)
     app.router.add_static("/static/", STATIC)
     return app
 

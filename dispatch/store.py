@@ -16,7 +16,8 @@ from sqlalchemy.orm import sessionmaker
 from dispatch.database import Base, engine_for
 from dispatch.deadlines import deadlines
 from dispatch.history import TicketEvent, TicketEventRow, as_events, changes_between, event_row
-from dispatch.schema import CategoryRef, Location, Ticket, TicketIn
+from dispatch.ratings import RATINGS, RatingRow
+from dispatch.schema import STATUSES, CategoryRef, Location, Ticket, TicketIn
 from intake import clock
 
 
@@ -167,6 +168,45 @@ class TicketStore:
                 row.updated_at = now
                 session.add(event_row(row.id, now, actor, "amended", changes, note))
             return row.to_ticket()
+
+    def set_status(self, ticket_id: str, status: str, actor: str, note: Optional[str] = None,
+                   now: Optional[datetime] = None) -> Optional[Ticket]:
+        """A status reported for a ticket (the department closing it, a resident reopening it),
+        kept in its history; None when there is no such ticket."""
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, got {status!r}")
+        now = now or clock.now()
+        with self.session.begin() as session:
+            row = session.execute(select(TicketRow).where(TicketRow.id == ticket_id)).scalars().first()
+            if row is None:
+                return None
+            new_note = note if note is not None else row.status_notes
+            changes = changes_between({"status": row.status, "status_notes": row.status_notes},
+                                      {"status": status, "status_notes": new_note})
+            if changes:
+                row.status, row.status_notes, row.updated_at = status, new_note, now
+                session.add(event_row(row.id, now, actor, "status", changes, note))
+            return row.to_ticket()
+
+    def rate(self, ticket_id: str, rating: str, reason: Optional[str] = None,
+             now: Optional[datetime] = None) -> Optional[Ticket]:
+        """The resident's satisfaction with a closed ticket; 不满意 reopens it with the reason."""
+        if rating not in RATINGS:
+            raise ValueError(f"rating must be one of {RATINGS}, got {rating!r}")
+        now = now or clock.now()
+        with self.session.begin() as session:
+            if session.execute(select(TicketRow.pk).where(TicketRow.id == ticket_id)).first() is None:
+                return None
+            session.add(RatingRow(ticket_id=ticket_id, at=now, rating=rating, reason=reason))
+        if rating == "不满意":
+            return self.set_status(ticket_id, "open", "resident", f"居民不满意，重新办理：{reason or '未说明原因'}", now)
+        return self.get(ticket_id)
+
+    def ratings(self, ticket_id: str) -> List[Tuple[datetime, str, Optional[str]]]:
+        with self.session() as session:
+            rows = session.execute(select(RatingRow).where(RatingRow.ticket_id == ticket_id)
+                                   .order_by(RatingRow.at, RatingRow.pk)).scalars().all()
+            return [(r.at, r.rating, r.reason) for r in rows]
 
     def history(self, ticket_id: str) -> List[TicketEvent]:
         with self.session() as session:

@@ -11,6 +11,7 @@ from intake.yaml_file import read_yaml
 
 URGENCY_CLAIM_LEVELS = ("紧急", "一般")
 HANDOFF_KINDS = ("distressed", "abusive")
+RATINGS = ("满意", "基本满意", "不满意")
 
 
 class ConversationSettingsError(ValueError):
@@ -28,6 +29,14 @@ class ConversationSettings(BaseModel):
     handoff_reply: str
     amend_window_minutes: float = 30
     session_expires_after_minutes: float = 60
+    satisfaction_words: Dict[str, List[str]] = {}
+
+    @validator("satisfaction_words")
+    def _ratings(cls, value: Dict[str, List[str]]) -> Dict[str, List[str]]:
+        unknown = set(value) - set(RATINGS)
+        if unknown or not value:
+            raise ValueError(f"ratings must be {RATINGS}, got {sorted(value)}")
+        return value
 
     @validator("session_expires_after_minutes", "amend_window_minutes")
     def _minutes(cls, value: float) -> float:

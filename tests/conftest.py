@@ -17,6 +17,9 @@ from intake.services import Ports, Stack
 WECHAT = {"WECHAT_TOKEN": "intake-test-token", "WECHAT_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
           "WECHAT_APP_ID": "wx0123456789abcdef"}
 os.environ.update(WECHAT)
+# the secret a dispatch system signs status updates with (POST /api/tickets/{id}/status)
+STATUS_SECRET = "intake-test-status-secret"
+os.environ["INTAKE_STATUS_SECRET"] = STATUS_SECRET
 
 TEST_PORTS = Ports(redis=int(os.environ.get("INTAKE_TEST_REDIS_PORT", "16379")),
                    actions=int(os.environ.get("INTAKE_TEST_ACTIONS_PORT", "15055")),

@@ -148,3 +148,58 @@ def test_correction_after_filing_amends_the_ticket_and_keeps_its_history(stack, 
     place = history[0]["changes"]["location"]
     assert place["from"]["building"] == "59" and place["to"]["building"] == "32"
     assert requests.get(f"{app_url}/api/tickets/20990101999999/history", timeout=10).status_code == 404
+
+
+def post_status(app_url: str, ticket_id: str, body: dict, secret: str = None, timestamp: str = None):
+    import json as _json
+    import time as _time
+
+    from appserver.signature import sign
+    from tests.conftest import STATUS_SECRET
+
+    raw = _json.dumps(body, ensure_ascii=False).encode()
+    timestamp = timestamp or str(int(_time.time()))
+    headers = {"Content-Type": "application/json", "X-Intake-Timestamp": timestamp,
+               "X-Intake-Signature": sign(secret or STATUS_SECRET, timestamp, raw)}
+    return requests.post(f"{app_url}/api/tickets/{ticket_id}/status", data=raw, headers=headers, timeout=60)
+
+
+def test_closing_asks_for_satisfaction_and_dissatisfaction_reopens(stack, rasa_url, app_url, sender):
+    ticket = filed_ticket(app_url, confirmed(rasa_url, sender, say(rasa_url, sender, "海景花园3栋楼下的路灯坏了")))
+    ticket_id = ticket["service_request_id"]
+    closed = post_status(app_url, ticket_id, {"status": "closed", "note": "已更换灯泡"})
+    assert closed.status_code == 200 and closed.json() == {"id": ticket_id, "status": "closed",
+                                                           "satisfaction_asked": True}, closed.text
+    updates = requests.get(f"{app_url}/api/chat/updates", params={"sender": sender}, timeout=10).json()
+    question = "\n".join(m.get("text", "") for m in updates)
+    assert "已办结" in question and "已更换灯泡" in question and "满意吗" in question, updates
+    assert [b["title"] for b in updates[0]["buttons"]] == ["满意", "基本满意", "不满意"]
+    assert requests.get(f"{app_url}/api/chat/updates", params={"sender": sender}, timeout=10).json() == []
+    asked = "\n".join(say(rasa_url, sender, "不满意"))
+    assert "哪里没有解决好" in asked, asked
+    reopened = "\n".join(say(rasa_url, sender, "灯还是不亮，晚上一片黑"))
+    assert "重新打开" in reopened, reopened
+    after = requests.get(f"{app_url}/open311/v2/requests/{ticket_id}.json", timeout=10).json()[0]
+    assert after["status"] == "open" and "灯还是不亮" in after["status_notes"]
+    kinds = [(e["actor"], e["changes"]["status"]["to"]) for e in
+             requests.get(f"{app_url}/api/tickets/{ticket_id}/history", timeout=10).json()]
+    assert kinds == [("department", "closed"), ("resident", "open")]
+
+
+def test_satisfied_resident_is_thanked(stack, rasa_url, app_url, sender):
+    ticket = filed_ticket(app_url, confirmed(rasa_url, sender, say(rasa_url, sender, "锦绣家园2栋门口的井盖松了")))
+    assert post_status(app_url, ticket["service_request_id"], {"status": "closed"}).json()["satisfaction_asked"]
+    thanked = "\n".join(say(rasa_url, sender, "满意，修好了"))
+    assert "感谢您的评价" in thanked, thanked
+    after = requests.get(f"{app_url}/open311/v2/requests/{ticket['service_request_id']}.json", timeout=10).json()[0]
+    assert after["status"] == "closed"
+
+
+def test_status_updates_must_be_signed_and_valid(stack, app_url):
+    assert post_status(app_url, "20990101999999", {"status": "closed"}).status_code == 404
+    assert post_status(app_url, "20990101999999", {"status": "done"}).status_code == 400
+    assert post_status(app_url, "20990101999999", {"status": "closed"}, secret="wrong").status_code == 401
+    stale = post_status(app_url, "20990101999999", {"status": "closed"}, timestamp="1000000000")
+    assert stale.status_code == 401 and "clock" in stale.json()["error"]
+    unsigned = requests.post(f"{app_url}/api/tickets/20990101999999/status", json={"status": "closed"}, timeout=10)
+    assert unsigned.status_code == 401 and "X-Intake-Signature" in unsigned.json()["error"]

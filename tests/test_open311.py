@@ -60,5 +60,5 @@ def test_list_filters(stack, app_url):
     listed = requests.get(f"{app_url}/open311/v2/requests.json",
                           params={"service_code": "环境保护", "status": "open"}, timeout=10).json()
     assert listed and all(t["service_code"].startswith("环境保护") for t in listed)
-    assert requests.get(f"{app_url}/open311/v2/requests.json", params={"status": "closed"},
-                        timeout=10).json() == []
+    closed = requests.get(f"{app_url}/open311/v2/requests.json", params={"status": "closed"}, timeout=10).json()
+    assert all(t["status"] == "closed" for t in closed)  # other tests close tickets of their own

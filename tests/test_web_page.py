@@ -57,3 +57,22 @@ def test_empty_input_is_refused_on_the_page(stack, app_url, browser):
     page.goto(app_url + "/")
     page.click("#send")
     assert page.locator(".error").first.inner_text() == "请先输入要反映的内容。"
+
+
+def test_the_page_shows_the_satisfaction_question_when_the_ticket_closes(stack, app_url, browser):
+    import re
+
+    from tests.test_conversation_paths import post_status
+
+    page = browser.new_page()
+    page.goto(app_url + "/?poll_ms=500")
+    page.fill("#text", "阳光花园7栋楼下的垃圾桶坏了")
+    page.click("#send")
+    page.wait_for_selector(".bot >> text=请核对", timeout=60000)
+    page.click("button.choice >> text=确认提交")
+    page.wait_for_selector(".bot >> text=工单号", timeout=60000)
+    ticket_id = re.search(r"工单号：(\d+)", page.locator(".bot", has_text="工单号").last.inner_text()).group(1)
+    assert post_status(app_url, ticket_id, {"status": "closed", "note": "已更换"}).json()["satisfaction_asked"]
+    page.wait_for_selector(".bot >> text=满意吗", timeout=30000)
+    page.click("button.choice >> text=基本满意")
+    page.wait_for_selector(".bot >> text=感谢您的评价", timeout=60000)

@@ -1,0 +1,18 @@
+"""Reading a resident's answer to 「您对处理结果满意吗？」: the rating and the reason given with it."""
+from __future__ import annotations
+
+from typing import Optional, Tuple
+
+from nlu.conversation_settings import conversation_settings
+from nlu.normalize import normalize_text
+
+
+def read_rating(text: str) -> Tuple[Optional[str], str]:
+    """(满意 | 基本满意 | 不满意 | None, the rest of the text as the reason)."""
+    work = normalize_text(text or "")
+    words = sorted(((w, rating) for rating, ws in conversation_settings().satisfaction_words.items() for w in ws),
+                   key=lambda pair: len(pair[0]), reverse=True)
+    for word, rating in words:
+        if word in work:
+            return rating, work.replace(word, "", 1).strip("，。！？,.!? ")
+    return None, work
