@@ -25,15 +25,23 @@ def _named(address: Address) -> bool:
     return any(getattr(address, part) for part in (*COARSE_PARTS, *FINE_PARTS))
 
 
+def only_fine_parts(address: Address) -> bool:
+    """The address names only a building, unit or room (「5栋」「2单元702」)."""
+    return any(getattr(address, part) for part in FINE_PARTS) and not any(getattr(address, part) for part in COARSE_PARTS)
+
+
 def refine(current: Dict[str, Any], address: Address, withdrawn: List[str]) -> Address:
     """The current place with the building/unit/room the resident corrected."""
     data = dict(current)
     for part in FINE_PARTS:
         if getattr(address, part):
             data[part] = getattr(address, part)
-    text = data.get("text") or ""
+    text, said = data.get("text") or "", address.text or ""
     old = next((w for w in withdrawn if w and w in text), None)
-    data["text"] = text.replace(old, address.text or "") if old else f"{text}{address.text or ''}"
+    if old:
+        data["text"] = text.replace(old, said)
+    elif said not in text:
+        data["text"] = f"{text}{said}"
     return Address.from_dict(data)
 
 
@@ -82,7 +90,7 @@ def read_change(tracker: Tracker, current_place: Optional[Dict[str, Any]],
     change = Change(claim=claimed_urgency(text))
     address, placement = latest_place(tracker)
     if _named(address):
-        if current_place and not any(getattr(address, part) for part in COARSE_PARTS):
+        if current_place and only_fine_parts(address):
             change.place = settled(refine(current_place, address, withdrawn))
         else:
             change.place = place_slots(address, placement)

@@ -16,6 +16,7 @@ from rasa_sdk.events import SlotSet
 from actions.parse_data import intake_key
 from dispatch.deadlines import deadlines
 from dispatch.schema import MAX_DESCRIPTION, TicketIn
+from intake.privacy import mask_pii
 from nlu.address import Address
 
 #: Rasa input channel name → the channel recorded on the ticket
@@ -24,7 +25,11 @@ CHANNELS = {"rest": "web", "web": "web", "wechat": "wechat", "voice": "voice"}
 INTAKE_SLOTS = ("problem_description", "problem_issue", "classified_text", "location", "location_detail",
                 "location_candidates", "location_issue", "location_hint", "location_place", "location_option_1",
                 "location_option_2", "location_option_3", "problem_category", "urgency", "urgency_claim", "urgency_reasons",
-                "problems", "contact", "intake_summary")
+                "problems", "contact", "contact_issue", "detail_since", "detail_households", "intake_summary")
+#: an optional question the resident chose not to answer
+NOT_GIVEN = "未提供"
+#: details asked for some categories, kept on the ticket after the resident's words
+DETAILS = (("detail_since", "开始时间"), ("detail_households", "影响范围"))
 
 
 @dataclass
@@ -64,7 +69,9 @@ def _own_place(problem: Mapping[str, Any], common: Dict[str, Any]) -> Dict[str, 
 
 def drafts(tracker: Tracker, values: Mapping[str, Any]) -> List[Draft]:
     channel = CHANNELS.get(tracker.get_latest_input_channel() or "", "web")
-    common = dict(channel=channel, reporter=tracker.sender_id, contact=values.get("contact"))
+    contact = values.get("contact")
+    common = dict(channel=channel, reporter=tracker.sender_id,
+                  contact=contact if contact and contact != NOT_GIVEN else None)
     key = intake_key(tracker)
     problems: List[Dict[str, Any]] = values.get("problems") or []
     if len(problems) > 1:
@@ -79,8 +86,11 @@ def drafts(tracker: Tracker, values: Mapping[str, Any]) -> List[Draft]:
             result.append(Draft(ticket, category.get("sla_days")))
         return result
     category = values.get("problem_category") or {}
+    details = "；".join(f"{label}：{values[name]}" for name, label in DETAILS if values.get(name) not in (None, NOT_GIVEN))
+    description = values.get("problem_description") or ""
     ticket = TicketIn.from_analysis(
-        description=values.get("problem_description") or "", category=category, location=_location(values),
+        description=f"{description}（{details}）" if details else description, category=category,
+        location=_location(values),
         urgency=values.get("urgency") or "一般", urgency_reasons=values.get("urgency_reasons") or [],
         idempotency_key=key, **common)
     return [Draft(ticket, category.get("sla_days"))]
@@ -107,6 +117,8 @@ def draft_lines(draft: Draft, now: datetime) -> List[str]:
     ticket = draft.ticket
     respond_by, resolve_by = deadlines(now, ticket.urgency, draft.sla_days)
     lines = [f"问题：{short(ticket.description)}（{category_line(ticket)}）", f"地点：{place_line(ticket.location)}"]
+    if ticket.contact:
+        lines.append(f"联系电话：{mask_pii(ticket.contact)}（仅承办部门可见）")
     if ticket.urgency == "特急":
         lines.append(f"紧急程度：特急，即接即办；承办部门：{ticket.department or '待定'}")
     else:

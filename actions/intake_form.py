@@ -14,23 +14,57 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.intake_draft import changed_slots, drafts, slot_values, stage_for, summary
+from actions.corrections import only_fine_parts, read_change, refine
+from actions.intake_draft import NOT_GIVEN, changed_slots, drafts, slot_values, stage_for, summary
 from actions.parse_data import combined_urgency, latest, latest_place, latest_text, problem_type
 from actions.place_choice import choose, complete
 from actions.place_slots import place_slots, settled
 from dispatch.schema import MAX_DESCRIPTION
 from intake import clock
+from nlu.address import Address
+from nlu.conversation_settings import FOLLOW_UP_SLOTS, conversation_settings
 from nlu.location import text_without_place
 from nlu.normalize import has_meaningful_text
 from nlu.urgency import default_rules
 from nlu.vague import is_bare_request
 
 REQUIRED = ("problem_description", "location")
+PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
+MAX_DETAIL = 200
+
+
+def skipped(text: str) -> bool:
+    return any(word in text for word in conversation_settings().skip_words)
+
+
+def detail_answer(value: Any) -> str:
+    text = str(value or "").strip()
+    return NOT_GIVEN if not text or skipped(text) else text[:MAX_DETAIL]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def emergency_advice() -> str:
     return default_rules().levels.get("特急", {}).get("advice", "")
+
+
+def corrected_instead(tracker: Tracker, asked: str) -> Dict[Text, Any]:
+    """A correction said instead of answering a detail question (「不是3栋是5栋」「不是噪音，是油烟」):
+    the place or the category changes, the question stays open (a new category may need other
+    details, asked next), and the resident's words stay on the report."""
+    if not latest(tracker, "correction"):
+        return {}
+    change = read_change(tracker, tracker.get_slot("location_detail"), tracker.get_slot("problem_category") or {})
+    slots: Dict[Text, Any] = {}
+    if change.place_settled:
+        slots.update(change.place)
+    if change.category:
+        description = f"{tracker.get_slot('classified_text') or ''}（更正：{latest_text(tracker).strip()}）"
+        urgency = combined_urgency({"level": tracker.get_slot("urgency") or "一般",
+                                    "reasons": tracker.get_slot("urgency_reasons") or []},
+                                   change.category.get("default_urgency"))
+        slots.update(problem_category=change.category, problem_description=description, classified_text=description,
+                     urgency=urgency.level, urgency_reasons=urgency.reasons)
+    return {asked: None, **slots} if slots else {}
 
 
 class ValidateIntakeForm(FormValidationAction):
@@ -43,15 +77,50 @@ class ValidateIntakeForm(FormValidationAction):
         events = await super().run(dispatcher, tracker, domain)
         updates = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
         # nothing validated: leave the events alone, so that Rasa can reject the form for this turn
-        if not any(name in updates for name in REQUIRED):
+        if not any(name in updates for name in (*REQUIRED, *FOLLOW_UP_SLOTS)):
             return events
         values = slot_values(tracker, updates)
-        if all(values.get(name) for name in REQUIRED):
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        if all(values.get(name) for name in required):
             planned = drafts(tracker, values)
             updates.update(intake_summary=summary(planned, clock.now()), stage=stage_for(planned))
         others = [e for e in events if e.get("event") != "slot"]
         # the form's own slots always (Rasa counts them as validated), the rest only when changed
-        return others + changed_slots(before, updates, keep=(*REQUIRED, "requested_slot"))
+        return others + changed_slots(before, updates, keep=(*REQUIRED, *FOLLOW_UP_SLOTS, "requested_slot"))
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> List[Text]:
+        """The problem and the place; then the details the category needs (settings/conversation.yml
+        follow_ups) — not for 特急, filed at once, nor for several problems, each its own category."""
+        base = [name for name in domain_slots if name in REQUIRED]
+        if tracker.get_slot("urgency") == "特急" or tracker.get_slot("problems"):
+            return base
+        category = tracker.get_slot("problem_category") or {}
+        report = tracker.get_slot("classified_text") or ""
+        needed = {f.slot for f in conversation_settings().follow_ups if f.needed(category, report)}
+        return base + [name for name in domain_slots if name in needed]
+
+    def validate_detail_since(self, value: Any, dispatcher: CollectingDispatcher,
+                              tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return corrected_instead(tracker, "detail_since") or {"detail_since": detail_answer(value)}
+
+    def validate_detail_households(self, value: Any, dispatcher: CollectingDispatcher,
+                                   tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return corrected_instead(tracker, "detail_households") or {"detail_households": detail_answer(value)}
+
+    def validate_contact(self, value: Any, dispatcher: CollectingDispatcher,
+                         tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        instead = corrected_instead(tracker, "contact")
+        if instead:
+            return instead
+        text = str(value or "")
+        number = PHONE.search(text.replace(" ", ""))
+        if number:
+            return {"contact": number.group(0), "contact_issue": None}
+        if skipped(text) or tracker.get_slot("contact_issue") == "invalid":
+            # declined, or no number the second time asked: the report goes on without one
+            return {"contact": NOT_GIVEN, "contact_issue": None}
+        return {"contact": None, "contact_issue": "invalid"}
 
     def validate_problem_description(self, value: Any, dispatcher: CollectingDispatcher,
                                      tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
@@ -83,4 +152,9 @@ class ValidateIntakeForm(FormValidationAction):
             if chosen:
                 return settled(complete(tracker.get_slot("location_detail"), chosen))
         address, placement = latest_place(tracker)
+        current = tracker.get_slot("location_detail")
+        if current and Address.from_dict(current).is_dispatchable() and only_fine_parts(address):
+            # 「5栋」 after a place was given (a correction, or an answer to another question)
+            withdrawn = (latest(tracker, "correction") or {}).get("withdrawn") or []
+            return settled(refine(current, address, withdrawn))
         return place_slots(address, placement)

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Dict, List
+import re
+from typing import Dict, List, Optional
 
 from pydantic import BaseModel, ValidationError, validator
 
@@ -18,6 +19,39 @@ class ConversationSettingsError(ValueError):
     pass
 
 
+FOLLOW_UP_SLOTS = ("detail_since", "detail_households", "contact")
+
+
+class FollowUp(BaseModel):
+    """A detail asked for reports of ``categories`` that match ``when_present`` (if given), unless
+    ``when_missing`` finds it in the report already."""
+
+    slot: str
+    categories: List[str]
+    when_present: Optional[str] = None
+    when_missing: Optional[str] = None
+
+    @validator("slot")
+    def _known(cls, value: str) -> str:
+        if value not in FOLLOW_UP_SLOTS:
+            raise ValueError(f"slot must be one of {FOLLOW_UP_SLOTS}")
+        return value
+
+    @validator("when_present", "when_missing")
+    def _pattern(cls, value: Optional[str]) -> Optional[str]:
+        if value:
+            re.compile(value)
+        return value
+
+    def needed(self, category: Dict[str, object], report: str) -> bool:
+        names = {category.get(k) for k in ("level1", "level2", "level3")}
+        if not names & set(self.categories):
+            return False
+        if self.when_present and not re.search(self.when_present, report or ""):
+            return False
+        return not (self.when_missing and re.search(self.when_missing, report or ""))
+
+
 class ConversationSettings(BaseModel):
     request_words: List[str]
     request_fillers: List[str]
@@ -30,6 +64,8 @@ class ConversationSettings(BaseModel):
     amend_window_minutes: float = 30
     session_expires_after_minutes: float = 60
     satisfaction_words: Dict[str, List[str]] = {}
+    follow_ups: List[FollowUp] = []
+    skip_words: List[str] = []
 
     @validator("satisfaction_words")
     def _ratings(cls, value: Dict[str, List[str]]) -> Dict[str, List[str]]:

@@ -203,3 +203,26 @@ def test_status_updates_must_be_signed_and_valid(stack, app_url):
     assert stale.status_code == 401 and "clock" in stale.json()["error"]
     unsigned = requests.post(f"{app_url}/api/tickets/20990101999999/status", json={"status": "closed"}, timeout=10)
     assert unsigned.status_code == 401 and "X-Intake-Signature" in unsigned.json()["error"]
+
+
+def test_details_the_category_needs_are_asked_and_kept(stack, rasa_url, app_url, sender):
+    say(rasa_url, sender, "公司拖欠我们三个月工资了，老板一直不给")
+    asked = "\n".join(say(rasa_url, sender, "沙头角深盐路188号"))
+    assert "联系电话" in asked, asked
+    again = "\n".join(say(rasa_url, sender, "138123"))
+    assert "不完整" in again, again
+    summary = say(rasa_url, sender, "13812345678")
+    assert any("138****5678" in t for t in summary) and not any("13812345678" in t for t in summary), summary
+    ticket = filed_ticket(app_url, confirmed(rasa_url, sender, summary))
+    assert ticket["category"]["level2"] in ("工资福利", "劳动关系") and "13812345678" not in str(ticket)
+
+
+def test_since_when_is_asked_for_fumes_and_a_correction_instead_is_applied(stack, rasa_url, app_url, sender):
+    say(rasa_url, sender, "楼下餐馆油烟好大")
+    asked = "\n".join(say(rasa_url, sender, "锦绣家园3栋"))
+    assert "什么时候开始" in asked, asked
+    still = "\n".join(say(rasa_url, sender, "不是3栋是5栋"))
+    assert "什么时候开始" in still, still
+    ticket = filed_ticket(app_url, confirmed(rasa_url, sender, say(rasa_url, sender, "上周开始的，每天晚上")))
+    assert ticket["location"]["building"] == "5" and ticket["location"]["text"] == "锦绣家园5栋"
+    assert "开始时间：上周开始的，每天晚上" in ticket["description"]
