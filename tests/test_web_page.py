@@ -1,6 +1,7 @@
 """The web chat page in a real browser (Debian chromium driven by playwright)."""
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -21,6 +22,15 @@ def browser():
         browser.close()
 
 
+def confirm_on_page(page) -> str:
+    """Wait for the summary (nothing filed yet), tap 确认提交, return the ticket number."""
+    page.wait_for_selector(".bot >> text=请核对", timeout=60000)
+    assert page.locator(".bot >> text=工单号").count() == 0
+    page.click("button.choice >> text=确认提交")
+    page.wait_for_selector(".bot >> text=工单号", timeout=60000)
+    return re.search(r"工单号：(\d+)", page.locator(".bot", has_text="工单号").last.inner_text()).group(1)
+
+
 def test_resident_files_a_report_on_the_web_page(stack, app_url, browser, tmp_path):
     page = browser.new_page()
     page.goto(app_url + "/")
@@ -30,10 +40,7 @@ def test_resident_files_a_report_on_the_web_page(stack, app_url, browser, tmp_pa
     page.wait_for_selector(".bot >> text=请问问题发生在哪里", timeout=60000)
     page.fill("#text", "盐田区海山街道海涛社区阳光花园3号楼")
     page.keyboard.press("Enter")
-    page.wait_for_selector(".bot >> text=请核对", timeout=60000)
-    assert page.locator(".bot >> text=工单号").count() == 0
-    page.click("button.choice >> text=确认提交")
-    page.wait_for_selector(".bot >> text=工单号", timeout=60000)
+    confirm_on_page(page)
     assert page.input_value("#text") == ""
     page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
 
@@ -60,18 +67,13 @@ def test_empty_input_is_refused_on_the_page(stack, app_url, browser):
 
 
 def test_the_page_shows_the_satisfaction_question_when_the_ticket_closes(stack, app_url, browser):
-    import re
-
     from tests.test_conversation_paths import post_status
 
     page = browser.new_page()
     page.goto(app_url + "/?poll_ms=500")
     page.fill("#text", "阳光花园7栋楼下的垃圾桶坏了")
     page.click("#send")
-    page.wait_for_selector(".bot >> text=请核对", timeout=60000)
-    page.click("button.choice >> text=确认提交")
-    page.wait_for_selector(".bot >> text=工单号", timeout=60000)
-    ticket_id = re.search(r"工单号：(\d+)", page.locator(".bot", has_text="工单号").last.inner_text()).group(1)
+    ticket_id = confirm_on_page(page)
     assert post_status(app_url, ticket_id, {"status": "closed", "note": "已更换"}).json()["satisfaction_asked"]
     page.wait_for_selector(".bot >> text=满意吗", timeout=30000)
     page.click("button.choice >> text=基本满意")
