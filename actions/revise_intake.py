@@ -62,6 +62,11 @@ class ActionReviseIntake(Action):
         target = which_problem(problems, correction.get("withdrawn") or [])
         updates: Dict[str, Any] = {}
 
+        said = latest_text(tracker).strip()
+        if said and any(said in problem.get("description", "") for problem in problems):
+            # the same message again (sent twice, or retried by a phone on a bad network): nothing new
+            dispatcher.utter_message(response="utter_confirm_intake", intake_summary=tracker.get_slot("intake_summary"))
+            return []
         if not correction and another_problem(tracker, problems):
             # 「还有，楼道灯也坏了」: one more ticket, at its own place when the message names one
             problems.append(new_problem(tracker))

@@ -226,3 +226,21 @@ def test_since_when_is_asked_for_fumes_and_a_correction_instead_is_applied(stack
     ticket = filed_ticket(app_url, confirmed(rasa_url, sender, say(rasa_url, sender, "上周开始的，每天晚上")))
     assert ticket["location"]["building"] == "5" and ticket["location"]["text"] == "锦绣家园5栋"
     assert "开始时间：上周开始的，每天晚上" in ticket["description"]
+
+
+def test_the_same_report_twice_at_once_is_one_intake_and_one_ticket(stack, rasa_url, app_url, sender):
+    """Two copies of one message arrive together: the Redis lock store serialises them, the second
+    changes nothing, and one confirmation files one ticket."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    text = "金色家园9栋楼下的路灯坏了好几天了"
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda _: say(rasa_url, sender, text), range(2)))
+    assert all(any("请核对" in t for t in answer) for answer in answers), answers
+    summaries = [next(t for t in answer if "请核对" in t) for answer in answers]
+    assert summaries[0] == summaries[1] and "补充" not in summaries[1], summaries
+    filed = confirmed(rasa_url, sender, answers[1])
+    assert len([t for t in filed if TICKET.search(t)]) == 1
+    listed = requests.get(f"{app_url}/open311/v2/requests.json", timeout=10).json()
+    assert sum(t["description"] == text for t in listed) == 1
+    assert not any(TICKET.search(t) for t in say(rasa_url, sender, "确认"))  # a second 确认 files nothing new
