@@ -3,8 +3,9 @@ what is said and withdrawn, the place and the problem type of what is said.
 
 The whole message's `address` and `problem_type` would read 「不是噪音，是油烟」 as noise and
 「不是海景花园，是锦绣家园」 as whichever place comes first; the actions read this instead.
-A message shaped as a correction that the intent model read as a place, a yes or a plain
-no (「是5栋不是3栋」 → inform) gets the intent `correct`; runs after ReportInGreeting.
+A message shaped as a correction that says what is right (a place or a problem) and that the
+intent model read as a place, a yes or a plain no (「是5栋不是3栋」 → inform) gets the intent
+`correct`; 「不是那栋楼」 names nothing right and stays a no. Runs after ReportInGreeting.
 """
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ class CorrectionReader(ClassifyingAnnotator):
                 found["problem_type"] = prediction
         message.set("correction", found, add_to_output=True)
         intent = message.get(INTENT) or {}
-        if intent.get(INTENT_NAME_KEY) in READ_AS and (correction.said or correction.withdrawn):
+        if intent.get(INTENT_NAME_KEY) in READ_AS and ("address" in found or "problem_type" in found):
             message.set(INTENT, {INTENT_NAME_KEY: CORRECT, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: CORRECT, PREDICTED_CONFIDENCE_KEY: 1.0}],
                         add_to_output=True)

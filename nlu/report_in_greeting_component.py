@@ -9,7 +9,8 @@ long enough and the problem-type model is confident about it, the intent becomes
 A 特急 hazard (UrgencyDetector) counts as confident whatever its category. A message whose intent
 the model is unsure of (below `uncertain_below`, or its two best guesses closer than
 `ambiguity_below`: the FallbackClassifier's settings) is judged the same way, and counts as a
-report when `report_problem` is one of its two best guesses and it has Chinese words:
+report when `report_problem` (and not `query_status`) is one of its two best guesses, it has
+Chinese words and the problem-type model gives its problem at least 0.3:
 「海景花园7栋门口的消防栓漏水」 is a report, not a request to rephrase.
 """
 from __future__ import annotations
@@ -24,6 +25,10 @@ from nlu.components import MessageAnnotator
 from nlu.courtesy import carries_content, courtesy_settings
 
 REPORT_INTENT = "report_problem"
+#: a hesitant report still needs the problem-type model to see some problem in it, and is not
+#: boosted over a status question (「我报修的路灯修好了没有」)
+MIN_HESITANT_PROBLEM = 0.3
+STATUS_INTENT = "query_status"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 #: the urgency grade (UrgencyDetector, earlier in the pipeline) that makes any message with content a report
 HAZARD = "特急"
@@ -50,7 +55,8 @@ class ReportInGreeting(MessageAnnotator):
             # 「海景二路12号有人触电倒在地上」: a hazard is a report whatever its category
             confidence = max(confidence, HAZARD_CONFIDENCE)
         runners_up = [e.get(INTENT_NAME_KEY) for e in ranking_in[:2]]
-        if uncertain and REPORT_INTENT in runners_up and CJK.search(message.get(TEXT) or ""):
+        if (uncertain and REPORT_INTENT in runners_up and STATUS_INTENT not in runners_up
+                and confidence >= MIN_HESITANT_PROBLEM and CJK.search(message.get(TEXT) or "")):
             # the model hesitates between a report and something else, and there is content
             # besides openings and place: a report (the form asks for what is missing)
             confidence = max(confidence, settings.min_problem_confidence)
