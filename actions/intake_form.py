@@ -1,8 +1,10 @@
 """Slot validation for the intake form, one method per slot (rasa-sdk FormValidationAction).
 
 Questions are not uttered here: the form asks with `utter_ask_<slot>`, whose variation the
-slots `problem_issue` / `location_issue` choose. When both slots are filled, the summary and
-the next stage (confirm, or file at once for 特急) are set in the same call.
+slots `problem_issue` / `location_issue` / `contact_issue` choose. The problem and the place are
+always required, the details a category needs (settings/conversation.yml follow_ups) after
+them; when all are filled, the summary and the next stage (confirm, or file at once for 特急)
+are set in the same call.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from intake import clock
 from nlu.address import Address
 from nlu.conversation_settings import FOLLOW_UP_SLOTS, conversation_settings
 from nlu.location import text_without_place
-from nlu.normalize import has_meaningful_text
+from nlu.normalize import has_chinese, has_meaningful_text
 from nlu.urgency import default_rules
 from nlu.vague import is_bare_request
 
@@ -40,7 +42,6 @@ def skipped(text: str) -> bool:
 def detail_answer(value: Any) -> str:
     text = str(value or "").strip()
     return NOT_GIVEN if not text or skipped(text) else text[:MAX_DETAIL]
-CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def emergency_advice() -> str:
@@ -133,7 +134,7 @@ class ValidateIntakeForm(FormValidationAction):
         if is_bare_request(text):
             return {"problem_description": None, "problem_issue": "vague"}
         predicted = problem_type(tracker)
-        if not has_meaningful_text(text) or (not CJK.search(text) and predicted.get("needs_review", True)):
+        if not has_meaningful_text(text) or (not has_chinese(text) and predicted.get("needs_review", True)):
             # no words at all, or Latin letters the problem-type model cannot place (「qwe」)
             return {"problem_description": None, "problem_issue": "unclear"}
         urgency = combined_urgency(latest(tracker, "urgency"), predicted.get("default_urgency"))

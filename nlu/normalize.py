@@ -50,6 +50,14 @@ def normalize_text(text: str, max_chars: int = MAX_ANALYZED_CHARS) -> str:
     return text[:max_chars]
 
 
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def has_chinese(text: str) -> bool:
+    """True when the message has at least one Chinese character (「qwe」 has none)."""
+    return bool(_CHINESE.search(text or ""))
+
+
 def has_meaningful_text(text: str) -> bool:
     """True when the message contains at least one letter, digit or Chinese character."""
     return any(ch.isalnum() for ch in normalize_text(text))

@@ -15,21 +15,19 @@ Chinese words and the problem-type model gives its problem at least 0.3:
 """
 from __future__ import annotations
 
-import re
-
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu.components import MessageAnnotator
 from nlu.courtesy import carries_content, courtesy_settings
+from nlu.normalize import has_chinese
 
 REPORT_INTENT = "report_problem"
 #: a hesitant report still needs the problem-type model to see some problem in it, and is not
 #: boosted over a status question (「我报修的路灯修好了没有」)
 MIN_HESITANT_PROBLEM = 0.3
 STATUS_INTENT = "query_status"
-CJK = re.compile(r"[\u4e00-\u9fff]")
 #: the urgency grade (UrgencyDetector, earlier in the pipeline) that makes any message with content a report
 HAZARD = "特急"
 HAZARD_CONFIDENCE = 0.9
@@ -56,7 +54,7 @@ class ReportInGreeting(MessageAnnotator):
             confidence = max(confidence, HAZARD_CONFIDENCE)
         runners_up = [e.get(INTENT_NAME_KEY) for e in ranking_in[:2]]
         if (uncertain and REPORT_INTENT in runners_up and STATUS_INTENT not in runners_up
-                and confidence >= MIN_HESITANT_PROBLEM and CJK.search(message.get(TEXT) or "")):
+                and confidence >= MIN_HESITANT_PROBLEM and has_chinese(message.get(TEXT))):
             # the model hesitates between a report and something else, and there is content
             # besides openings and place: a report (the form asks for what is missing)
             confidence = max(confidence, settings.min_problem_confidence)
