@@ -37,10 +37,11 @@ class Notifications:
             session.add(NotificationRow(sender_id=sender_id, channel=channel, created_at=now or clock.now(),
                                         messages_json=json.dumps(messages, ensure_ascii=False)))
 
-    def take(self, sender_id: str, now: Optional[datetime] = None) -> List[Dict[str, Any]]:
-        """The messages not yet delivered to ``sender_id``, oldest first, marked delivered."""
+    def take(self, sender_id: str, channel: str, now: Optional[datetime] = None) -> List[Dict[str, Any]]:
+        """The messages for ``sender_id`` on ``channel`` not yet delivered, oldest first, marked delivered."""
         with self.session.begin() as session:
             rows = session.execute(select(NotificationRow).where(NotificationRow.sender_id == sender_id,
+                                                                 NotificationRow.channel == channel,
                                                                  NotificationRow.delivered_at.is_(None))
                                    .order_by(NotificationRow.pk)).scalars().all()
             for row in rows:

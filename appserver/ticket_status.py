@@ -74,7 +74,8 @@ async def chat_updates(request: web.Request) -> web.Response:
     sender = request.query.get("sender", "")
     if not sender.strip() or len(sender) > 128:
         return json_error(400, "'sender' must be a non-empty string of at most 128 characters")
-    return web.json_response(request.app["notifications"].take(sender), dumps=dumps)
+    # only the web page's own queue: a WeChat openid must not read that resident's messages here
+    return web.json_response(request.app["notifications"].take(sender, "web"), dumps=dumps)
 
 
 ROUTES = [web.post("/api/tickets/{ticket_id}/status", ticket_status), web.get("/api/chat/updates", chat_updates)]
