@@ -89,7 +89,7 @@ def drafts(tracker: Tracker, values: Mapping[str, Any]) -> List[Draft]:
     details = "；".join(f"{label}：{values[name]}" for name, label in DETAILS if values.get(name) not in (None, NOT_GIVEN))
     description = values.get("problem_description") or ""
     ticket = TicketIn.from_analysis(
-        description=f"{description}（{details}）" if details else description, category=category,
+        description=(f"{description}（{details}）" if details else description)[:MAX_DESCRIPTION], category=category,
         location=_location(values),
         urgency=values.get("urgency") or "一般", urgency_reasons=values.get("urgency_reasons") or [],
         idempotency_key=key, **common)
