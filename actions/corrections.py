@@ -64,6 +64,18 @@ def which_problem(problems: List[Dict[str, Any]], withdrawn: List[str]) -> int:
 
 
 
+def place_said(tracker: Tracker, current_place: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    """The place slots for the place the latest message names, or None when it names none: a
+    building/unit/room alone refines ``current_place`` (「是5栋」), anything else is placed anew."""
+    address, placement = latest_place(tracker)
+    if not _named(address):
+        return None
+    if current_place and only_fine_parts(address):
+        withdrawn = (latest(tracker, "correction") or {}).get("withdrawn") or []
+        return settled(refine(current_place, address, withdrawn))
+    return place_slots(address, placement)
+
+
 @dataclass
 class Change:
     place: Optional[Dict[str, Any]] = None  # the place slots (place_slots.py): settled, or why to ask
@@ -85,15 +97,8 @@ def read_change(tracker: Tracker, current_place: Optional[Dict[str, Any]],
     """What the latest message changes in a problem at ``current_place`` of ``current_category``."""
     text = latest_text(tracker).strip()
     correction = latest(tracker, "correction") or {}
-    withdrawn: List[str] = correction.get("withdrawn") or []
     said = correction.get("said", text) if correction else text
-    change = Change(claim=claimed_urgency(text))
-    address, placement = latest_place(tracker)
-    if _named(address):
-        if current_place and only_fine_parts(address):
-            change.place = settled(refine(current_place, address, withdrawn))
-        else:
-            change.place = place_slots(address, placement)
+    change = Change(claim=claimed_urgency(text), place=place_said(tracker, current_place))
     corrected_type = correction.get("problem_type")
     if corrected_type and corrected_type.get("level3") != (current_category or {}).get("level3"):
         change.category = corrected_type

@@ -15,7 +15,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.intake_draft import CHANNELS
+from actions.intake_draft import channel_of
 from actions.parse_data import latest
 from dispatch.handoffs import HandoffQueue
 from intake.privacy import mask_id
@@ -45,7 +45,7 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) ->
     if category.get("level3"):
         pending["category"] = category["level3"]
     entry = handoff_queue().hand_off(
-        tracker.sender_id, CHANNELS.get(tracker.get_latest_input_channel() or "", "web"), reason,
+        tracker.sender_id, channel_of(tracker), reason,
         transcript(tracker), pending)
     log.info("conversation %s handed off (%s), queue entry %s", mask_id(tracker.sender_id), reason, entry.id)
     if reason == "distressed":

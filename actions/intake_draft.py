@@ -32,6 +32,11 @@ NOT_GIVEN = "未提供"
 DETAILS = (("detail_since", "开始时间"), ("detail_households", "影响范围"))
 
 
+def channel_of(tracker: Tracker) -> str:
+    """The channel a ticket, a handoff or a status question is recorded under."""
+    return CHANNELS.get(tracker.get_latest_input_channel() or "", "web")
+
+
 @dataclass
 class Draft:
     ticket: TicketIn
@@ -68,9 +73,8 @@ def _own_place(problem: Mapping[str, Any], common: Dict[str, Any]) -> Dict[str, 
 
 
 def drafts(tracker: Tracker, values: Mapping[str, Any]) -> List[Draft]:
-    channel = CHANNELS.get(tracker.get_latest_input_channel() or "", "web")
     contact = values.get("contact")
-    common = dict(channel=channel, reporter=tracker.sender_id,
+    common = dict(channel=channel_of(tracker), reporter=tracker.sender_id,
                   contact=contact if contact and contact != NOT_GIVEN else None)
     key = intake_key(tracker)
     problems: List[Dict[str, Any]] = values.get("problems") or []

@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.corrections import only_fine_parts, read_change, refine
+from actions.corrections import place_said, read_change
 from actions.intake_draft import NOT_GIVEN, changed_slots, drafts, slot_values, stage_for, summary
 from actions.parse_data import combined_urgency, latest, latest_place, latest_text, problem_type
 from actions.place_choice import choose, complete
@@ -152,10 +152,7 @@ class ValidateIntakeForm(FormValidationAction):
             chosen = choose(latest_text(tracker) or str(value or ""), pending)
             if chosen:
                 return settled(complete(tracker.get_slot("location_detail"), chosen))
-        address, placement = latest_place(tracker)
+        # 「5栋」 after a place was given (a correction, or an answer to another question) refines it
         current = tracker.get_slot("location_detail")
-        if current and Address.from_dict(current).is_dispatchable() and only_fine_parts(address):
-            # 「5栋」 after a place was given (a correction, or an answer to another question)
-            withdrawn = (latest(tracker, "correction") or {}).get("withdrawn") or []
-            return settled(refine(current, address, withdrawn))
-        return place_slots(address, placement)
+        return (place_said(tracker, current if current and Address.from_dict(current).is_dispatchable() else None)
+                or place_slots(*latest_place(tracker)))

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.file_ticket import ticket_store
-from actions.intake_draft import CHANNELS
+from actions.intake_draft import channel_of
 from dispatch.schema import Ticket
 from intake.privacy import mask_pii
 
@@ -36,7 +36,7 @@ class ActionQueryStatus(Action):
                   domain: DomainDict) -> List[Dict[Text, Any]]:
         store = ticket_store()
         reporter = mask_pii(tracker.sender_id)
-        channel = CHANNELS.get(tracker.get_latest_input_channel() or "", "web")
+        channel = channel_of(tracker)
         asked = TICKET_ID.findall((tracker.latest_message or {}).get("text") or "")
         if asked:
             for ticket_id in asked:

@@ -6,7 +6,7 @@ blocks, so a message is understood the same way in chat and through the API.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Iterable, Iterator, Optional
+from typing import Dict, Iterable, Iterator, List, Optional
 
 from classifiers.problem_type import CategoryPrediction, ProblemTypeClassifier, default_classifier
 from classifiers.taxonomy import Category
@@ -31,7 +31,8 @@ class Analyzer:
     def default(cls) -> "Analyzer":
         return cls(default_classifier())
 
-    def _label(self, text: str):
+    def label(self, text: str):
+        """(category label, probability) of one clause, as split_problems needs it."""
         return self.classifier.model.predict(text, top_k=1)[0]
 
     def analyze(self, text: str, channel: str = "web") -> Dict[str, object]:
@@ -42,12 +43,16 @@ class Analyzer:
         normalized = normalize_text(text)
         if not has_meaningful_text(normalized):
             raise AnalysisError("the text contains no words to analyse (empty, spaces or emoji only)")
-        problems = split_problems(normalized, self._label)
+        issues = self.issues(normalized, split_problems(normalized, self.label))
+        return {"normalized_text": normalized, "channel": channel, "issues": issues}
+
+    def issues(self, normalized: str, problems: List[str]) -> List[Dict[str, object]]:
+        """Analyse each problem of a normalised message; a part that names no place of its own is
+        placed where the message as a whole is."""
         message_place = locate(normalized)
         fallback = message_place if message_place.found else None
         # a message with one problem is that problem: its place is already known
-        issues = [self.issue(p, fallback, place=message_place if p == normalized else None) for p in problems]
-        return {"normalized_text": normalized, "channel": channel, "issues": issues}
+        return [self.issue(p, fallback, place=message_place if p == normalized else None) for p in problems]
 
     def issue(self, text: str, message_place: Optional[Located] = None,
               category: Optional[Category] = None, place: Optional[Located] = None) -> Dict[str, object]:

@@ -13,9 +13,8 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from classifiers.rasa_component import ClassifyingAnnotator
-from nlu.analysis import AnalysisError, Analyzer
-from nlu.normalize import normalize_text
-from nlu.split import clauses
+from nlu.analysis import Analyzer
+from nlu.split import split_problems
 
 
 def compact(issue: Dict[str, Any]) -> Dict[str, Any]:
@@ -28,12 +27,10 @@ def compact(issue: Dict[str, Any]) -> Dict[str, Any]:
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class ProblemSplitter(ClassifyingAnnotator):
     def annotate(self, message: Message) -> None:
+        # the message text is already normalised (TextNormalizer); most messages are one problem,
+        # and only those with several are analysed part by part
         text = message.get(TEXT)
-        if len(clauses(normalize_text(text))) < 2:
-            return
-        try:
-            issues = Analyzer(self.classifier).analyze(text)["issues"]
-        except AnalysisError:
-            return
-        if len(issues) > 1:
-            message.set("problems", [compact(issue) for issue in issues], add_to_output=True)
+        analyzer = Analyzer(self.classifier)
+        parts = split_problems(text, analyzer.label)
+        if len(parts) > 1:
+            message.set("problems", [compact(issue) for issue in analyzer.issues(text, parts)], add_to_output=True)
