@@ -30,6 +30,8 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 
+from rasa_server.redis_client import LoopRedis
+
 DEFAULT_MAX_EVENTS = 2000
 
 
@@ -103,8 +105,8 @@ class EventLogTrackerStore(RedisTrackerStore):
         self.max_events = int(max_events)
         if self.max_events < 10:
             raise ValueError(f"max_events must be at least 10, not {self.max_events}")
-        self._read = self.red.register_script(READ)
-        self._append = self.red.register_script(APPEND)
+        self.redis = LoopRedis(host=host, port=int(port), db=int(db), password=kwargs.get("password"),
+                               username=kwargs.get("username"), use_ssl=kwargs.get("use_ssl", False))
         self._last_ts: "OrderedDict[str, str]" = OrderedDict()
 
     def _keys(self, sender_id: Text) -> List[str]:
@@ -129,35 +131,35 @@ class EventLogTrackerStore(RedisTrackerStore):
                 return
             flags = "".join("1" if starts_session(e) else "0" for e in new)
             newest = repr(max(e["timestamp"] for e in new))
-            done, stored = self._append(keys=keys, args=[base, self.max_events, expiry, newest, flags,
-                                                         *(json.dumps(e, ensure_ascii=False) for e in new)])
+            done, stored = await self.redis.script(APPEND, keys, [base, self.max_events, expiry, newest, flags,
+                                                                  *(json.dumps(e, ensure_ascii=False) for e in new)])
             if done:
                 self._remember(tracker.sender_id, newest)
                 return
             base = stored  # another worker wrote since we read: append after what is stored
         raise RuntimeError(f"could not save the conversation {tracker.sender_id}: it keeps changing")
 
-    def _events(self, sender_id: Text, latest_session_only: bool) -> Optional[List[Dict[str, Any]]]:
-        found = self._read(keys=self._keys(sender_id), args=["1" if latest_session_only else "0"])
+    async def _events(self, sender_id: Text, latest_session_only: bool) -> Optional[List[Dict[str, Any]]]:
+        found = await self.redis.script(READ, self._keys(sender_id), ["1" if latest_session_only else "0"])
         if not found:
             return None
         self._remember(sender_id, found[0])
         return [json.loads(raw) for raw in found[1:]]
 
-    def _tracker(self, sender_id: Text, latest_session_only: bool) -> Optional[DialogueStateTracker]:
-        events = self._events(sender_id, latest_session_only)
+    async def _tracker(self, sender_id: Text, latest_session_only: bool) -> Optional[DialogueStateTracker]:
+        events = await self._events(sender_id, latest_session_only)
         if events is None:
             return None
         return DialogueStateTracker.from_events(sender_id, [to_event(e) for e in events], self.domain.slots,
                                                 max_event_history=self.max_event_history)
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
-        return self._tracker(sender_id, latest_session_only=True)
+        return await self._tracker(sender_id, latest_session_only=True)
 
     async def retrieve_full_tracker(self, sender_id: Text) -> Optional[DialogueStateTracker]:
-        return self._tracker(sender_id, latest_session_only=False)
+        return await self._tracker(sender_id, latest_session_only=False)
 
     async def keys(self) -> Iterable[Text]:
         suffix = ":meta"
         return [key[len(self.key_prefix):-len(suffix)]
-                for key in self.red.scan_iter(match=f"{self.key_prefix}*{suffix}")]
+                async for key in self.redis.client().scan_iter(match=f"{self.key_prefix}*{suffix}")]

@@ -3,6 +3,7 @@ Redis, the action-answer validation, the worker count, and the intent model insi
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 import redis
@@ -156,3 +157,114 @@ def test_parse_gives_our_intent_model_and_fallback(rasa_url):
     assert parse("查一下我的工单进度")["name"] == "query_status"
     assert parse("😀😀")["name"] == "nlu_fallback"
 
+
+
+def test_the_graph_runs_in_order_with_the_same_results_as_dask(stack):
+    """Parsing and predicting with our sequential runner gives what Rasa's dask runner gives."""
+    from rasa.core.agent import load_agent
+    from rasa.core.channels.channel import UserMessage
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from intake.paths import MODELS_DIR
+    from rasa_server import graph_runner
+
+    agent = run(load_agent(model_path=str(MODELS_DIR / "dialogue")))
+    dask_run = DaskGraphRunner.run
+
+    def both(call):
+        results = []
+        for impl in (dask_run, graph_runner.run_in_order):
+            DaskGraphRunner.run = impl
+            try:
+                results.append(call())
+            finally:
+                DaskGraphRunner.run = dask_run
+        return results
+
+    tracker = DialogueStateTracker("runner", agent.domain.slots)
+    for text in ["你好", "我家楼下天天晚上施工噪音太大了", "不对，是32栋", "转人工",
+                 "八角北路社区55栋楼道灯坏了，另外小区门口垃圾没人清理", "😀😀"]:
+        by_dask, in_order = both(lambda: run(agent.processor.parse_message(UserMessage(text), tracker)))
+        by_dask.pop("message_id", None), in_order.pop("message_id", None)
+        assert in_order == by_dask
+        tracker.update(UserUttered(text, by_dask["intent"], by_dask["entities"], parse_data=by_dask))
+        by_dask, in_order = both(lambda: agent.processor._predict_next_with_tracker(tracker))
+        assert (in_order.max_confidence_index, in_order.policy_name) == (by_dask.max_confidence_index,
+                                                                          by_dask.policy_name)
+
+
+def test_slots_copy_as_copy_copy_does(domain):
+    import copy
+
+    from rasa_server import slot_copy
+
+    for slot in domain.slots:
+        fast, generic = slot_copy.shallow_copy(slot), copy.copy(slot)
+        assert type(fast) is type(generic) and fast.__dict__ == generic.__dict__ and fast is not slot
+
+
+def lock_store(stack, **kwargs):
+    from rasa_server.lock_store import TicketLockStore
+
+    return TicketLockStore(host="127.0.0.1", port=stack.ports.redis, db=DB, key_prefix="test", **kwargs)
+
+
+def test_turns_of_one_conversation_are_served_one_at_a_time_in_order(stack, sender):
+    """Two stores stand for two Sanic workers; five turns arrive together and run one after another."""
+    stores = [lock_store(stack), lock_store(stack)]
+    inside, served = [], []
+
+    async def turn(number: int) -> None:
+        await asyncio.sleep(number * 0.005)  # they arrive in this order
+        async with stores[number % 2].lock(sender, lock_lifetime=10):
+            inside.append(number)
+            assert len(inside) == 1, "two turns of one conversation ran at the same time"
+            await asyncio.sleep(0.03)
+            served.append(number)
+            inside.remove(number)
+
+    async def main() -> None:
+        await asyncio.gather(*(turn(n) for n in range(5)))
+
+    run(main())
+    assert served == [0, 1, 2, 3, 4]
+    red = redis.Redis(port=stack.ports.redis, db=DB)
+    assert not red.exists(f"test:lock:{sender}:tickets", f"test:lock:{sender}:next")  # nothing left behind
+
+
+def test_a_turn_that_fails_returns_its_ticket_and_a_dead_holder_expires(stack, sender):
+    from rasa.core.lock_store import LockError
+
+    store = lock_store(stack)
+
+    async def failing() -> None:
+        async with store.lock(sender, lock_lifetime=10):
+            raise RuntimeError("the turn failed")
+
+    with pytest.raises(RuntimeError):
+        run(failing())
+
+    async def after_failure() -> str:
+        async with store.lock(sender, lock_lifetime=10):
+            return "served"
+
+    assert run(asyncio.wait_for(after_failure(), 2)) == "served"
+
+    # a worker killed while holding the lock: its ticket outlives it only for the lock lifetime
+    red = redis.Redis(port=stack.ports.redis, db=DB)
+    seconds, micros = red.time()
+    red.zadd(f"test:lock:{sender}:tickets", {"1": seconds * 1000 + micros // 1000 + 400})
+    red.set(f"test:lock:{sender}:next", 1)
+    started = time.monotonic()
+    assert run(asyncio.wait_for(after_failure(), 5)) == "served"
+    assert 0.2 < time.monotonic() - started < 2
+
+    # a waiter whose own ticket runs out before its turn comes gets Rasa's LockError
+    async def stuck() -> None:
+        async with store.lock(sender, lock_lifetime=10):
+            async with store.lock(sender, lock_lifetime=0.2):
+                pass
+
+    with pytest.raises(LockError):
+        run(asyncio.wait_for(stuck(), 5))
