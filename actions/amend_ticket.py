@@ -15,7 +15,7 @@ from actions.file_ticket import ticket_store
 from actions.intake_draft import category_line, place_line
 from actions.parse_data import latest, latest_text
 from dispatch.schema import CategoryRef, Location, Ticket
-from intake import clock
+from common import clock
 from nlu.conversation_settings import conversation_settings
 
 

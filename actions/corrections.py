@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 
 from actions.parse_data import latest, latest_place, latest_text
 from actions.place_slots import place_slots, settled
-from nlu.address import Address
+from dispatch.location import Address
 from nlu.correction import claimed_urgency
 from nlu.location import text_without_place
 from nlu.urgency import Urgency, assess_urgency, default_rules

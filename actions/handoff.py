@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 from actions.intake_draft import channel_of
 from actions.parse_data import latest
 from dispatch.handoffs import HandoffQueue
-from intake.privacy import mask_id
+from common.privacy import mask_id
 from nlu.conversation_settings import conversation_settings
 
 log = logging.getLogger(__name__)

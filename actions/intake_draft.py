@@ -16,8 +16,8 @@ from rasa_sdk.events import SlotSet
 from actions.parse_data import intake_key
 from dispatch.deadlines import deadlines
 from dispatch.schema import MAX_DESCRIPTION, TicketIn
-from intake.privacy import mask_pii
-from nlu.address import Address
+from common.privacy import mask_pii
+from dispatch.location import Address
 
 #: Rasa input channel name → the channel recorded on the ticket
 CHANNELS = {"rest": "web", "web": "web", "wechat": "wechat", "voice": "voice"}

@@ -22,8 +22,8 @@ from actions.parse_data import combined_urgency, latest, latest_place, latest_te
 from actions.place_choice import choose, complete
 from actions.place_slots import place_slots, settled
 from dispatch.schema import MAX_DESCRIPTION
-from intake import clock
-from nlu.address import Address
+from common import clock
+from dispatch.location import Address
 from nlu.conversation_settings import FOLLOW_UP_SLOTS, conversation_settings
 from nlu.location import text_without_place
 from nlu.normalize import has_chinese, has_meaningful_text

@@ -5,7 +5,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Tracker
 
-from nlu.address import Address
+from dispatch.location import Address
 from nlu.urgency import Urgency, default_rules
 
 #: actions after which the next resident message starts a new intake

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional
 
-from nlu.address import Address
+from dispatch.location import Address
 from nlu.gazetteer import core_name
 from nlu.normalize import normalize_text
 

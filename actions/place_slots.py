@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from actions.place_choice import choice_buttons
-from nlu.address import Address
+from dispatch.location import Address
 from nlu.placement import CHOOSE, OUTSIDE
 
 #: the slots this module sets; a settled place clears the question slots

@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.file_ticket import ticket_store
 from actions.intake_draft import channel_of
 from dispatch.schema import Ticket
-from intake.privacy import mask_pii
+from common.privacy import mask_pii
 
 TICKET_ID = re.compile(r"(?<!\d)(20\d{12})(?!\d)")
 STATUS_TEXT = {"open": "办理中", "closed": "已办结"}

@@ -20,7 +20,7 @@ from actions.corrections import nothing_said, read_change, regrade, which_proble
 from actions.intake_draft import changed_slots, drafts, slot_values, stage_for, summary
 from actions.intake_form import emergency_advice
 from actions.parse_data import latest, latest_text
-from intake import clock
+from common import clock
 
 #: 「还有，」「另外」 open a further problem; they are not part of it
 CONNECTIVE = re.compile(r"^(?:还有就是|还有|另外|此外|对了|同时)[，,、\s]*")

@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions.file_ticket import ticket_store
 from actions.intake_draft import short
 from actions.parse_data import latest_text
-from intake.privacy import mask_pii
+from common.privacy import mask_pii
 from nlu.satisfaction import read_rating
 
 BUTTONS = [{"title": r, "payload": r} for r in ("满意", "基本满意", "不满意")]

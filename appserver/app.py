@@ -15,15 +15,19 @@ import aiohttp
 from aiohttp import web
 
 from appserver.errors import error_middleware, json_error, read_json_object
-from intake.json_body import dumps
+from common.json_body import dumps
 from channels.pin import check_pin
 from classifiers.taxonomy import default_taxonomy
+from appserver.deliveries import ROUTES as DELIVERY_ROUTES
+from appserver.delivery_task import delivery_worker
 from appserver.handoffs import ROUTES as HANDOFF_ROUTES
 from appserver.notifications import Notifications
 from appserver.ticket_history import ROUTES as HISTORY_ROUTES
+from appserver.ticket_schema import ROUTES as SCHEMA_ROUTES
 from appserver.ticket_status import ROUTES as STATUS_ROUTES
 from dispatch.handoffs import HandoffQueue
-from dispatch.open311 import ROUTES as OPEN311_ROUTES
+from dispatch.outbox import Outbox
+from appserver.open311 import ROUTES as OPEN311_ROUTES
 from dispatch.store import TicketStore
 from nlu.analysis import AnalysisError, Analyzer
 
@@ -96,11 +100,13 @@ def create_app(store: Optional[TicketStore] = None, analyzer: Optional[Analyzer]
     app = web.Application(middlewares=[error_middleware], client_max_size=1024 * 1024)
     app["store"] = store or TicketStore()
     app["handoffs"] = HandoffQueue(engine=app["store"].engine)
+    app["outbox"] = Outbox(app["store"].session, app["store"].routing.outbox)
     app["notifications"] = Notifications(app["store"].engine)
     app["analyzer"] = analyzer or Analyzer.default()
     app["taxonomy"] = default_taxonomy()
     app["rasa_url"] = (rasa_url or os.environ.get("INTAKE_RASA_URL", "http://127.0.0.1:5005")).rstrip("/")
     app.cleanup_ctx.append(_http_session)
+    app.cleanup_ctx.append(delivery_worker)
     app.router.add_get("/", index)
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/api/analyze", analyze)
@@ -109,6 +115,8 @@ def create_app(store: Optional[TicketStore] = None, analyzer: Optional[Analyzer]
     app.router.add_routes(HANDOFF_ROUTES)
     app.router.add_routes(HISTORY_ROUTES)
     app.router.add_routes(STATUS_ROUTES)
+    app.router.add_routes(DELIVERY_ROUTES)
+    app.router.add_routes(SCHEMA_ROUTES)
     app.router.add_static("/static/", STATIC)
     return app
 

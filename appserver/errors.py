@@ -6,7 +6,7 @@ from typing import Any, Dict
 
 from aiohttp import web
 
-from intake.json_body import dumps, parse_json_object
+from common.json_body import dumps, parse_json_object
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from appserver.errors import json_error
 from dispatch.handoffs import STATUSES
-from intake.json_body import dumps
+from common.json_body import dumps
 
 MAX_LIMIT = 500
 

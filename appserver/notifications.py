@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from dispatch.database import Base
-from intake import clock
+from common import clock
 
 
 class NotificationRow(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from appserver.errors import json_error
-from intake.json_body import dumps
+from common.json_body import dumps
 
 
 async def ticket_history(request: web.Request) -> web.Response:

@@ -14,10 +14,10 @@ import aiohttp
 from aiohttp import web
 
 from appserver.errors import json_error
-from appserver.signature import signature_problem
+from common.signature import signature_problem
 from dispatch.schema import STATUSES
-from intake.json_body import dumps
-from intake.privacy import mask_id
+from common.json_body import dumps
+from common.privacy import mask_id
 
 log = logging.getLogger(__name__)
 CLOSED_INTENT = "EXTERNAL_ticket_closed"

@@ -27,7 +27,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from sklearn.metrics import accuracy_score, f1_score  # noqa: E402
 
-from intake.paths import PROJECT_ROOT  # noqa: E402
+from common.paths import PROJECT_ROOT  # noqa: E402
 from intake.services import DIALOGUE_MODELS  # noqa: E402
 
 REPORTS = Path(__file__).with_name("reports")

@@ -252,7 +252,7 @@ def check_consistency(phase: Phase, rasa: str, db_url: str, sample: int = 300) -
     (a turn cut by a killed worker may or may not have been taken, never twice) and no
     conversation filed more than one ticket."""
     from dispatch.store import TicketStore
-    from intake.privacy import mask_pii
+    from common.privacy import mask_pii
 
     store = TicketStore(db_url)
     found = {"conversations checked": 0, "turns lost": 0, "turns doubled": 0, "tickets filed twice": 0}

@@ -23,7 +23,7 @@ from typing import Dict, Optional
 import psutil
 import requests
 
-from intake.paths import PROJECT_ROOT
+from common.paths import PROJECT_ROOT
 from intake.services import venv_bin
 
 REPORTS = Path(__file__).with_name("reports")

@@ -11,7 +11,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.pin import check_pin
-from intake.json_body import parse_json_object
+from common.json_body import parse_json_object
 
 MAX_MESSAGE_CHARS = 20000
 EMPTY_REPLY = "您好像没有输入文字内容。请用文字描述您遇到的问题和地点。"

@@ -13,7 +13,7 @@ from typing import Iterable, List
 
 import yaml
 
-from intake.paths import TRAINING_DATA_DIR
+from common.paths import TRAINING_DATA_DIR
 
 PROBLEMS_DIR = TRAINING_DATA_DIR / "problems"
 _ENTITY = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")

@@ -11,7 +11,7 @@ import yaml
 
 from classifiers.linear_model import LinearTextClassifier
 from classifiers.taxonomy import Category, Taxonomy, default_taxonomy
-from intake.paths import MODELS_DIR, SETTINGS_DIR
+from common.paths import MODELS_DIR, SETTINGS_DIR
 
 MODEL_DIR = MODELS_DIR / "problem_type"
 

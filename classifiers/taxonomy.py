@@ -10,8 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from intake.paths import SETTINGS_DIR
-from intake.yaml_file import read_yaml
+from common.paths import SETTINGS_DIR
+from common.yaml_file import read_yaml
 
 URGENCY_LEVELS = ("特急", "紧急", "一般")
 

@@ -12,7 +12,7 @@ from classifiers.examples import problem_example_files, read_examples
 from classifiers.linear_model import LinearConfig, LinearTextClassifier
 from classifiers.problem_type import MODEL_DIR
 from classifiers.taxonomy import default_taxonomy
-from intake.paths import SETTINGS_DIR
+from common.paths import SETTINGS_DIR
 
 
 def data_fingerprint(files: List[Path]) -> str:

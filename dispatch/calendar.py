@@ -12,7 +12,7 @@ from typing import Dict, FrozenSet, Optional
 
 import chinese_calendar
 
-from intake.yaml_file import deployment_settings
+from common.yaml_file import deployment_settings
 
 
 class CalendarError(ValueError):

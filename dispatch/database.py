@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import declarative_base
 
-from intake.paths import VAR_DIR
+from common.paths import VAR_DIR
 
 Base = declarative_base()
 
@@ -37,6 +37,7 @@ def engine_for(url: Optional[str] = None) -> Engine:
     # the tables register themselves on Base when their modules are imported
     import dispatch.handoffs  # noqa: F401
     import dispatch.history  # noqa: F401
+    import dispatch.outbox  # noqa: F401
     import dispatch.ratings  # noqa: F401
     import dispatch.store  # noqa: F401
     Base.metadata.create_all(engine)

@@ -7,11 +7,32 @@ SLAs count natural or working days as settings/deployment.yml `sla_days` says.""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any, Dict, Optional, Tuple
 
+from common.paths import SETTINGS_DIR
+from common.yaml_file import deployment_settings, read_yaml
 from dispatch.calendar import WorkingCalendar, default_calendar
-from intake.yaml_file import deployment_settings
-from nlu.urgency import default_rules
+
+
+class UrgencyLimitsError(ValueError):
+    pass
+
+
+@lru_cache(maxsize=1)
+def grade_limits() -> Dict[str, Dict[str, Any]]:
+    """The time limits of each urgency grade: the `levels` of settings/urgency.yml (the words that
+    grade a message are the language side's business, nlu/urgency.py)."""
+    path = SETTINGS_DIR / "urgency.yml"
+    levels = (read_yaml(path, UrgencyLimitsError, "the urgency grades") or {}).get("levels") or {}
+    for name, level in levels.items():
+        for what in ("resolve", "respond"):
+            if f"{what}_within_hours" not in level and f"{what}_within_working_days" not in level:
+                raise UrgencyLimitsError(f"{path}: level {name} needs {what}_within_hours or "
+                                         f"{what}_within_working_days")
+    if "一般" not in levels:
+        raise UrgencyLimitsError(f"{path}: the level 一般 must be defined")
+    return levels
 
 
 def _limit(created_at: datetime, level: Dict[str, Any], what: str, calendar: WorkingCalendar) -> datetime:
@@ -28,7 +49,7 @@ def deadlines(created_at: datetime, urgency: str, sla_days: Optional[float] = No
               calendar: Optional[WorkingCalendar] = None, sla_kind: Optional[str] = None) -> Tuple[datetime, datetime]:
     """Return (respond_by, resolve_by) for a ticket created at ``created_at``."""
     calendar = calendar or default_calendar()
-    level = default_rules().levels.get(urgency) or default_rules().levels["一般"]
+    level = grade_limits().get(urgency) or grade_limits()["一般"]
     resolve = _limit(created_at, level, "resolve", calendar)
     if sla_days:
         if (sla_kind or sla_days_kind()) == "working":

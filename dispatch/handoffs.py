@@ -16,8 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from dispatch.database import Base, engine_for
-from intake import clock
-from intake.privacy import mask_id, mask_pii
+from common import clock
+from common.privacy import mask_id, mask_pii
 
 REASONS = ("requested", "not_understood", "distressed", "abusive")
 STATUSES = ("waiting", "taken", "closed")

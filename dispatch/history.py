@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy import Column, DateTime, Integer, String, Text
 
 from dispatch.database import Base
-from intake.privacy import mask_pii
+from common.privacy import mask_pii
 
 
 class TicketEventRow(Base):

@@ -2,13 +2,15 @@
 the version Rasa 3.6 runs with)."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import List, Optional
 
 from pydantic import BaseModel, Field, root_validator, validator
 
-from intake.privacy import mask_pii
-from nlu.address import Address as Location
+from common import clock
+from common.privacy import mask_pii
+from dispatch.location import Address as Location
 
 CHANNELS = ("web", "wechat", "voice", "open311", "api")
 URGENCIES = ("特急", "紧急", "一般")
@@ -95,3 +97,68 @@ class Ticket(TicketIn):
     def _dispatch_now(cls, values: dict) -> dict:
         values["immediate_dispatch"] = values.get("urgency") == "特急"
         return values
+
+
+DATETIME_FIELDS = ("created_at", "updated_at", "deadline", "respond_by")
+
+#: how a ticket maps onto a GeoReport v2 service request (appserver/open311.py builds it this way)
+GEOREPORT_V2_MAPPING = {
+    "service_request_id": "id",
+    "service_code": "category.level1/category.level2/category.level3 (services.json lists the codes)",
+    "service_name": "category.level3, else category.level2",
+    "description": "description",
+    "agency_responsible": "department",
+    "status": "status (open | closed)",
+    "status_notes": "status_notes",
+    "requested_datetime": "created_at",
+    "updated_datetime": "updated_at",
+    "expected_datetime": "deadline",
+    "address_string / address": "location.text",
+    "lat": "location.lat",
+    "long": "location.lng",
+    "media_url": "media_url (photos)",
+    "attribute[urgency]": "urgency (特急 | 紧急 | 一般)",
+    "attribute[respond_by]": "respond_by",
+    "attribute[district]": "location.district",
+    "attribute[street]": "location.street",
+    "attribute[community]": "location.community",
+    "attribute[estate]": "location.estate",
+    "attribute[building]": "location.building",
+    "attribute[unit]": "location.unit",
+    "attribute[room]": "location.room",
+    "first_name / last_name": "reporter (masked)",
+    "phone / email": "contact (masked in public answers)",
+    "idempotency_key (extension)": "idempotency_key",
+}
+
+
+def ticket_document(ticket: Ticket, include_contact: bool = True) -> dict:
+    """A ticket as JSON for other systems (webhook body, exports): times with the deployment's
+    zone; the contact masked unless the receiver is trusted to call the resident back."""
+    document = json.loads(ticket.json(ensure_ascii=False))
+    for name in DATETIME_FIELDS:
+        value = getattr(ticket, name)
+        document[name] = clock.aware(value).isoformat(timespec="seconds") if value else None
+    if not include_contact and document.get("contact"):
+        document["contact"] = mask_pii(document["contact"])
+    return document
+
+
+def _nullable_optionals(model_schema: dict) -> None:
+    """pydantic 1 leaves `null` out of Optional fields; the documents we send carry it."""
+    required = set(model_schema.get("required", []))
+    for name, prop in model_schema.get("properties", {}).items():
+        if name not in required:
+            model_schema["properties"][name] = {"anyOf": [prop, {"type": "null"}],
+                                                **{k: prop[k] for k in ("title", "default") if k in prop}}
+
+
+def ticket_json_schema() -> dict:
+    """The Ticket model as JSON Schema, with its GeoReport v2 mapping (GET /api/schema/ticket.json)."""
+    schema = Ticket.schema()
+    for model_schema in (schema, *schema.get("definitions", {}).values()):
+        _nullable_optionals(model_schema)
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+    schema["$id"] = "/api/schema/ticket.json"
+    schema["x-georeport-v2"] = GEOREPORT_V2_MAPPING
+    return schema

@@ -2,6 +2,8 @@
 
 Filing is idempotent (the same intake filed twice returns the first ticket) and links
 duplicates (same category, same place, still open, recent) instead of creating parallel work.
+A ticket's delivery jobs (settings/dispatch.yml routes) are written in the same transaction as the
+ticket, and an amendment's with the amendment (dispatch/outbox.py): nothing filed is left unsent.
 """
 from __future__ import annotations
 
@@ -16,9 +18,11 @@ from sqlalchemy.orm import sessionmaker
 from dispatch.database import Base, engine_for
 from dispatch.deadlines import deadlines
 from dispatch.history import TicketEvent, TicketEventRow, as_events, changes_between, event_row
+from dispatch.outbox import DeliveryRow, enqueue
 from dispatch.ratings import RATINGS, RatingRow
+from dispatch.routing import DispatchSettings, dispatch_settings
 from dispatch.schema import STATUSES, CategoryRef, Location, Ticket, TicketIn
-from intake import clock
+from common import clock
 
 
 class TicketRow(Base):
@@ -76,11 +80,19 @@ def place_key(location: Location) -> Optional[str]:
     return f"{location.street or ''}|{site}|{location.building or ''}"
 
 
+def route_fields(row: "TicketRow") -> dict:
+    """What settings/dispatch.yml routes match on."""
+    return {"level1": row.category_level1, "level2": row.category_level2, "department": row.department,
+            "urgency": row.urgency, "channel": row.channel}
+
+
 class TicketStore:
-    def __init__(self, url: Optional[str] = None, duplicate_window_days: float = 7) -> None:
+    def __init__(self, url: Optional[str] = None, duplicate_window_days: float = 7,
+                 routing: Optional[DispatchSettings] = None) -> None:
         self.engine = engine_for(url)
         self.session = sessionmaker(self.engine, future=True, expire_on_commit=False)
         self.duplicate_window = timedelta(days=duplicate_window_days)
+        self.routing = routing if routing is not None else dispatch_settings()
 
     def file(self, ticket: TicketIn, sla_days: Optional[float] = None,
              now: Optional[datetime] = None) -> Tuple[Ticket, bool]:
@@ -113,6 +125,8 @@ class TicketStore:
                 if original is not None:
                     original.reporters_count += 1
                     original.updated_at = now
+                else:  # a linked duplicate is not sent again: its original is on its way already
+                    enqueue(session, row.id, "filed", self.routing.adapters_for(route_fields(row)), now)
                 return row.to_ticket(), True
         except IntegrityError:
             # a concurrent filing of the same intake won the race: return its ticket
@@ -167,6 +181,11 @@ class TicketStore:
             if changes:
                 row.updated_at = now
                 session.add(event_row(row.id, now, actor, "amended", changes, note))
+                if row.duplicate_of is None:  # to where it went before, and where its new fields route
+                    sent = session.execute(select(DeliveryRow.adapter).where(DeliveryRow.ticket_id == row.id)
+                                           .distinct()).scalars().all()
+                    routed = self.routing.adapters_for(route_fields(row))
+                    enqueue(session, row.id, "amended", [*sent, *(a for a in routed if a not in sent)], now)
             return row.to_ticket()
 
     def set_status(self, ticket_id: str, status: str, actor: str, note: Optional[str] = None,

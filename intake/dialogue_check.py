@@ -11,7 +11,7 @@ from typing import List
 
 import yaml
 
-from intake.paths import PROJECT_ROOT
+from common.paths import PROJECT_ROOT
 from intake.services import DIALOGUE_MODELS, venv_bin
 from intake.training import RASA_DATA
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from intake.paths import MODELS_DIR, PROJECT_ROOT, VAR_DIR
-from intake.yaml_file import deployment_settings
+from common.paths import MODELS_DIR, PROJECT_ROOT, VAR_DIR
+from common.yaml_file import deployment_settings
 
 DIALOGUE_MODELS = MODELS_DIR / "dialogue"
 

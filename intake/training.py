@@ -11,7 +11,7 @@ from typing import List
 from rich.console import Console
 
 from classifiers.train import is_up_to_date, train_shipped_model
-from intake.paths import PROJECT_ROOT
+from common.paths import PROJECT_ROOT
 from intake.services import DIALOGUE_MODELS, venv_bin
 
 console = Console()

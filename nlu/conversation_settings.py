@@ -7,8 +7,8 @@ from typing import Dict, List, Optional
 
 from pydantic import BaseModel, ValidationError, validator
 
-from intake.paths import SETTINGS_DIR
-from intake.yaml_file import read_yaml
+from common.paths import SETTINGS_DIR
+from common.yaml_file import read_yaml
 
 URGENCY_CLAIM_LEVELS = ("紧急", "一般")
 HANDOFF_KINDS = ("distressed", "abusive")

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import FrozenSet, Pattern
 
-from intake.paths import SETTINGS_DIR
-from intake.yaml_file import read_yaml
+from common.paths import SETTINGS_DIR
+from common.yaml_file import read_yaml
 
 
 class CourtesySettingsError(ValueError):

@@ -18,8 +18,8 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 from pypinyin import lazy_pinyin
 from shapely.geometry import Point, Polygon
 
-from intake.paths import SETTINGS_DIR
-from intake.yaml_file import deployment_settings, read_yaml
+from common.paths import SETTINGS_DIR
+from common.yaml_file import deployment_settings, read_yaml
 
 LEVELS = ("district", "street", "community", "grid", "place")
 _SUFFIXES = ("社区", "街道", "区", "网格")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from nlu.address import Address
+from dispatch.location import Address
 from nlu.gazetteer import Gazetteer, default_gazetteer
 from nlu.location import extract_location
 from nlu.numerals import digits_in_address

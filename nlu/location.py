@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
-from nlu.address import Address
+from dispatch.location import Address
 from nlu.normalize import normalize_text
 from nlu.numerals import digits_in_address
 

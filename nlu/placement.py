@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, List, Optional, Sequence, Tuple
 
-from nlu.address import Address
+from dispatch.location import Address
 from nlu.gazetteer import Gazetteer, Unit, core_name, syllables, unique_units
 
 PLACED, CHOOSE, OUTSIDE, UNKNOWN, PIN = "placed", "choose", "outside", "unknown", "pin"

@@ -13,7 +13,7 @@ from typing import Dict, List, Optional
 
 import yaml
 
-from intake.paths import SETTINGS_DIR
+from common.paths import SETTINGS_DIR
 
 LEVELS = ("特急", "紧急", "一般")
 

@@ -20,6 +20,12 @@ os.environ.update(WECHAT)
 # the secret a dispatch system signs status updates with (POST /api/tickets/{id}/status)
 STATUS_SECRET = "intake-test-status-secret"
 os.environ["INTAKE_STATUS_SECRET"] = STATUS_SECRET
+# the city's dispatch system the test stack delivers every ticket to (bench/webhook_receiver.py),
+# and an Open311 key with the right to see who reported
+WEBHOOK_PORT = int(os.environ.get("INTAKE_TEST_WEBHOOK_PORT", "18099"))
+WEBHOOK_SECRET = "intake-test-webhook-secret"
+os.environ.update({"INTAKE_WEBHOOK_URL": f"http://127.0.0.1:{WEBHOOK_PORT}/hook",
+                   "INTAKE_WEBHOOK_SECRET": WEBHOOK_SECRET, "INTAKE_OPEN311_FULL_KEYS": "department-test-key"})
 
 TEST_PORTS = Ports(redis=int(os.environ.get("INTAKE_TEST_REDIS_PORT", "16379")),
                    actions=int(os.environ.get("INTAKE_TEST_ACTIONS_PORT", "15055")),
@@ -28,7 +34,16 @@ TEST_PORTS = Ports(redis=int(os.environ.get("INTAKE_TEST_REDIS_PORT", "16379")),
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory) -> Stack:
+def receiver():
+    from bench.webhook_receiver import WebhookReceiver
+
+    running = WebhookReceiver(port=WEBHOOK_PORT, secret=WEBHOOK_SECRET).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, receiver) -> Stack:
     from intake.training import dialogue_model_exists, train_all
     from classifiers.train import is_up_to_date
 

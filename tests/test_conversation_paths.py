@@ -154,7 +154,7 @@ def post_status(app_url: str, ticket_id: str, body: dict, secret: str = None, ti
     import json as _json
     import time as _time
 
-    from appserver.signature import sign
+    from common.signature import sign
     from tests.conftest import STATUS_SECRET
 
     raw = _json.dumps(body, ensure_ascii=False).encode()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from dispatch.handoffs import HandoffQueue
-from intake.privacy import mask_id
+from common.privacy import mask_id
 from nlu.correction import claimed_urgency, read_correction
 from nlu.distress import handoff_kind
 from nlu.locate import locate

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from intake.dialogue_check import EXTERNAL_INTENT, UNSEEN_BY_VALIDATOR, check_dialogue
-from intake.paths import PROJECT_ROOT
+from common.paths import PROJECT_ROOT
 
 
 def test_conversation_stories_pass_and_data_validates(tmp_path):

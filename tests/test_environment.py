@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from intake.paths import PROJECT_ROOT
+from common.paths import PROJECT_ROOT
 from intake.training import RASA_DATA
 
 

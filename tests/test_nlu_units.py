@@ -5,7 +5,7 @@ import pytest
 
 from rasa.shared.nlu.training_data.message import Message
 
-from intake.privacy import mask_pii
+from common.privacy import mask_pii
 from nlu.courtesy import strip_courtesy
 from nlu.location import extract_location
 from nlu.normalize import normalize_text

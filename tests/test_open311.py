@@ -1,6 +1,7 @@
 """Open311 GeoReport v2 over HTTP against the built-in store."""
 from __future__ import annotations
 
+import os
 import uuid
 
 import requests
@@ -29,8 +30,13 @@ def test_post_form_encoded_request_with_service_code(stack, app_url):
     assert ticket["agency_responsible"] == "生态环境局"
     assert ticket["lat"] == 36.06 and ticket["long"] == 120.30
     assert ticket["location"]["district"] == "市南区" and ticket["location"]["road"] == "团岛二路"
-    assert ticket["contact"] == "138****5678"  # never shown unmasked
+    assert "contact" not in ticket and "reporter" not in ticket  # public answers identify nobody
     assert ticket["channel"] == "open311"
+    listed = requests.get(f"{app_url}/open311/v2/requests.json", timeout=10).json()
+    assert all("contact" not in t and "reporter" not in t for t in listed)
+    full = requests.get(f"{app_url}/open311/v2/requests/{ticket_id}.json",
+                        params={"api_key": os.environ["INTAKE_OPEN311_FULL_KEYS"]}, timeout=10).json()[0]
+    assert full["contact"] == "13812345678"  # a department's key with that right may call back
 
 
 def test_post_json_without_service_code_is_classified(stack, app_url):

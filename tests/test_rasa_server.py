@@ -12,7 +12,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 
-from intake.paths import PROJECT_ROOT
+from common.paths import PROJECT_ROOT
 from intake.services import ServiceError, configured_workers
 from rasa_server.action_results import install, validate_action_result
 from rasa_server.tracker_store import EventLogTrackerStore
@@ -166,7 +166,7 @@ def test_the_graph_runs_in_order_with_the_same_results_as_dask(stack):
     from rasa.engine.runner.dask import DaskGraphRunner
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    from intake.paths import MODELS_DIR
+    from common.paths import MODELS_DIR
     from rasa_server import graph_runner
 
     agent = run(load_agent(model_path=str(MODELS_DIR / "dialogue")))

@@ -1,4 +1,5 @@
-"""The structured address every part of the product exchanges (analysis, slots, tickets)."""
+"""The structured address every part of the product exchanges (analysis, slots, tickets): a
+ticket's location, so it lives with the ticket schema; the language side (nlu/) fills it in."""
 from __future__ import annotations
 
 from typing import Any, Dict, Optional

@@ -16,9 +16,8 @@ from pydantic import ValidationError
 from classifiers.taxonomy import Taxonomy
 from dispatch.schema import Ticket, TicketIn
 from dispatch.store import TicketStore
-from intake import clock
-from intake.json_body import dumps, parse_json_object
-from intake.privacy import mask_pii
+from common import clock
+from common.json_body import dumps, parse_json_object
 from nlu.gazetteer import default_gazetteer
 from nlu.locate import Located, locate
 from nlu.placement import place_pin
@@ -44,8 +43,10 @@ def service_code(level1: Optional[str], level2: Optional[str], level3: Optional[
     return "/".join(p for p in (level1, level2, level3) if p) or None
 
 
-def request_view(ticket: Ticket) -> Dict[str, Any]:
-    """A ticket as a GeoReport v2 service request, plus our fields."""
+def request_view(ticket: Ticket, full: bool = False) -> Dict[str, Any]:
+    """A ticket as a GeoReport v2 service request, plus our fields. Public answers carry nobody's
+    identity (no reporter, sender id or contact); ``full`` (an API key with that right) adds the
+    reporter and the contact, for a department that calls the resident back."""
     loc = ticket.location
     return {
         "service_request_id": ticket.id,
@@ -67,8 +68,6 @@ def request_view(ticket: Ticket) -> Dict[str, Any]:
         "media_url": None,
         # extensions
         "channel": ticket.channel,
-        "reporter": ticket.reporter,
-        "contact": mask_pii(ticket.contact) if ticket.contact else None,
         "category": ticket.category.dict(),
         "urgency": ticket.urgency,
         "urgency_reasons": ticket.urgency_reasons,
@@ -78,6 +77,7 @@ def request_view(ticket: Ticket) -> Dict[str, Any]:
         "needs_review": ticket.needs_review,
         "duplicate_of": ticket.duplicate_of,
         "reporters_count": ticket.reporters_count,
+        **({"reporter": ticket.reporter, "contact": ticket.contact} if full else {}),
     }
 
 
@@ -101,9 +101,19 @@ async def _request_fields(request: web.Request) -> Dict[str, Any]:
     return dict(await request.post())
 
 
+def _keys(variable: str) -> List[str]:
+    return [k.strip() for k in os.environ.get(variable, "").split(",") if k.strip()]
+
+
 def _allowed(fields: Dict[str, Any]) -> bool:
-    keys = [k.strip() for k in os.environ.get("INTAKE_OPEN311_API_KEYS", "").split(",") if k.strip()]
-    return not keys or fields.get("api_key") in keys
+    """Filing needs a key when INTAKE_OPEN311_API_KEYS lists some (a full-rights key files too)."""
+    keys = _keys("INTAKE_OPEN311_API_KEYS")
+    return not keys or fields.get("api_key") in keys + _keys("INTAKE_OPEN311_FULL_KEYS")
+
+
+def _full(request: web.Request) -> bool:
+    """The caller's api_key has the right to see who reported (INTAKE_OPEN311_FULL_KEYS)."""
+    return request.query.get("api_key", "") in _keys("INTAKE_OPEN311_FULL_KEYS")
 
 
 @ROUTES.post(PREFIX + "/requests.json")
@@ -149,6 +159,8 @@ async def create_request(request: web.Request) -> web.Response:
         return _error(400, "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
     store: TicketStore = request.app["store"]
     ticket, created = store.file(ticket_in, issue["category"].get("sla_days"))
+    if created and request.app.get("delivery_worker") is not None:
+        request.app["delivery_worker"].wake()
     notice = f"已受理，{ticket.department}负责，预计{ticket.deadline:%Y-%m-%d %H:%M}前办结"
     if ticket.duplicate_of:
         notice += f"；与工单{ticket.duplicate_of}为同一问题，已合并处理"
@@ -172,7 +184,7 @@ async def list_requests(request: web.Request) -> web.Response:
     q = request.query
     if q.get("service_request_id"):
         tickets = [store.get(i.strip()) for i in q["service_request_id"].split(",") if i.strip()]
-        return _json([request_view(t) for t in tickets if t])
+        return _json([request_view(t, _full(request)) for t in tickets if t])
     try:
         start = _parse_date(q.get("start_date"), "start_date")
         end = _parse_date(q.get("end_date"), "end_date")
@@ -190,7 +202,7 @@ async def list_requests(request: web.Request) -> web.Response:
     if q.get("service_code"):
         tickets = [t for t in tickets if service_code(t.category.level1, t.category.level2,
                                                       t.category.level3).startswith(q["service_code"])]
-    return _json([request_view(t) for t in tickets])
+    return _json([request_view(t, _full(request)) for t in tickets])
 
 
 @ROUTES.get(PREFIX + "/requests/{request_id}.json")
@@ -198,4 +210,4 @@ async def get_request(request: web.Request) -> web.Response:
     ticket = request.app["store"].get(request.match_info["request_id"])
     if ticket is None:
         return _error(404, f"no service request {request.match_info['request_id']}")
-    return _json([request_view(ticket)])
+    return _json([request_view(ticket, _full(request))])

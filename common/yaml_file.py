@@ -7,7 +7,7 @@ from typing import Any, Dict, Type
 
 import yaml
 
-from intake.paths import SETTINGS_DIR
+from common.paths import SETTINGS_DIR
 
 
 def read_yaml(path: Path, error: Type[Exception], what: str) -> Any:

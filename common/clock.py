@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from intake.yaml_file import deployment_settings
+from common.yaml_file import deployment_settings
 
 
 @lru_cache(maxsize=1)
