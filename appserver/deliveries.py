@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from appserver.errors import json_error
+from appserver.errors import json_error, query_limit
 from common import clock
 from common.json_body import dumps
 from dispatch.outbox import STATES, Outbox
@@ -25,12 +25,7 @@ async def list_deliveries(request: web.Request) -> web.Response:
     state = request.query.get("state")
     if state and state not in STATES:
         return json_error(400, f"'state' must be one of {', '.join(STATES)}")
-    try:
-        limit = int(request.query.get("limit", "100"))
-    except ValueError:
-        return json_error(400, "'limit' must be a whole number")
-    if not 1 <= limit <= MAX_LIMIT:
-        return json_error(400, f"'limit' must lie between 1 and {MAX_LIMIT}")
+    limit = query_limit(request, maximum=MAX_LIMIT)
     found = outbox(request).list(state=state, ticket_id=request.query.get("ticket_id"), limit=limit)
     return web.json_response({"counts": outbox(request).counts(), "deliveries": [d.dict() for d in found]},
                              dumps=dumps)

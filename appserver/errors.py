@@ -24,6 +24,19 @@ async def read_json_object(request: web.Request) -> Dict[str, Any]:
         raise web.HTTPBadRequest(text=dumps({"error": str(exc)}), content_type="application/json") from None
 
 
+def query_limit(request: web.Request, default: int = 100, maximum: int = 500) -> int:
+    """The `limit` query parameter of a list, or an HTTP 400 that says what it must be."""
+    try:
+        limit = int(request.query.get("limit", str(default)))
+    except ValueError:
+        raise web.HTTPBadRequest(text=dumps({"error": "'limit' must be a whole number"}),
+                                 content_type="application/json") from None
+    if not 1 <= limit <= maximum:
+        raise web.HTTPBadRequest(text=dumps({"error": f"'limit' must lie between 1 and {maximum}"}),
+                                 content_type="application/json")
+    return limit
+
+
 @web.middleware
 async def error_middleware(request: web.Request, handler):
     try:

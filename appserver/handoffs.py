@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from appserver.errors import json_error
+from appserver.errors import json_error, query_limit
 from dispatch.handoffs import STATUSES
 from common.json_body import dumps
 
@@ -18,12 +18,7 @@ async def list_handoffs(request: web.Request) -> web.Response:
     status = request.query.get("status", "waiting")
     if status not in (*STATUSES, "all"):
         return json_error(400, f"'status' must be one of {', '.join((*STATUSES, 'all'))}")
-    try:
-        limit = int(request.query.get("limit", "100"))
-    except ValueError:
-        return json_error(400, "'limit' must be a whole number")
-    if not 1 <= limit <= MAX_LIMIT:
-        return json_error(400, f"'limit' must lie between 1 and {MAX_LIMIT}")
+    limit = query_limit(request, maximum=MAX_LIMIT)
     entries = request.app["handoffs"].list(status=None if status == "all" else status, limit=limit)
     return web.json_response([entry.dict() for entry in entries], dumps=dumps)
 

@@ -55,10 +55,10 @@ def free_port() -> int:
 class App:
     """The app server under test, as `intake run` starts it, with the webhook shortcut set."""
 
-    def __init__(self, db_url: str, hook_url: str) -> None:
+    def __init__(self, db_url: str, hook_url: str, secret: str = SECRET, **extra_env: str) -> None:
         self.port = free_port()
         self.env = {**os.environ, "INTAKE_DB_URL": db_url, "INTAKE_WEBHOOK_URL": hook_url,
-                    "INTAKE_WEBHOOK_SECRET": SECRET, "PYTHONUNBUFFERED": "1"}
+                    "INTAKE_WEBHOOK_SECRET": secret, "PYTHONUNBUFFERED": "1", **extra_env}
         self.process = None
 
     def start(self) -> None:

@@ -6,10 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -18,6 +14,7 @@ import jsonschema
 import pytest
 import requests
 
+from bench.outbox import App, free_port
 from bench.webhook_receiver import WebhookReceiver
 from common import clock
 from dispatch.delivery_worker import DeliveryWorker
@@ -25,12 +22,6 @@ from dispatch.outbox import Outbox, backoff_s
 from dispatch.routing import DispatchSettings, DispatchSettingsError, OutboxSettings, load_dispatch_settings
 from dispatch.schema import TicketIn
 from dispatch.store import TicketStore
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(check, timeout: float = 20, every: float = 0.1):
@@ -238,34 +229,24 @@ def test_the_app_server_killed_mid_delivery_loses_and_doubles_nothing(tmp_path):
     """An app server of its own (own port and database), its receiver refusing, 100 Open311
     requests (the receiver back half-way), the app killed with SIGKILL and started again."""
     hook = WebhookReceiver(port=free_port(), secret="s3cret", answer_status=503).start()
-    port = free_port()
     root = Path(__file__).resolve().parent.parent
     settings = tmp_path / "settings"
     shutil.copytree(root / "settings", settings)
     (settings / "dispatch.yml").write_text(  # a killed worker's leases run out in 3 s, not a minute
         "outbox: {base_delay_s: 0.2, max_delay_s: 1, poll_s: 0.1, lease_s: 3}\n", encoding="utf-8")
-    env = {**os.environ, "INTAKE_DB_URL": f"sqlite:///{tmp_path / 'app.db'}", "INTAKE_WEBHOOK_URL": hook.url,
-           "INTAKE_WEBHOOK_SECRET": "s3cret", "INTAKE_SETTINGS_DIR": str(settings), "PYTHONUNBUFFERED": "1"}
-
-    def start() -> subprocess.Popen:
-        process = subprocess.Popen([sys.executable, "-m", "appserver.app", "--port", str(port)], cwd=root, env=env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        wait_for(lambda: _up(f"http://127.0.0.1:{port}/healthz"), timeout=60, every=0.3)
-        return process
-
-    app = start()
+    app = App(f"sqlite:///{tmp_path / 'app.db'}", hook.url, "s3cret", INTAKE_SETTINGS_DIR=str(settings))
+    app.start()
     try:
         ids = []
         for n in range(100):
             form = {"service_code": "城乡建设/城市建设和市政管理/城市公共设施", "description": f"测试路灯{n}号不亮",
                     "address_string": f"海涛社区{n}栋"}
-            ids.append(requests.post(f"http://127.0.0.1:{port}/open311/v2/requests.json", data=form,
+            ids.append(requests.post(f"http://127.0.0.1:{app.port}/open311/v2/requests.json", data=form,
                                      timeout=10).json()[0]["service_request_id"])
             if n == 50:
                 hook.answer_status = 200  # some arrive while the app is still up
-        os.killpg(app.pid, signal.SIGKILL)
-        app.wait()
-        app = start()
+        app.kill()
+        app.start()
         wait_for(lambda: len(hook.tickets()) == len(set(ids)), timeout=60)
         time.sleep(1.0)
         # every ticket once, by delivery id: a job the receiver answered just before the kill, whose
@@ -273,13 +254,5 @@ def test_the_app_server_killed_mid_delivery_loses_and_doubles_nothing(tmp_path):
         assert hook.tickets() == {i: 1 for i in set(ids)}
         assert sum(hook.raw_filed().values()) - len(ids) <= 16  # at most the jobs in flight at the kill
     finally:
-        os.killpg(app.pid, signal.SIGTERM)
-        app.wait(20)
+        app.stop()
         hook.stop()
-
-
-def _up(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
