@@ -18,15 +18,21 @@ from appserver.errors import error_middleware, json_error, read_json_object
 from common.json_body import dumps
 from channels.pin import check_pin
 from classifiers.taxonomy import default_taxonomy
+from appserver.background import overdue_alerts, status_polling
 from appserver.deliveries import ROUTES as DELIVERY_ROUTES
 from appserver.delivery_task import delivery_worker
+from appserver.exports import ROUTES as EXPORT_ROUTES
 from appserver.handoffs import ROUTES as HANDOFF_ROUTES
 from appserver.notifications import Notifications
+from appserver.periodic import install_stop
+from appserver.sla import ROUTES as SLA_ROUTES
 from appserver.ticket_history import ROUTES as HISTORY_ROUTES
 from appserver.ticket_schema import ROUTES as SCHEMA_ROUTES
 from appserver.ticket_status import ROUTES as STATUS_ROUTES
+from dispatch.adapters import build_adapters
 from dispatch.handoffs import HandoffQueue
 from dispatch.outbox import Outbox
+from dispatch.sla import SlaClock
 from appserver.open311 import ROUTES as OPEN311_ROUTES
 from dispatch.store import TicketStore
 from nlu.analysis import AnalysisError, Analyzer
@@ -102,11 +108,16 @@ def create_app(store: Optional[TicketStore] = None, analyzer: Optional[Analyzer]
     app["handoffs"] = HandoffQueue(engine=app["store"].engine)
     app["outbox"] = Outbox(app["store"].session, app["store"].routing.outbox)
     app["notifications"] = Notifications(app["store"].engine)
+    app["adapters"] = build_adapters(app["store"].routing)
+    app["sla"] = SlaClock(app["store"])
     app["analyzer"] = analyzer or Analyzer.default()
     app["taxonomy"] = default_taxonomy()
     app["rasa_url"] = (rasa_url or os.environ.get("INTAKE_RASA_URL", "http://127.0.0.1:5005")).rstrip("/")
+    install_stop(app)
     app.cleanup_ctx.append(_http_session)
     app.cleanup_ctx.append(delivery_worker)
+    app.cleanup_ctx.append(status_polling)
+    app.cleanup_ctx.append(overdue_alerts)
     app.router.add_get("/", index)
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/api/analyze", analyze)
@@ -117,6 +128,8 @@ def create_app(store: Optional[TicketStore] = None, analyzer: Optional[Analyzer]
     app.router.add_routes(STATUS_ROUTES)
     app.router.add_routes(DELIVERY_ROUTES)
     app.router.add_routes(SCHEMA_ROUTES)
+    app.router.add_routes(SLA_ROUTES)
+    app.router.add_routes(EXPORT_ROUTES)
     app.router.add_static("/static/", STATIC)
     return app
 

@@ -6,13 +6,13 @@ shape: a list of {"code", "description"}.
 """
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from typing import Any, Dict, List, Optional
 
 from aiohttp import web
 from pydantic import ValidationError
 
+from appserver.api_keys import has_full_rights, may_file
 from classifiers.taxonomy import Taxonomy
 from dispatch.schema import Ticket, TicketIn
 from dispatch.store import TicketStore
@@ -101,28 +101,13 @@ async def _request_fields(request: web.Request) -> Dict[str, Any]:
     return dict(await request.post())
 
 
-def _keys(variable: str) -> List[str]:
-    return [k.strip() for k in os.environ.get(variable, "").split(",") if k.strip()]
-
-
-def _allowed(fields: Dict[str, Any]) -> bool:
-    """Filing needs a key when INTAKE_OPEN311_API_KEYS lists some (a full-rights key files too)."""
-    keys = _keys("INTAKE_OPEN311_API_KEYS")
-    return not keys or fields.get("api_key") in keys + _keys("INTAKE_OPEN311_FULL_KEYS")
-
-
-def _full(request: web.Request) -> bool:
-    """The caller's api_key has the right to see who reported (INTAKE_OPEN311_FULL_KEYS)."""
-    return request.query.get("api_key", "") in _keys("INTAKE_OPEN311_FULL_KEYS")
-
-
 @ROUTES.post(PREFIX + "/requests.json")
 async def create_request(request: web.Request) -> web.Response:
     try:
         fields = await _request_fields(request)
     except ValueError as exc:
         return _error(400, str(exc))
-    if not _allowed(fields):
+    if not may_file(fields.get("api_key")):
         return _error(403, "invalid or missing api_key")
     description = str(fields.get("description") or "").strip()
     if not description:
@@ -184,7 +169,7 @@ async def list_requests(request: web.Request) -> web.Response:
     q = request.query
     if q.get("service_request_id"):
         tickets = [store.get(i.strip()) for i in q["service_request_id"].split(",") if i.strip()]
-        return _json([request_view(t, _full(request)) for t in tickets if t])
+        return _json([request_view(t, has_full_rights(request)) for t in tickets if t])
     try:
         start = _parse_date(q.get("start_date"), "start_date")
         end = _parse_date(q.get("end_date"), "end_date")
@@ -202,7 +187,7 @@ async def list_requests(request: web.Request) -> web.Response:
     if q.get("service_code"):
         tickets = [t for t in tickets if service_code(t.category.level1, t.category.level2,
                                                       t.category.level3).startswith(q["service_code"])]
-    return _json([request_view(t, _full(request)) for t in tickets])
+    return _json([request_view(t, has_full_rights(request)) for t in tickets])
 
 
 @ROUTES.get(PREFIX + "/requests/{request_id}.json")
@@ -210,4 +195,4 @@ async def get_request(request: web.Request) -> web.Response:
     ticket = request.app["store"].get(request.match_info["request_id"])
     if ticket is None:
         return _error(404, f"no service request {request.match_info['request_id']}")
-    return _json([request_view(ticket, _full(request))])
+    return _json([request_view(ticket, has_full_rights(request))])

@@ -1,26 +1,23 @@
 """POST /api/tickets/{id}/status: a dispatch system reports what the department did (signed, see
-signature.py; secret INTAKE_STATUS_SECRET). The ticket and its history are updated; when it is
-closed, the resident's conversation is asked for their satisfaction (Rasa's trigger_intent) and
-the question waits in the notification queue for their channel.
+signature.py; secret INTAKE_STATUS_SECRET), applied by status_updates.py: the ticket and its
+history are updated; when it is closed, the residents' conversations are asked for their
+satisfaction (Rasa's trigger_intent) and the question waits in the notification queue for their
+channel.
 
 GET /api/chat/updates?sender=…: what the agent sent a web-page resident outside a chat turn."""
 from __future__ import annotations
 
 import json
-import logging
 import os
 
-import aiohttp
 from aiohttp import web
 
 from appserver.errors import json_error
+from appserver.status_updates import apply_status
+from common.json_body import dumps
 from common.signature import signature_problem
 from dispatch.schema import STATUSES
-from common.json_body import dumps
-from common.privacy import mask_id
 
-log = logging.getLogger(__name__)
-CLOSED_INTENT = "EXTERNAL_ticket_closed"
 MAX_NOTE = 2000
 
 
@@ -42,32 +39,12 @@ async def ticket_status(request: web.Request) -> web.Response:
     note = data.get("note")
     if note is not None and (not isinstance(note, str) or len(note) > MAX_NOTE):
         return json_error(400, f"'note' must be a string of at most {MAX_NOTE} characters")
-    store = request.app["store"]
-    before = store.get(request.match_info["ticket_id"])
-    if before is None:
+    applied = await apply_status(request.app, request.match_info["ticket_id"], data["status"], "department", note)
+    if applied is None:
         return json_error(404, f"no ticket {request.match_info['ticket_id']}")
-    ticket = store.set_status(before.id, data["status"], "department", note)
-    asked = False
-    if ticket.status == "closed" and before.status != "closed" and ticket.reporter:
-        asked = await ask_satisfaction(request.app, ticket.reporter, ticket.channel, ticket.id)
-    return web.json_response({"id": ticket.id, "status": ticket.status, "satisfaction_asked": asked}, dumps=dumps)
-
-
-async def ask_satisfaction(app: web.Application, sender: str, channel: str, ticket_id: str) -> bool:
-    """Run the closed-ticket turn in the resident's conversation; queue what the agent says."""
-    url = f"{app['rasa_url']}/conversations/{sender}/trigger_intent"
-    payload = {"name": CLOSED_INTENT, "entities": {"ticket_id": ticket_id}}
-    try:
-        async with app["http"].post(url, json=payload, timeout=aiohttp.ClientTimeout(total=30)) as resp:
-            if resp.status != 200:
-                log.warning("rasa answered %s when asking %s about ticket %s", resp.status, mask_id(sender), ticket_id)
-                return False
-            messages = (await resp.json()).get("messages") or []
-    except (aiohttp.ClientError, TimeoutError) as exc:
-        log.warning("rasa unreachable when asking about ticket %s: %s", ticket_id, exc)
-        return False
-    app["notifications"].add(sender, channel, messages)
-    return True
+    return web.json_response({"id": applied.ticket.id, "status": applied.ticket.status,
+                              "satisfaction_asked": applied.ticket.id in applied.asked,
+                              "linked_closed": applied.linked_closed}, dumps=dumps)
 
 
 async def chat_updates(request: web.Request) -> web.Response:

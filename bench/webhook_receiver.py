@@ -20,6 +20,8 @@ from typing import Dict, List, Optional
 
 from aiohttp import web
 
+from bench.threaded_server import ThreadedServer
+
 
 @dataclass
 class Received:
@@ -31,7 +33,7 @@ class Received:
 
 
 @dataclass
-class WebhookReceiver:
+class WebhookReceiver(ThreadedServer):
     port: int
     secret: Optional[str] = None
     answer_status: int = 200
@@ -41,9 +43,6 @@ class WebhookReceiver:
     refused: int = 0
     bad_signatures: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _loop: Optional[asyncio.AbstractEventLoop] = None
-    _runner: Optional[web.AppRunner] = None
-    _thread: Optional[threading.Thread] = None
 
     async def _handle(self, request: web.Request) -> web.Response:
         body = await request.read()
@@ -68,33 +67,8 @@ class WebhookReceiver:
         return web.Response(status=self.answer_status, text=self.answer_body.replace("{ticket}", ticket["id"]),
                             content_type="application/json")
 
-    def start(self) -> "WebhookReceiver":
-        ready = threading.Event()
-
-        def serve() -> None:
-            self._loop = asyncio.new_event_loop()
-            app = web.Application()
-            app.router.add_post("/hook", self._handle)
-            self._runner = web.AppRunner(app)
-            self._loop.run_until_complete(self._runner.setup())
-            self._loop.run_until_complete(web.TCPSite(self._runner, "127.0.0.1", self.port).start())
-            ready.set()
-            self._loop.run_forever()
-            self._loop.run_until_complete(self._runner.cleanup())
-            self._loop.close()
-
-        self._thread = threading.Thread(target=serve, daemon=True)
-        self._thread.start()
-        if not ready.wait(10):
-            raise RuntimeError(f"webhook receiver did not start on port {self.port}")
-        return self
-
-    def stop(self) -> None:
-        """Down: the port refuses connections until start() again (what was received is kept)."""
-        if self._loop and self._thread:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(10)
-            self._loop = self._thread = None
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_post("/hook", self._handle)
 
     @property
     def url(self) -> str:

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import declarative_base
 
@@ -41,7 +41,30 @@ def engine_for(url: Optional[str] = None) -> Engine:
     import dispatch.ratings  # noqa: F401
     import dispatch.store  # noqa: F401
     Base.metadata.create_all(engine)
+    add_missing_columns(engine)
     return engine
+
+
+def add_missing_columns(engine: Engine) -> None:
+    """Columns a newer release added to an existing table (all nullable), added in place: a
+    database filed into by the previous release keeps its tickets and keeps working. Changes that
+    are not additions (a renamed or retyped column) need a written migration."""
+    existing = inspect(engine)
+    tables = set(existing.get_table_names())
+    for table in Base.metadata.sorted_tables:
+        if table.name not in tables:
+            continue
+        have = {c["name"] for c in existing.get_columns(table.name)}
+        added = [column for column in table.columns if column.name not in have]
+        for column in added:
+            if not column.nullable:
+                raise RuntimeError(f"{table.name}.{column.name} is new and NOT NULL: write a migration for it")
+            kind = column.type.compile(dialect=engine.dialect)
+            with engine.begin() as connection:
+                connection.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
+        for index in table.indexes:
+            if any(column in added for column in index.columns):
+                index.create(engine, checkfirst=True)
 
 
 def _sqlite_wal(dbapi_connection, _record) -> None:

@@ -27,7 +27,7 @@ from dispatch.routing import OutboxSettings
 from common.privacy import mask_pii
 
 STATES = ("pending", "delivered", "dead")
-KINDS = ("filed", "amended")
+KINDS = ("filed", "amended", "overdue")
 
 
 class DeliveryRow(Base):
@@ -45,6 +45,9 @@ class DeliveryRow(Base):
     delivered_at = Column(DateTime)
     last_error = Column(Text)
     remote_id = Column(String(100))
+    remote_token = Column(String(100))  # an Open311 token, until the city gives the request an id
+    remote_status = Column(String(16))  # the status the destination last reported (status polling)
+    polled_at = Column(DateTime)
     lease_owner = Column(String(40))
     lease_until = Column(DateTime)
 
@@ -83,13 +86,17 @@ class Delivery(BaseModel):
     delivered_at: Optional[datetime] = None
     last_error: Optional[str] = None
     remote_id: Optional[str] = None
+    remote_token: Optional[str] = None
+    remote_status: Optional[str] = None
+    polled_at: Optional[datetime] = None
     history: List[Attempt] = []
 
     @classmethod
     def from_row(cls, row: DeliveryRow, attempts: Iterable[DeliveryAttemptRow] = ()) -> "Delivery":
         return cls(id=row.id, ticket_id=row.ticket_id, adapter=row.adapter, kind=row.kind, state=row.state,
                    attempts=row.attempts, created_at=row.created_at, next_at=row.next_at,
-                   delivered_at=row.delivered_at, remote_id=row.remote_id,
+                   delivered_at=row.delivered_at, remote_id=row.remote_id, remote_token=row.remote_token,
+                   remote_status=row.remote_status, polled_at=row.polled_at,
                    last_error=mask_pii(row.last_error) if row.last_error else None,
                    history=[Attempt(at=a.at, ok=a.ok, status_code=a.status_code, duration_ms=a.duration_ms,
                                     error=mask_pii(a.error) if a.error else None) for a in attempts])
@@ -103,6 +110,7 @@ class Outcome(BaseModel):
     status_code: Optional[int] = None
     error: Optional[str] = None
     remote_id: Optional[str] = None
+    remote_token: Optional[str] = None
     retry_after_s: Optional[float] = None
 
 
@@ -183,7 +191,7 @@ class Outbox:
             values = dict(state=state, attempts=attempts, next_at=next_at, lease_owner=None, lease_until=None,
                           last_error=None if outcome.ok else outcome.error)
             if outcome.ok:
-                values.update(delivered_at=now, remote_id=outcome.remote_id)
+                values.update(delivered_at=now, remote_id=outcome.remote_id, remote_token=outcome.remote_token)
             changed = session.execute(update(DeliveryRow).where(DeliveryRow.pk == job.pk,
                                                                 DeliveryRow.lease_owner == owner,
                                                                 DeliveryRow.state == "pending")

@@ -17,9 +17,11 @@ from pydantic import BaseModel, Field, ValidationError, root_validator, validato
 from common.paths import SETTINGS_DIR
 from common.yaml_file import read_yaml
 
-ADAPTER_TYPES = ("webhook",)
-ROUTE_FIELDS = ("level1", "level2", "department", "urgency", "channel")
+ADAPTER_TYPES = ("webhook", "open311", "export")
+ROUTE_FIELDS = ("level1", "level2", "department", "urgency", "channel", "grade")
+EXPORT_FORMATS = ("csv", "xlsx")
 ENV_WEBHOOK = "webhook"  # the adapter name INTAKE_WEBHOOK_URL gets
+ENV_SLA_ALERT = "sla_alert"  # and INTAKE_SLA_ALERT_URL
 
 
 class DispatchSettingsError(ValueError):
@@ -27,12 +29,25 @@ class DispatchSettingsError(ValueError):
 
 
 class AdapterSettings(BaseModel):
+    """One destination. webhook: url, secret_env. open311: url (the endpoint's base, …/v2),
+    api_key_env, jurisdiction_id, service_codes (our category path or its prefix → the city's
+    service_code; longest prefix wins; unmapped categories send default_service_code, else our own
+    path), poll_s (how often the requests' status is read back). export: directory (under var/
+    unless absolute), formats."""
+
     type: str
     url: Optional[str] = None
     url_env: Optional[str] = None
     secret_env: Optional[str] = None
     include_contact: bool = True
     timeout_s: Optional[float] = Field(None, gt=0)
+    api_key_env: Optional[str] = None
+    jurisdiction_id: Optional[str] = None
+    service_codes: Dict[str, str] = {}
+    default_service_code: Optional[str] = None
+    poll_s: float = Field(300.0, gt=0)
+    directory: str = "exports"
+    formats: List[str] = ["csv", "xlsx"]
 
     @validator("type")
     def _known(cls, value: str) -> str:
@@ -40,11 +55,21 @@ class AdapterSettings(BaseModel):
             raise ValueError(f"type must be one of {ADAPTER_TYPES}")
         return value
 
+    @validator("formats")
+    def _formats(cls, value: List[str]) -> List[str]:
+        unknown = [f for f in value if f not in EXPORT_FORMATS]
+        if unknown or not value:
+            raise ValueError(f"formats must be some of {EXPORT_FORMATS}")
+        return value
+
     @root_validator(skip_on_failure=True)
     def _has_url(cls, values: dict) -> dict:
-        if not values.get("url") and not values.get("url_env"):
-            raise ValueError("a webhook needs url or url_env")
+        if values["type"] != "export" and not values.get("url") and not values.get("url_env"):
+            raise ValueError(f"a {values['type']} adapter needs url or url_env")
         return values
+
+    def api_key(self) -> Optional[str]:
+        return os.environ.get(self.api_key_env) if self.api_key_env else None
 
     def resolved_url(self) -> Optional[str]:
         return os.environ.get(self.url_env) if self.url_env else self.url
@@ -94,11 +119,16 @@ class DispatchSettings(BaseModel):
         return values
 
     def with_environment(self) -> "DispatchSettings":
-        """The settings, plus the INTAKE_WEBHOOK_URL shortcut when no adapter is configured."""
-        if self.adapters or not os.environ.get("INTAKE_WEBHOOK_URL"):
-            return self
-        hook = AdapterSettings(type="webhook", url_env="INTAKE_WEBHOOK_URL", secret_env="INTAKE_WEBHOOK_SECRET")
-        return self.copy(update={"adapters": {ENV_WEBHOOK: hook}, "routes": [Route(adapters=[ENV_WEBHOOK])]})
+        """The settings, plus the INTAKE_WEBHOOK_URL shortcut when no adapter is configured, and
+        the INTAKE_SLA_ALERT_URL webhook (no route: it receives overdue alerts only)."""
+        settings = self
+        if not self.adapters and os.environ.get("INTAKE_WEBHOOK_URL"):
+            hook = AdapterSettings(type="webhook", url_env="INTAKE_WEBHOOK_URL", secret_env="INTAKE_WEBHOOK_SECRET")
+            settings = settings.copy(update={"adapters": {ENV_WEBHOOK: hook}, "routes": [Route(adapters=[ENV_WEBHOOK])]})
+        if os.environ.get("INTAKE_SLA_ALERT_URL") and ENV_SLA_ALERT not in settings.adapters:
+            alert = AdapterSettings(type="webhook", url_env="INTAKE_SLA_ALERT_URL", secret_env="INTAKE_SLA_ALERT_SECRET")
+            settings = settings.copy(update={"adapters": {**settings.adapters, ENV_SLA_ALERT: alert}})
+        return settings
 
     def adapters_for(self, fields: Mapping[str, Optional[str]]) -> List[str]:
         """Every adapter of every route the ticket's fields match, each once, in route order."""

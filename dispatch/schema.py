@@ -92,6 +92,8 @@ class Ticket(TicketIn):
     status_notes: Optional[str] = None
     duplicate_of: Optional[str] = None
     reporters_count: int = 1
+    grade: Optional[str] = None  # A 社区 / B 街道 / C 区 / D 市 (settings/sla.yml)
+    grade_reason: Optional[str] = None
 
     @root_validator(skip_on_failure=True)
     def _dispatch_now(cls, values: dict) -> dict:
@@ -118,6 +120,7 @@ GEOREPORT_V2_MAPPING = {
     "long": "location.lng",
     "media_url": "media_url (photos)",
     "attribute[urgency]": "urgency (特急 | 紧急 | 一般)",
+    "attribute[grade]": "grade (A 社区 | B 街道 | C 区 | D 市)",
     "attribute[respond_by]": "respond_by",
     "attribute[district]": "location.district",
     "attribute[street]": "location.street",

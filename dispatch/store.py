@@ -17,6 +17,7 @@ from sqlalchemy.orm import sessionmaker
 
 from dispatch.database import Base, engine_for
 from dispatch.deadlines import deadlines
+from dispatch.grades import SlaSettings, sla_settings
 from dispatch.history import TicketEvent, TicketEventRow, as_events, changes_between, event_row
 from dispatch.outbox import DeliveryRow, enqueue
 from dispatch.ratings import RATINGS, RatingRow
@@ -55,6 +56,9 @@ class TicketRow(Base):
     status_notes = Column(Text)
     duplicate_of = Column(String(32), index=True)
     reporters_count = Column(Integer, nullable=False, default=1)
+    grade = Column(String(8), index=True)
+    grade_reason = Column(Text)
+    overdue_alerted_at = Column(DateTime)
 
     def to_ticket(self) -> Ticket:
         return Ticket(
@@ -67,7 +71,12 @@ class TicketRow(Base):
             needs_review=self.needs_review, idempotency_key=self.idempotency_key,
             deadline=self.deadline, respond_by=self.respond_by, status=self.status,
             status_notes=self.status_notes, duplicate_of=self.duplicate_of,
-            reporters_count=self.reporters_count)
+            reporters_count=self.reporters_count, grade=self.grade, grade_reason=self.grade_reason)
+
+    def regrade(self, sla: SlaSettings) -> None:
+        self.grade, self.grade_reason = sla.grade_for(
+            self.category_level1, self.category_level2, self.category_level3, self.department,
+            Location.parse_raw(self.location_json or "{}"))
 
 
 def place_key(location: Location) -> Optional[str]:
@@ -83,16 +92,17 @@ def place_key(location: Location) -> Optional[str]:
 def route_fields(row: "TicketRow") -> dict:
     """What settings/dispatch.yml routes match on."""
     return {"level1": row.category_level1, "level2": row.category_level2, "department": row.department,
-            "urgency": row.urgency, "channel": row.channel}
+            "urgency": row.urgency, "channel": row.channel, "grade": row.grade}
 
 
 class TicketStore:
     def __init__(self, url: Optional[str] = None, duplicate_window_days: float = 7,
-                 routing: Optional[DispatchSettings] = None) -> None:
+                 routing: Optional[DispatchSettings] = None, sla: Optional[SlaSettings] = None) -> None:
         self.engine = engine_for(url)
         self.session = sessionmaker(self.engine, future=True, expire_on_commit=False)
         self.duplicate_window = timedelta(days=duplicate_window_days)
         self.routing = routing if routing is not None else dispatch_settings()
+        self.sla = sla if sla is not None else sla_settings()
 
     def file(self, ticket: TicketIn, sla_days: Optional[float] = None,
              now: Optional[datetime] = None) -> Tuple[Ticket, bool]:
@@ -119,6 +129,7 @@ class TicketStore:
                     urgency_reasons_json=json.dumps(ticket.urgency_reasons, ensure_ascii=False),
                     needs_review=ticket.needs_review, deadline=deadline, respond_by=respond_by,
                     duplicate_of=original.id if original else None)
+                row.regrade(self.sla)
                 session.add(row)
                 session.flush()
                 row.id = f"{now:%Y%m%d}{row.pk:06d}"
@@ -175,6 +186,8 @@ class TicketStore:
                 row.urgency_reasons_json = json.dumps(urgency_reasons or [], ensure_ascii=False)
             if description is not None:
                 row.description = description
+            if location is not None or category is not None:
+                row.regrade(self.sla)
             if urgency is not None or category is not None:
                 row.respond_by, row.deadline = deadlines(row.created_at, row.urgency, sla_days)
             changes = changes_between(before, _amendable(row))
@@ -206,6 +219,14 @@ class TicketStore:
                 row.status, row.status_notes, row.updated_at = status, new_note, now
                 session.add(event_row(row.id, now, actor, "status", changes, note))
             return row.to_ticket()
+
+    def open_duplicates(self, ticket_id: str) -> List[Ticket]:
+        """Open tickets linked to ``ticket_id`` as the same problem reported again (合并办理)."""
+        with self.session() as session:
+            rows = session.execute(select(TicketRow).where(TicketRow.duplicate_of == ticket_id,
+                                                           TicketRow.status == "open")
+                                   .order_by(TicketRow.pk)).scalars().all()
+            return [row.to_ticket() for row in rows]
 
     def rate(self, ticket_id: str, rating: str, reason: Optional[str] = None,
              now: Optional[datetime] = None) -> Optional[Ticket]:
@@ -269,4 +290,5 @@ def _amendable(row: TicketRow) -> dict:
     return {"location": json.loads(row.location_json or "{}"), "category": "/".join(
         p for p in (row.category_level1, row.category_level2, row.category_level3) if p),
         "department": row.department, "urgency": row.urgency, "description": row.description,
+        "grade": row.grade,
         "deadline": row.deadline.isoformat(timespec="minutes") if row.deadline else None}

@@ -34,6 +34,26 @@ TEST_PORTS = Ports(redis=int(os.environ.get("INTAKE_TEST_REDIS_PORT", "16379")),
 
 
 @pytest.fixture(scope="session")
+def postgres():
+    from tests.postgres import Postgres
+
+    server = Postgres(port=int(os.environ.get("INTAKE_TEST_PG_PORT", "15432"))).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def new_db(request, tmp_path):
+    """A factory of empty ticket databases: each test that uses it runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return lambda: f"sqlite:///{tmp_path / f'{uuid.uuid4().hex}.db'}"
+    server = request.getfixturevalue("postgres")
+    if not server.server_url:
+        pytest.skip(server.why_not)
+    return server.new_database
+
+
+@pytest.fixture(scope="session")
 def receiver():
     from bench.webhook_receiver import WebhookReceiver
 

@@ -169,7 +169,7 @@ def test_closing_asks_for_satisfaction_and_dissatisfaction_reopens(stack, rasa_u
     ticket_id = ticket["service_request_id"]
     closed = post_status(app_url, ticket_id, {"status": "closed", "note": "已更换灯泡"})
     assert closed.status_code == 200 and closed.json() == {"id": ticket_id, "status": "closed",
-                                                           "satisfaction_asked": True}, closed.text
+                                                           "satisfaction_asked": True, "linked_closed": []}, closed.text
     updates = requests.get(f"{app_url}/api/chat/updates", params={"sender": sender}, timeout=10).json()
     question = "\n".join(m.get("text", "") for m in updates)
     assert "已办结" in question and "已更换灯泡" in question and "满意吗" in question, updates

@@ -71,8 +71,8 @@ def hook():
 
 
 @pytest.fixture
-def store(tmp_path, hook) -> TicketStore:
-    return TicketStore(f"sqlite:///{tmp_path / 'tickets.db'}", routing=settings_for(hook.url))
+def store(new_db, hook) -> TicketStore:
+    return TicketStore(new_db(), routing=settings_for(hook.url))
 
 
 def test_a_ticket_and_its_delivery_are_written_together_and_arrive_signed_once(store, hook):
@@ -142,9 +142,9 @@ def test_a_rejection_is_dead_lettered_with_its_reason_and_can_be_redriven(store,
     assert [e.kind for e in store.history(ticket.id)] == ["dead_letter", "redrive", "delivered"]
 
 
-def test_timeouts_and_errors_are_retried_then_dead_lettered(tmp_path, hook):
+def test_timeouts_and_errors_are_retried_then_dead_lettered(new_db, hook):
     hook.delay_s = 1.0
-    store = TicketStore(f"sqlite:///{tmp_path / 't.db'}", routing=settings_for(hook.url, timeout_s=0.2,
+    store = TicketStore(new_db(), routing=settings_for(hook.url, timeout_s=0.2,
                                                                              max_attempts=3))
     store.file(report(4))
     outbox = Outbox(store.session, store.routing.outbox)
@@ -153,14 +153,14 @@ def test_timeouts_and_errors_are_retried_then_dead_lettered(tmp_path, hook):
     assert dead.attempts == 3 and [a.error for a in dead.history] == ["no answer within 0.2 s"] * 3
 
 
-def test_a_200_with_garbage_is_delivery_and_a_missing_secret_is_reported(tmp_path, hook):
+def test_a_200_with_garbage_is_delivery_and_a_missing_secret_is_reported(new_db, hook):
     hook.answer_body = "<html>ok?</html>"
-    store = TicketStore(f"sqlite:///{tmp_path / 't.db'}", routing=settings_for(hook.url))
+    store = TicketStore(new_db(), routing=settings_for(hook.url))
     store.file(report(5))
     run_worker(DeliveryWorker(store, store.routing), lambda: hook.tickets())
     assert Outbox(store.session, store.routing.outbox).list()[0].remote_id is None
     del os.environ["TEST_HOOK_SECRET"]
-    unsigned = TicketStore(f"sqlite:///{tmp_path / 'u.db'}", routing=store.routing)
+    unsigned = TicketStore(new_db(), routing=store.routing)
     unsigned.file(report(6))
     outbox = Outbox(unsigned.session, unsigned.routing.outbox)
     run_worker(DeliveryWorker(unsigned, unsigned.routing), lambda: outbox.list()[0].attempts >= 1)

@@ -11,8 +11,8 @@ from dispatch.store import TicketStore
 
 
 @pytest.fixture
-def store(tmp_path) -> TicketStore:
-    return TicketStore(f"sqlite:///{tmp_path / 'tickets.db'}")
+def store(new_db) -> TicketStore:
+    return TicketStore(new_db())
 
 
 def _ticket(**kw) -> TicketIn:

@@ -1,7 +1,7 @@
 """Webhook adapter: the ticket as a signed JSON POST to a city's in-house dispatch system.
 
 Headers: `X-Intake-Timestamp` (unix seconds), `X-Intake-Signature: sha256=<hex HMAC-SHA256(secret,
-timestamp + "." + body)>`, `X-Intake-Event` (ticket.filed, ticket.amended) and
+timestamp + "." + body)>`, `X-Intake-Event` (ticket.filed, ticket.amended, ticket.overdue for SLA alerts) and
 `X-Intake-Delivery` (the job's id, for the receiver to drop a repeat). A 2xx answer is delivery;
 an `id` in a JSON answer is kept as the receiver's reference. 408, 425, 429, 5xx, time-outs and
 refused connections are tried again (honouring Retry-After); any other answer is a rejection that
@@ -9,19 +9,16 @@ retrying cannot fix, dead-lettered at once with the receiver's reason.
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from typing import Optional
 
 import aiohttp
 
+from common.signature import sign
+from dispatch.adapters.http_answer import Answer, send
 from dispatch.outbox import Outcome
 from dispatch.schema import Ticket, ticket_document
-from common.signature import sign
-
-RETRIED_STATUSES = {408, 425, 429}
-MAX_REASON = 300
 
 
 class WebhookAdapter:
@@ -48,28 +45,12 @@ class WebhookAdapter:
                    "X-Intake-Event": f"ticket.{kind}", "X-Intake-Delivery": delivery_id}
         if self.secret:
             headers["X-Intake-Signature"] = sign(self.secret, timestamp, body)
-        try:
-            async with http.post(self.url, data=body, headers=headers,
-                                 timeout=aiohttp.ClientTimeout(total=self.timeout_s)) as resp:
-                text = await resp.text(errors="replace")
-                status = resp.status
-                retry_after = _seconds(resp.headers.get("Retry-After"))
-        except asyncio.TimeoutError:
-            return Outcome(ok=False, error=f"no answer within {self.timeout_s:g} s")
-        except aiohttp.ClientError as exc:
-            return Outcome(ok=False, error=f"{type(exc).__name__}: {exc}"[:MAX_REASON])
-        if 200 <= status < 300:
-            return Outcome(ok=True, status_code=status, remote_id=_remote_id(text))
-        reason = f"HTTP {status}: {text.strip()[:MAX_REASON] or '(empty answer)'}"
-        retried = status in RETRIED_STATUSES or status >= 500
-        return Outcome(ok=False, permanent=not retried, status_code=status, error=reason, retry_after_s=retry_after)
-
-
-def _seconds(value: Optional[str]) -> Optional[float]:
-    try:
-        return max(0.0, float(value)) if value else None
-    except ValueError:
-        return None  # an HTTP date: our own backoff decides
+        answer = await send(http, "POST", self.url, self.timeout_s, data=body, headers=headers)
+        if not isinstance(answer, Answer):
+            return answer
+        if not answer.ok:
+            return answer.failure()
+        return Outcome(ok=True, status_code=answer.status, remote_id=_remote_id(answer.text))
 
 
 def _remote_id(text: str) -> Optional[str]:
