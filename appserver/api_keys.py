@@ -8,6 +8,8 @@ from typing import List, Optional
 
 from aiohttp import web
 
+from appserver.errors import json_error
+
 
 def keys(variable: str) -> List[str]:
     return [k.strip() for k in os.environ.get(variable, "").split(",") if k.strip()]
@@ -24,3 +26,11 @@ def may_file(key: Optional[str]) -> bool:
 
 def has_full_rights(request: web.Request) -> bool:
     return presented_key(request) in keys("INTAKE_OPEN311_FULL_KEYS")
+
+
+def refused_without_full_rights(request: web.Request, why: str) -> Optional[web.Response]:
+    """401 without a key, 403 with one that lacks full rights; None when the caller may see it."""
+    if has_full_rights(request):
+        return None
+    status = 403 if presented_key(request) else 401
+    return json_error(status, f"{why}: send a key with full rights as X-Api-Key")

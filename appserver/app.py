@@ -19,6 +19,7 @@ from common.json_body import dumps
 from channels.pin import check_pin
 from classifiers.taxonomy import default_taxonomy
 from appserver.background import overdue_alerts, status_polling
+from appserver.callbacks import ROUTES as CALLBACK_ROUTES
 from appserver.deliveries import ROUTES as DELIVERY_ROUTES
 from appserver.delivery_task import delivery_worker
 from appserver.exports import ROUTES as EXPORT_ROUTES
@@ -29,10 +30,13 @@ from appserver.sla import ROUTES as SLA_ROUTES
 from appserver.ticket_history import ROUTES as HISTORY_ROUTES
 from appserver.ticket_schema import ROUTES as SCHEMA_ROUTES
 from appserver.ticket_status import ROUTES as STATUS_ROUTES
+from appserver.wechat_notices import customer_service_from_environment, wechat_notices
 from dispatch.adapters import build_adapters
+from dispatch.delivery_worker import DeliveryWorker
 from dispatch.handoffs import HandoffQueue
 from dispatch.outbox import Outbox
 from dispatch.sla import SlaClock
+from dispatch.status_poll import StatusPoller
 from appserver.open311 import ROUTES as OPEN311_ROUTES
 from dispatch.store import TicketStore
 from nlu.analysis import AnalysisError, Analyzer
@@ -110,6 +114,9 @@ def create_app(store: Optional[TicketStore] = None, analyzer: Optional[Analyzer]
     app["notifications"] = Notifications(app["store"].engine)
     app["adapters"] = build_adapters(app["store"].routing)
     app["sla"] = SlaClock(app["store"])
+    app["delivery_worker"] = DeliveryWorker(app["store"], app["store"].routing, app["adapters"])
+    app["status_poller"] = StatusPoller(app["store"], app["adapters"])
+    app["wechat_cs"] = customer_service_from_environment()
     app["analyzer"] = analyzer or Analyzer.default()
     app["taxonomy"] = default_taxonomy()
     app["rasa_url"] = (rasa_url or os.environ.get("INTAKE_RASA_URL", "http://127.0.0.1:5005")).rstrip("/")
@@ -118,6 +125,7 @@ def create_app(store: Optional[TicketStore] = None, analyzer: Optional[Analyzer]
     app.cleanup_ctx.append(delivery_worker)
     app.cleanup_ctx.append(status_polling)
     app.cleanup_ctx.append(overdue_alerts)
+    app.cleanup_ctx.append(wechat_notices)
     app.router.add_get("/", index)
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/api/analyze", analyze)
@@ -130,6 +138,7 @@ def create_app(store: Optional[TicketStore] = None, analyzer: Optional[Analyzer]
     app.router.add_routes(SCHEMA_ROUTES)
     app.router.add_routes(SLA_ROUTES)
     app.router.add_routes(EXPORT_ROUTES)
+    app.router.add_routes(CALLBACK_ROUTES)
     app.router.add_static("/static/", STATIC)
     return app
 

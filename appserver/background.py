@@ -19,9 +19,7 @@ POLL_TICK_S = 5.0  # how often due requests are looked for; each adapter's poll_
 
 
 async def poll_statuses(app: web.Application) -> None:
-    poller = app.get("status_poller")
-    if poller is None:
-        poller = app["status_poller"] = StatusPoller(app["store"], app["adapters"])
+    poller: StatusPoller = app["status_poller"]
     if not poller.adapters:
         return
     for change in await poller.run_once(app["http"], clock.now()):

@@ -11,7 +11,7 @@ from dispatch.delivery_worker import DeliveryWorker
 
 
 async def _deliver(app: web.Application, stop: asyncio.Event) -> None:
-    worker = app["delivery_worker"] = DeliveryWorker(app["store"], app["store"].routing)
+    worker: DeliveryWorker = app["delivery_worker"]
     await worker.run(stop)
 
 

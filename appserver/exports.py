@@ -12,7 +12,7 @@ from datetime import date
 
 from aiohttp import web
 
-from appserver.api_keys import has_full_rights
+from appserver.api_keys import refused_without_full_rights
 from appserver.errors import json_error
 from common.json_body import dumps
 from dispatch.adapters.export import ExportAdapter
@@ -26,15 +26,8 @@ def _exporters(request: web.Request) -> dict:
     return {n: a for n, a in request.app["adapters"].items() if isinstance(a, ExportAdapter)}
 
 
-def _refused(request: web.Request):
-    if not has_full_rights(request):
-        return json_error(401 if not request.headers.get("X-Api-Key") and not request.query.get("api_key") else 403,
-                          "export files hold residents' contacts: send a key with full rights as X-Api-Key")
-    return None
-
-
 async def list_exports(request: web.Request) -> web.Response:
-    refused = _refused(request)
+    refused = refused_without_full_rights(request, "export files hold residents' contacts")
     if refused is not None:
         return refused
     files = []
@@ -50,7 +43,7 @@ async def list_exports(request: web.Request) -> web.Response:
 
 
 async def get_export(request: web.Request) -> web.StreamResponse:
-    refused = _refused(request)
+    refused = refused_without_full_rights(request, "export files hold residents' contacts")
     if refused is not None:
         return refused
     adapter = _exporters(request).get(request.match_info["adapter"])

@@ -7,8 +7,15 @@ first answer. Text is read as typed, a voice message by WeChat's own speech reco
 location message (位置) becomes a pin in the message metadata that LocationExtractor places at
 the nearest gazetteer unit.
 
+An answer not ready within `reply_wait_s` (credentials.yml or INTAKE_WECHAT_REPLY_WAIT_S, default
+4.5 s: WeChat gives up after 5) is not lost: the request is answered `success` at once and the
+answer follows through the customer-service message API (wechat_customer_service.py) when
+WECHAT_APP_SECRET is set; without it the request waits for the answer as before, and WeChat's
+retries of the MsgId get it.
+
 Secrets come from the environment: WECHAT_TOKEN, WECHAT_AES_KEY and WECHAT_APP_ID (the last two
-for 安全模式). Without WECHAT_TOKEN the endpoint answers 503 and says so.
+for 安全模式), WECHAT_APP_SECRET for customer-service messages. Without WECHAT_TOKEN the endpoint
+answers 503 and says so.
 """
 from __future__ import annotations
 
@@ -16,7 +23,7 @@ import asyncio
 import logging
 import os
 from xml.parsers.expat import ExpatError
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Set, Text
 
 import redis
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -29,12 +36,18 @@ from wechatpy.exceptions import InvalidSignatureException, WeChatException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
+from channels.wechat_customer_service import CustomerService, SendFailed
+from channels.plain_text import as_plain_text
+from common.privacy import mask_id
+
 log = logging.getLogger(__name__)
 
 UNSUPPORTED = "目前只能处理文字、语音和位置消息。请用文字描述您遇到的问题和地点，或发送位置。"
 NO_RECOGNITION = "抱歉，没能识别这条语音。请再说一遍，或改用文字描述。"
 WELCOME = "您好，这里是12345市民诉求服务。请直接告诉我您遇到的问题和具体位置，也可以发送位置。"
 DEDUP_SECONDS = 120  # WeChat retries within 15 seconds; keep the answer a little longer
+REPLY_WAIT_S = 4.5
+LATE_TRIES_S = (0, 2, 8)  # a late answer's sends: at once, then after these pauses
 
 
 class WeChatInput(InputChannel):
@@ -44,9 +57,12 @@ class WeChatInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WeChatInput":
-        return cls()
+        wait = os.environ.get("INTAKE_WECHAT_REPLY_WAIT_S") or (credentials or {}).get("reply_wait_s", REPLY_WAIT_S)
+        return cls(reply_wait_s=float(wait))
 
-    def __init__(self) -> None:
+    def __init__(self, reply_wait_s: float = REPLY_WAIT_S) -> None:
+        self.reply_wait_s = reply_wait_s
+        self._late: Set["asyncio.Future[Any]"] = set()  # answers still running after `success` (kept referenced)
         self.token = os.environ.get("WECHAT_TOKEN", "")
         aes_key = os.environ.get("WECHAT_AES_KEY", "")
         self.crypto = (WeChatCrypto(self.token, aes_key, os.environ.get("WECHAT_APP_ID", ""))
@@ -54,6 +70,7 @@ class WeChatInput(InputChannel):
         self.redis = redis.Redis(host=os.environ.get("INTAKE_REDIS_HOST", "localhost"),
                                  port=int(os.environ.get("INTAKE_REDIS_PORT", "6379")),
                                  db=int(os.environ.get("INTAKE_REDIS_DB", "0")), decode_responses=True)
+        self.customer_service = CustomerService.from_environment(self.redis)
         if not self.token:
             log.warning("WeChat channel: WECHAT_TOKEN is not set, /webhooks/wechat/webhook answers 503")
 
@@ -80,7 +97,7 @@ class WeChatInput(InputChannel):
                 return response.text(f"malformed or undecryptable WeChat message: {exc}", status=400)
             if message is None or not getattr(message, "source", None):
                 return response.text("malformed WeChat message: no sender", status=400)
-            text = await self._answer(message, on_new_message)
+            text = await self._answer_in_time(message, on_new_message)
             if not text:
                 return response.text("success")  # WeChat's "no reply" answer
             xml = TextReply(message=message, content=text).render()
@@ -109,6 +126,41 @@ class WeChatInput(InputChannel):
                                                request.args.get("timestamp", ""), request.args.get("nonce", ""))
         return body
 
+    async def _answer_in_time(self, message: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> str:
+        """The answer when it is ready within reply_wait_s; else "" (WeChat's "no reply" answer)
+        and the answer sent as a customer-service message once it is ready."""
+        task = asyncio.ensure_future(self._answer(message, on_new_message))
+        if self.customer_service is None:
+            return await task
+        done, _ = await asyncio.wait({task}, timeout=self.reply_wait_s)
+        if task in done:
+            return task.result()
+        self._keep(task)
+        task.add_done_callback(lambda finished: self._keep(asyncio.ensure_future(
+            self._send_late(message.source, finished))))
+        return ""
+
+    def _keep(self, task: "asyncio.Future[Any]") -> None:
+        self._late.add(task)
+        task.add_done_callback(self._late.discard)
+
+    async def _send_late(self, openid: str, finished: "asyncio.Future[str]") -> None:
+        if finished.cancelled() or finished.exception() is not None:
+            log.error("a late WeChat answer for %s failed: %r", mask_id(openid), finished.exception())
+            return
+        text = finished.result()
+        if not text.strip():
+            return
+        for pause in LATE_TRIES_S:
+            await asyncio.sleep(pause)
+            try:
+                await asyncio.to_thread(self.customer_service.send_text, openid, text)
+                return
+            except SendFailed as exc:
+                log.warning("late WeChat answer not sent%s: %s", "" if exc.final else ", trying again", exc)
+                if exc.final:
+                    return
+
     async def _answer(self, message: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> str:
         """Run the message through Rasa once per MsgId; a retry waits for the first answer."""
         key = f"wechat:msg:{message.source}:{getattr(message, 'id', None) or message.create_time}"
@@ -126,12 +178,7 @@ class WeChatInput(InputChannel):
             collector = CollectingOutputChannel()
             await on_new_message(UserMessage(text, collector, message.source, input_channel=self.name(),
                                              metadata=metadata))
-            answer = "\n\n".join(m["text"] for m in collector.messages if m.get("text"))
-            # buttons cannot be shown in a passive text reply: list them as numbered options
-            for m in collector.messages:
-                for button in m.get("buttons") or []:
-                    if button["title"] not in answer:
-                        answer += f"\n{button['title']}"
+            answer = as_plain_text(collector.messages)
         self.redis.set(key, answer or " ", ex=DEDUP_SECONDS)
         return answer
 

@@ -27,6 +27,15 @@ WEBHOOK_SECRET = "intake-test-webhook-secret"
 os.environ.update({"INTAKE_WEBHOOK_URL": f"http://127.0.0.1:{WEBHOOK_PORT}/hook",
                    "INTAKE_WEBHOOK_SECRET": WEBHOOK_SECRET, "INTAKE_OPEN311_FULL_KEYS": "department-test-key"})
 
+# WeChat's API as the test stack reaches it (bench/wechat_api.py): customer-service messages for
+# answers slower than WeChat waits and for notifications (a closed ticket's rating question)
+WECHAT_API_PORT = int(os.environ.get("INTAKE_TEST_WECHAT_API_PORT", "18098"))
+WECHAT_API_SECRET = "intake-test-app-secret"
+os.environ.update({"WECHAT_APP_SECRET": WECHAT_API_SECRET, "WECHAT_API_BASE": f"http://127.0.0.1:{WECHAT_API_PORT}",
+                   # the stack's WeChat tests read passive replies even on a loaded machine; the late path
+                   # has its own test (test_wechat_customer_service.py)
+                   "INTAKE_WECHAT_REPLY_WAIT_S": "20"})
+
 TEST_PORTS = Ports(redis=int(os.environ.get("INTAKE_TEST_REDIS_PORT", "16379")),
                    actions=int(os.environ.get("INTAKE_TEST_ACTIONS_PORT", "15055")),
                    rasa=int(os.environ.get("INTAKE_TEST_RASA_PORT", "15005")),
@@ -63,7 +72,16 @@ def receiver():
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory, receiver) -> Stack:
+def wechat_api():
+    from bench.wechat_api import WeChatApi
+
+    running = WeChatApi(port=WECHAT_API_PORT, app_id=WECHAT["WECHAT_APP_ID"], secret=WECHAT_API_SECRET).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, receiver, wechat_api) -> Stack:
     from intake.training import dialogue_model_exists, train_all
     from classifiers.train import is_up_to_date
 

@@ -1,6 +1,6 @@
 """The export adapter: one spreadsheet per department and day for departments without an API —
 each ticket once, in its latest state, safe to open in Excel — and the files served to a key
-with full rights by a real app server."""
+with full rights by a real app server; hotline callers to ring back, served the same way."""
 from __future__ import annotations
 
 import asyncio
@@ -8,14 +8,13 @@ import csv
 import io
 
 import aiohttp
-from aiohttp import web
 from openpyxl import load_workbook
 
-from bench.outbox import free_port
 from dispatch.delivery_worker import DeliveryWorker
 from dispatch.outbox import Outbox
 from dispatch.routing import DispatchSettings
 from dispatch.store import TicketStore
+from tests.app_in_process import app_server
 from tests.test_dispatch_delivery import report, run_worker
 
 
@@ -57,42 +56,58 @@ def test_a_day_file_holds_each_ticket_once_in_its_latest_state(tmp_path, new_db)
 
 
 def test_export_files_are_served_only_to_a_key_with_full_rights(tmp_path):
-    from appserver.app import create_app
-
     store = export_store(tmp_path, f"sqlite:///{tmp_path / 'tickets.db'}")
     ticket, _ = store.file(report(4))
     deliver(store)
     day = f"{ticket.created_at:%Y-%m-%d}"
+    key = {"X-Api-Key": "department-test-key"}
 
     async def main() -> None:
-        app = create_app(store=store, rasa_url="http://127.0.0.1:9")
-        runner = web.AppRunner(app)
-        await runner.setup()
-        port = free_port()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
-        base = f"http://127.0.0.1:{port}/api/exports"
-        key = {"X-Api-Key": "department-test-key"}
-        try:
-            async with aiohttp.ClientSession() as http:
-                async with http.get(base) as resp:
-                    assert resp.status == 401
-                async with http.get(base, headers={"X-Api-Key": "guess"}) as resp:
-                    assert resp.status == 403
-                async with http.get(base, headers=key) as resp:
-                    files = (await resp.json())["files"]
-                assert {(f["department"], f["day"], f["format"]) for f in files} == {
-                    ("城市管理局", day, "csv"), ("城市管理局", day, "xlsx")}
-                async with http.get(f"{base}/sheets/城市管理局/{day}.csv", headers=key) as resp:
-                    assert resp.status == 200 and ticket.id in (await resp.read()).decode("utf-8-sig")
-                async with http.get(f"{base}/sheets/城市管理局/{day}.xlsx", headers=key) as resp:
-                    assert resp.status == 200 and resp.content_type.endswith("spreadsheetml.sheet")
-                async with http.get(f"{base}/sheets/城市管理局/1999-01-01.csv", headers=key) as resp:
-                    assert resp.status == 404
-                async with http.get(f"{base}/sheets/城市管理局/passwd", headers=key) as resp:
-                    assert resp.status == 400
-                async with http.get(f"{base}/sheets/..%2F..%2Fetc/{day}.csv", headers=key) as resp:
-                    assert resp.status == 404
-        finally:
-            await runner.cleanup()
+        async with app_server(store) as url, aiohttp.ClientSession() as http:
+            base = f"{url}/api/exports"
+            async with http.get(base) as resp:
+                assert resp.status == 401
+            async with http.get(base, headers={"X-Api-Key": "guess"}) as resp:
+                assert resp.status == 403
+            async with http.get(base, headers=key) as resp:
+                files = (await resp.json())["files"]
+            assert {(f["department"], f["day"], f["format"]) for f in files} == {
+                ("城市管理局", day, "csv"), ("城市管理局", day, "xlsx")}
+            async with http.get(f"{base}/sheets/城市管理局/{day}.csv", headers=key) as resp:
+                assert resp.status == 200 and ticket.id in (await resp.read()).decode("utf-8-sig")
+            async with http.get(f"{base}/sheets/城市管理局/{day}.xlsx", headers=key) as resp:
+                assert resp.status == 200 and resp.content_type.endswith("spreadsheetml.sheet")
+            async with http.get(f"{base}/sheets/城市管理局/1999-01-01.csv", headers=key) as resp:
+                assert resp.status == 404
+            async with http.get(f"{base}/sheets/城市管理局/passwd", headers=key) as resp:
+                assert resp.status == 400
+            async with http.get(f"{base}/sheets/..%2F..%2Fetc/{day}.csv", headers=key) as resp:
+                assert resp.status == 404
+
+    asyncio.run(asyncio.wait_for(main(), 60))
+
+
+def test_hotline_callers_wait_on_the_callback_list(tmp_path):
+    store = TicketStore(f"sqlite:///{tmp_path / 'tickets.db'}", routing=DispatchSettings())
+    key = {"X-Api-Key": "department-test-key"}
+
+    async def main() -> None:
+        async with app_server(store) as url, aiohttp.ClientSession() as http:
+            from appserver.notifications import Notifications
+            queue = Notifications(store.engine)
+            queue.add("13812345678", "voice", [{"text": "您反映的路灯问题已办结，您满意吗？",
+                                                 "buttons": [{"title": "满意"}, {"title": "不满意"}]}])
+            queue.add("o-wechat", "wechat", [{"text": "微信的不在回拨名单上"}])
+            async with http.get(f"{url}/api/callbacks") as resp:
+                assert resp.status == 401
+            async with http.get(f"{url}/api/callbacks", headers=key) as resp:
+                [call] = (await resp.json())["callbacks"]
+            assert call["caller"] == "13812345678" and call["say"].endswith("满意吗？\n满意\n不满意")
+            async with http.post(f"{url}/api/callbacks/{call['id']}/done", headers=key) as resp:
+                assert resp.status == 200
+            async with http.post(f"{url}/api/callbacks/{call['id']}/done", headers=key) as resp:
+                assert resp.status == 404
+            async with http.get(f"{url}/api/callbacks", headers=key) as resp:
+                assert (await resp.json())["callbacks"] == []
 
     asyncio.run(asyncio.wait_for(main(), 60))

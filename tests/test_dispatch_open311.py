@@ -11,7 +11,6 @@ from datetime import timedelta
 import aiohttp
 import pytest
 import requests
-from aiohttp import web
 
 from bench.open311_city import Open311City
 from bench.outbox import free_port
@@ -21,6 +20,7 @@ from dispatch.outbox import Outbox
 from dispatch.routing import DispatchSettings
 from dispatch.status_poll import StatusPoller
 from dispatch.store import TicketStore
+from tests.app_in_process import app_server
 from tests.test_conversation_paths import post_status
 from tests.test_dispatch_delivery import report, run_worker
 
@@ -144,7 +144,6 @@ def test_a_garbage_answer_is_retried_and_the_request_filed_once(store_for, city)
 def test_the_app_server_applies_what_the_city_did_to_the_ticket_and_its_duplicates(store_for, city):
     """Our app server in-process with the city as its Open311 destination: its background round
     reads the closure and closes the ticket and the report linked to it, with their history."""
-    from appserver.app import create_app
     from appserver import background
 
     store = store_for(open311_settings(city.url, poll_s=0.2))
@@ -154,20 +153,16 @@ def test_the_app_server_applies_what_the_city_did_to_the_ticket_and_its_duplicat
 
     async def main() -> None:
         background.POLL_TICK_S = 0.2
-        app = create_app(store=store, rasa_url="http://127.0.0.1:9")
-        runner = web.AppRunner(app)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", free_port()).start()
         try:
-            while not city.requests:
-                await asyncio.sleep(0.05)
-            city.set_status("C-1", "closed", "已修复")
-            for _ in range(200):
-                if store.get(second.id).status == "closed":
-                    break
-                await asyncio.sleep(0.05)
+            async with app_server(store):
+                while not city.requests:
+                    await asyncio.sleep(0.05)
+                city.set_status("C-1", "closed", "已修复")
+                for _ in range(200):
+                    if store.get(second.id).status == "closed":
+                        break
+                    await asyncio.sleep(0.05)
         finally:
-            await runner.cleanup()
             background.POLL_TICK_S = 5.0
 
     asyncio.run(asyncio.wait_for(main(), 30))
