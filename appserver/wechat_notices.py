@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from datetime import timedelta
 from typing import Optional
 
-import redis
 from aiohttp import web
 
 from appserver.periodic import periodic
 from channels.wechat_customer_service import CustomerService, SendFailed
 from common import clock
 from common.privacy import mask_id
+from common.redis_connection import configured, redis_from_environment
 
 log = logging.getLogger(__name__)
 EVERY_S = 2.0
@@ -28,11 +27,7 @@ MAX_ATTEMPTS = 8
 
 def customer_service_from_environment() -> Optional[CustomerService]:
     """The sender, with its access token shared in the deployment's Redis (when one is configured)."""
-    client = redis.Redis(host=os.environ.get("INTAKE_REDIS_HOST", "localhost"),
-                         port=int(os.environ.get("INTAKE_REDIS_PORT", "6379")),
-                         db=int(os.environ.get("INTAKE_REDIS_DB", "0")), decode_responses=True) \
-        if os.environ.get("INTAKE_REDIS_PORT") else None
-    return CustomerService.from_environment(client)
+    return CustomerService.from_environment(redis_from_environment() if configured() else None)
 
 
 async def send_wechat_notices(app: web.Application) -> None:

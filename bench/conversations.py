@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import tempfile
 import time
 import uuid
 from collections import defaultdict
@@ -30,7 +29,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import requests  # noqa: E402
 import yaml  # noqa: E402
 
-from intake.services import Ports, Stack  # noqa: E402
+from bench.agent import agent_urls  # noqa: E402
 
 DATA = Path(__file__).with_name("data")
 REPORTS = Path(__file__).with_name("reports")
@@ -151,14 +150,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser.add_argument("--app-url", help="a running agent's app server")
     parser.add_argument("--note", default="", help="a line for the report (e.g. the kept-aside set's history)")
     args = parser.parse_args(argv)
-    stack: Optional[Stack] = None
-    rasa_url, app_url = args.rasa_url, args.app_url
-    if not (rasa_url and app_url):
-        var = Path(tempfile.mkdtemp(prefix="intake-conversations-"))
-        stack = Stack(ports=Ports(26379, 25055, 25005, 28080), var_dir=var, db_url=f"sqlite:///{var / 'tickets.db'}")
-        stack.start_all()
-        rasa_url, app_url = f"http://127.0.0.1:{stack.ports.rasa}", f"http://127.0.0.1:{stack.ports.app}"
-    try:
+    with agent_urls(args.rasa_url, args.app_url, "conversations") as (rasa_url, app_url):
         results: Dict[str, List[Outcome]] = {}
         started = time.perf_counter()
         for name in [s.strip() for s in args.sets.split(",") if s.strip()]:
@@ -171,10 +163,6 @@ def main(argv: Optional[List[str]] = None) -> None:
                 print(f"  ✗ {outcome.name}: {'; '.join(outcome.problems)}")
         print(f"{time.perf_counter() - started:.0f} s")
         write_report(results, "python -m bench.conversations", args.note)
-    finally:
-        if stack is not None:
-            stack.stop_all()
-
 
 if __name__ == "__main__":
     main()

@@ -22,10 +22,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from xml.parsers.expat import ExpatError
 from typing import Any, Awaitable, Callable, Dict, Optional, Set, Text
 
-import redis
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -39,6 +39,7 @@ from wechatpy.utils import check_signature
 from channels.wechat_customer_service import CustomerService, SendFailed
 from channels.plain_text import as_plain_text
 from common.privacy import mask_id
+from common.redis_connection import redis_from_environment
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ NO_RECOGNITION = "抱歉，没能识别这条语音。请再说一遍，或改�
 WELCOME = "您好，这里是12345市民诉求服务。请直接告诉我您遇到的问题和具体位置，也可以发送位置。"
 DEDUP_SECONDS = 120  # WeChat retries within 15 seconds; keep the answer a little longer
 REPLY_WAIT_S = 4.5
+MAX_SKEW_S = 300  # a signed request older than five minutes is a replay
 LATE_TRIES_S = (0, 2, 8)  # a late answer's sends: at once, then after these pauses
 
 
@@ -67,9 +69,7 @@ class WeChatInput(InputChannel):
         aes_key = os.environ.get("WECHAT_AES_KEY", "")
         self.crypto = (WeChatCrypto(self.token, aes_key, os.environ.get("WECHAT_APP_ID", ""))
                        if self.token and aes_key else None)
-        self.redis = redis.Redis(host=os.environ.get("INTAKE_REDIS_HOST", "localhost"),
-                                 port=int(os.environ.get("INTAKE_REDIS_PORT", "6379")),
-                                 db=int(os.environ.get("INTAKE_REDIS_DB", "0")), decode_responses=True)
+        self.redis = redis_from_environment()
         self.customer_service = CustomerService.from_environment(self.redis)
         if not self.token:
             log.warning("WeChat channel: WECHAT_TOKEN is not set, /webhooks/wechat/webhook answers 503")
@@ -109,14 +109,22 @@ class WeChatInput(InputChannel):
         return hook
 
     def _refusal(self, request: Request) -> Optional[HTTPResponse]:
-        """503 while the channel has no token, 403 for a request WeChat did not sign; else None."""
+        """503 while the channel has no token, 403 for a request WeChat did not sign or signed
+        more than MAX_SKEW_S ago (a recorded request replayed); else None."""
         if not self.token:
             return response.text("WeChat channel not configured (WECHAT_TOKEN)", status=503)
+        timestamp = request.args.get("timestamp", "")
         try:
-            check_signature(self.token, request.args.get("signature", ""), request.args.get("timestamp", ""),
-                            request.args.get("nonce", ""))
+            check_signature(self.token, request.args.get("signature", ""), timestamp, request.args.get("nonce", ""))
         except InvalidSignatureException:
             return response.text("invalid signature", status=403)
+        try:
+            skew = abs(time.time() - int(timestamp))
+        except ValueError:
+            return response.text("timestamp must be unix seconds", status=403)
+        if skew > MAX_SKEW_S:
+            return response.text(f"timestamp is {skew:.0f} s away from now; at most {MAX_SKEW_S} s is accepted "
+                                 "(a replayed request?)", status=403)
         return None
 
     def _plain_xml(self, request: Request) -> str:

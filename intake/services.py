@@ -208,6 +208,7 @@ class Stack:
                 "deliveries": f"http://127.0.0.1:{p.app}/api/deliveries",
                 "Rasa REST": f"http://127.0.0.1:{p.rasa}/webhooks/rest/webhook",
                 "WeChat webhook": f"http://127.0.0.1:{p.rasa}/webhooks/wechat/webhook",
+                "voice webhook": f"http://127.0.0.1:{p.rasa}/webhooks/voice/webhook",
                 "action server": f"http://127.0.0.1:{p.actions}/health",
                 "Redis": f"redis://127.0.0.1:{p.redis}/{self.redis_db}"}
 

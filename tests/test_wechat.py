@@ -54,14 +54,20 @@ def reply_text(resp: requests.Response, encrypted: bool = True) -> str:
     return xmltodict.parse(xml)["xml"]["Content"]
 
 
-def test_server_check_echoes_only_when_signed(stack, rasa_url):
-    timestamp, nonce = "1700000000", "n0nce"
+def test_server_check_echoes_only_when_signed_and_fresh(stack, rasa_url):
+    timestamp, nonce = str(int(time.time())), "n0nce"
     ok = requests.get(f"{rasa_url}/webhooks/wechat/webhook", timeout=10, params={
         "signature": _signature(TOKEN, timestamp, nonce), "timestamp": timestamp, "nonce": nonce, "echostr": "hello"})
     assert ok.status_code == 200 and ok.text == "hello"
     bad = requests.get(f"{rasa_url}/webhooks/wechat/webhook", timeout=10, params={
         "signature": "0" * 40, "timestamp": timestamp, "nonce": nonce, "echostr": "hello"})
     assert bad.status_code == 403
+    # a correctly signed request recorded ten minutes ago and replayed
+    stale = str(int(time.time()) - 600)
+    replayed = requests.post(f"{rasa_url}/webhooks/wechat/webhook", timeout=10, data=_xml(
+        "o-replayer", "text", "<Content><![CDATA[路灯坏了]]></Content>").encode(), params={
+        "signature": _signature(TOKEN, stale, nonce), "timestamp": stale, "nonce": nonce})
+    assert replayed.status_code == 403 and "replayed" in replayed.text
 
 
 def test_text_then_location_message_files_a_placed_ticket(stack, rasa_url, app_url):

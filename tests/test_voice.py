@@ -1,0 +1,104 @@
+"""Hotline calls as ASR transcripts through the real Rasa server's voice channel: ASR text cleaned
+(fillers, stumbles, spoken numbers), the operator's questions as context, calls in parts and
+whole, several problems → several tickets, retries filing nothing new, non-reports and
+incomplete calls filing nothing, bad input refused precisely."""
+from __future__ import annotations
+
+import uuid
+from typing import List
+
+import pytest
+import requests
+
+from nlu.transcript import Segment, clean_turn, read_call
+from tests.test_conversation_paths import post_status
+
+
+def seg(speaker: str, text: str, start: float) -> dict:
+    return {"speaker": speaker, "text": text, "start": start, "end": start + 2}
+
+
+def post(rasa_url: str, body) -> requests.Response:
+    data = body if isinstance(body, bytes) else None
+    return requests.post(f"{rasa_url}/webhooks/voice/webhook", json=None if data else body, data=data,
+                         headers={"Content-Type": "application/json"}, timeout=60)
+
+
+def call(rasa_url: str, segments: List[dict], final: bool = True, call_id: str = None,
+         caller: str = "13812345678") -> dict:
+    resp = post(rasa_url, {"call_id": call_id or f"call-{uuid.uuid4().hex[:10]}", "caller": caller,
+                           "segments": segments, "final": final})
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+@pytest.mark.parametrize("said, clean", [
+    ("嗯那个那个我们小区的路灯啊坏了坏了好几天了", "我们小区的路灯坏了好几天了"),
+    ("我我我想反映一下一百八十八号的井盖没了", "我想反映一下188号的井盖没了"),
+    ("二单元七零二", "2单元702"),
+    ("谢谢谢谢", "谢谢"),
+    ("嗯", ""),
+])
+def test_asr_text_is_cleaned(said, clean):
+    assert clean_turn(said) == clean
+
+
+def test_the_operators_questions_give_the_callers_answers_their_meaning():
+    read = read_call([Segment(speaker="agent", text="房号多少", start=12), Segment(speaker="caller", text="七零二", start=13),
+                      Segment(speaker="caller", text="楼道灯坏了", start=0), Segment(speaker="agent", text="在哪个小区", start=3),
+                      Segment(speaker="caller", text="海涛花园", start=4), Segment(speaker="agent", text="几栋", start=8),
+                      Segment(speaker="caller", text="七", start=9)])
+    assert read.report == "楼道灯坏了" and read.place == "海涛花园7栋702室"
+
+
+def test_a_call_in_parts_then_whole_files_once_and_a_retry_files_nothing(stack, rasa_url, app_url):
+    call_id = f"call-{uuid.uuid4().hex[:10]}"
+    first = [seg("agent", "您好，12345热线，请讲", 0), seg("caller", "喂你好我要反映个问题就是我们楼下那个路灯坏了好几天了晚上黑乎乎的", 3)]
+    partial = call(rasa_url, first, final=False, call_id=call_id)
+    assert partial["tickets"] == [] and partial["missing"] == ["location"] and "哪个小区" in partial["ask"][0]
+    rest = [seg("caller", "七", 21), seg("agent", "几栋楼", 20), seg("caller", "嗯海涛花园", 16),
+            seg("agent", "好的请问是在哪个小区", 14)]  # out of order, as ASR systems sometimes post
+    final = call(rasa_url, first + rest, call_id=call_id)
+    [ticket] = final["tickets"]
+    assert final["missing"] == [] and ticket["category"].endswith("城市公共设施"), final
+    stored = requests.get(f"{app_url}/open311/v2/requests/{ticket['id']}.json",
+                          params={"api_key": "department-test-key"}, timeout=10).json()[0]
+    assert stored["channel"] == "voice" and stored["contact"] == "13812345678"
+    assert stored["location"]["community"] == "海涛社区" and stored["location"]["building"] == "7"
+    assert call(rasa_url, first + rest, call_id=call_id) == final  # a retry: the same answer, nothing filed
+    assert call(rasa_url, [], call_id=call_id) == final
+    # closed by the department: the caller goes on the callback list with the rating question
+    assert post_status(app_url, ticket["id"], {"status": "closed", "note": "已修复"}).json()["satisfaction_asked"]
+    callbacks = requests.get(f"{app_url}/api/callbacks", headers={"X-Api-Key": "department-test-key"},
+                             timeout=10).json()["callbacks"]
+    [callback] = [c for c in callbacks if c["caller"] == "13812345678" and "已修复" in c["say"]]
+    assert "满意吗" in callback["say"] and "\n不满意" in callback["say"]
+
+
+def test_several_problems_make_several_tickets(stack, rasa_url):
+    answer = call(rasa_url, [seg("caller", "你好我是海涛花园的七栋电梯坏了三天了老人上下楼很困难", 0),
+                             seg("caller", "还有就是沙头角口岸门口的一个井盖没了很危险", 8)])
+    assert len(answer["tickets"]) == 2, answer
+    assert {t["urgency"] for t in answer["tickets"]} >= {"紧急"}
+
+
+def test_a_call_that_reports_nothing_files_nothing(stack, rasa_url):
+    answer = call(rasa_url, [seg("caller", "你好请问你们几点下班", 0)])
+    assert answer["report"] is False and answer["tickets"] == [] and answer["missing"] == []
+
+
+def test_an_incomplete_call_files_nothing_and_says_what_to_ask(stack, rasa_url):
+    answer = call(rasa_url, [seg("caller", "嗯我家楼上装修太吵了晚上十一点还在砸墙", 0)])
+    assert answer["tickets"] == [] and answer["missing"] == ["location"] and answer["ask"]
+    empty = call(rasa_url, [seg("agent", "您好，12345热线", 0), seg("caller", "嗯", 2)])
+    assert empty["tickets"] == [] and empty["missing"] == ["problem"]
+
+
+def test_bad_calls_are_refused_precisely(stack, rasa_url):
+    assert post(rasa_url, "楼道灯坏了".encode("gbk")).json()["error"].startswith("the body is not UTF-8")
+    wrong = post(rasa_url, {"call_id": "c1", "segments": [{"speaker": "robot", "text": "x"}]})
+    assert wrong.status_code == 400 and "segments.0.speaker" in wrong.json()["error"]
+    assert post(rasa_url, {"segments": []}).json()["error"] == "call_id: field required"
+    long_call = {"call_id": "c2", "segments": [seg("caller", "嗯", n) for n in range(3001)], "final": True}
+    too_long = post(rasa_url, long_call)
+    assert too_long.status_code == 413 and "at most 3000" in too_long.json()["error"]
