@@ -77,6 +77,7 @@ def request_view(ticket: Ticket, full: bool = False) -> Dict[str, Any]:
         "needs_review": ticket.needs_review,
         "duplicate_of": ticket.duplicate_of,
         "reporters_count": ticket.reporters_count,
+        "grade": ticket.grade,
         **({"reporter": ticket.reporter, "contact": ticket.contact} if full else {}),
     }
 

@@ -73,8 +73,8 @@ class ExportAdapter:
             await asyncio.to_thread(self.write, ticket)
         except OSError as exc:  # a full disk or a missing permission: fixable, so retried
             return Outcome(ok=False, error=f"adapter {self.name}: {type(exc).__name__}: {exc}")
-        return Outcome(ok=True, remote_id=str(self.path(ticket.department or NO_DEPARTMENT,
-                                                        ticket.created_at.date(), self.formats[0])))
+        written = self.path(ticket.department or NO_DEPARTMENT, ticket.created_at.date(), self.formats[0])
+        return Outcome(ok=True, remote_id=str(written.relative_to(self.directory)))
 
     def write(self, ticket: Ticket) -> None:
         department, day = ticket.department or NO_DEPARTMENT, ticket.created_at.date()
