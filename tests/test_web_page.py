@@ -78,3 +78,44 @@ def test_the_page_shows_the_satisfaction_question_when_the_ticket_closes(stack, 
     page.wait_for_selector(".bot >> text=满意吗", timeout=30000)
     page.click("button.choice >> text=基本满意")
     page.wait_for_selector(".bot >> text=感谢您的评价", timeout=60000)
+
+
+def test_a_filed_ticket_is_a_card_and_the_conversation_survives_a_reload(stack, app_url, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(app_url + "/")
+    page.fill("#text", "海景花园6栋楼下的路灯坏了好几天了")
+    page.click("#send")
+    ticket_id = confirm_on_page(page)
+    card = page.wait_for_selector(f".card[data-ticket='{ticket_id}']", timeout=30000)
+    shown = card.inner_text()
+    assert f"工单号 {ticket_id}" in shown and "承办部门" in shown and "办结时限" in shown and "办理中" in shown
+    page.reload()
+    page.wait_for_selector(f".card[data-ticket='{ticket_id}']", timeout=30000)
+    assert page.locator(".user", has_text="海景花园6栋楼下的路灯坏了好几天了").count() == 1
+    assert page.locator(".bot", has_text="工单号").count() >= 1
+    page.click(f".card[data-ticket='{ticket_id}'] button.progress")
+    page.wait_for_selector(f".bot >> text=工单 {ticket_id}", timeout=60000)
+    assert "办理中" in page.locator(".bot").last.inner_text()
+    context.close()
+
+
+def test_the_browsers_location_is_sent_as_a_pin(stack, app_url, browser):
+    context = browser.new_context(geolocation={"latitude": 22.5960, "longitude": 114.3061},
+                                  permissions=["geolocation"])
+    page = context.new_page()
+    page.goto(app_url + "/")
+    page.fill("#text", "路边的垃圾桶倒了没人管")
+    page.click("#send")
+    page.wait_for_selector(".bot >> text=在哪里", timeout=60000)
+    page.click("#locate")
+    page.wait_for_selector(".user >> text=我的位置", timeout=10000)
+    page.wait_for_selector(".bot >> text=请核对", timeout=60000)
+    assert "大梅沙社区" in page.locator(".bot", has_text="请核对").last.inner_text()
+    context.close()
+    denied = browser.new_context(permissions=[])
+    page = denied.new_page()
+    page.goto(app_url + "/")
+    page.click("#locate")
+    page.wait_for_selector(".error >> text=无法获取您的位置", timeout=20000)
+    denied.close()
