@@ -11,7 +11,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.intake_draft import INTAKE_SLOTS, category_line, cleared, drafts, place_line, short, slot_values
+from actions.intake_draft import (INTAKE_SLOTS, category_line, channel_of, cleared, drafts, media_store, place_line,
+                                  short, slot_values)
 from dispatch.schema import Ticket
 from dispatch.store import TicketStore
 
@@ -27,6 +28,8 @@ def filed_text(ticket: Ticket) -> str:
     lines = [f"已为您登记诉求，工单号：{ticket.id}。",
              f"问题：{short(ticket.description)}（{category_line(ticket)}）",
              f"地点：{place_line(ticket.location)}"]
+    if ticket.media:
+        lines.append(f"照片：{len(ticket.media)}张，已随工单提交")
     if ticket.urgency == "特急":
         lines.append(f"紧急程度：特急，已按即接即办处理，承办部门：{ticket.department or '待定'}。")
     else:
@@ -51,6 +54,8 @@ def file_intake(dispatcher: CollectingDispatcher, tracker: Tracker,
         tickets.append(ticket)
         last = "\n发送“查询进度”可随时了解办理情况。" if number == len(planned) else ""
         dispatcher.utter_message(text=filed_text(ticket) + last)
+    if any(t.media for t in tickets):  # the photos went with this report; the next one starts without
+        media_store().attach(tracker.sender_id, channel_of(tracker), [t.id for t in tickets])
     return cleared(tracker, INTAKE_SLOTS) + [SlotSet("ticket_id", ",".join(t.id for t in tickets)),
                                              SlotSet("stage", "filed")]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from rasa_sdk import Tracker
@@ -15,6 +16,7 @@ from rasa_sdk.events import SlotSet
 
 from actions.parse_data import intake_key
 from dispatch.deadlines import deadlines
+from dispatch.media import MediaStore
 from dispatch.schema import MAX_DESCRIPTION, TicketIn
 from common.privacy import mask_pii
 from dispatch.location import Address
@@ -57,6 +59,11 @@ def changed_slots(current: Mapping[str, Any], values: Mapping[str, Any], keep: t
     return [SlotSet(name, value) for name, value in values.items() if name in keep or current.get(name) != value]
 
 
+@lru_cache(maxsize=1)
+def media_store() -> MediaStore:
+    return MediaStore()
+
+
 def cleared(tracker: Tracker, names: Iterable[str]) -> List[Dict[str, Any]]:
     return changed_slots(tracker.slots, {name: None for name in names})
 
@@ -74,8 +81,10 @@ def _own_place(problem: Mapping[str, Any], common: Dict[str, Any]) -> Dict[str, 
 
 def drafts(tracker: Tracker, values: Mapping[str, Any]) -> List[Draft]:
     contact = values.get("contact")
-    common = dict(channel=channel_of(tracker), reporter=tracker.sender_id,
-                  contact=contact if contact and contact != NOT_GIVEN else None)
+    channel = channel_of(tracker)
+    common = dict(channel=channel, reporter=tracker.sender_id,
+                  contact=contact if contact and contact != NOT_GIVEN else None,
+                  media=media_store().waiting(tracker.sender_id, channel))  # photos sent for this report
     key = intake_key(tracker)
     problems: List[Dict[str, Any]] = values.get("problems") or []
     if len(problems) > 1:
@@ -123,6 +132,8 @@ def draft_lines(draft: Draft, now: datetime) -> List[str]:
     lines = [f"问题：{short(ticket.description)}（{category_line(ticket)}）", f"地点：{place_line(ticket.location)}"]
     if ticket.contact:
         lines.append(f"联系电话：{mask_pii(ticket.contact)}（仅承办部门可见）")
+    if ticket.media:
+        lines.append(f"照片：{len(ticket.media)}张")
     if ticket.urgency == "特急":
         lines.append(f"紧急程度：特急，即接即办；承办部门：{ticket.department or '待定'}")
     else:

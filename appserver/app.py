@@ -26,6 +26,7 @@ from appserver.exports import ROUTES as EXPORT_ROUTES
 from appserver.handoffs import ROUTES as HANDOFF_ROUTES
 from appserver.notifications import Notifications
 from appserver.periodic import install_stop
+from appserver.photos import ROUTES as PHOTO_ROUTES
 from appserver.sla import ROUTES as SLA_ROUTES
 from appserver.ticket_history import ROUTES as HISTORY_ROUTES
 from appserver.ticket_schema import ROUTES as SCHEMA_ROUTES
@@ -34,6 +35,7 @@ from appserver.wechat_notices import customer_service_from_environment, wechat_n
 from dispatch.adapters import build_adapters
 from dispatch.delivery_worker import DeliveryWorker
 from dispatch.handoffs import HandoffQueue
+from dispatch.media import MediaStore
 from dispatch.outbox import Outbox
 from dispatch.sla import SlaClock
 from dispatch.status_poll import StatusPoller
@@ -112,6 +114,7 @@ def create_app(store: Optional[TicketStore] = None, analyzer: Optional[Analyzer]
     app["handoffs"] = HandoffQueue(engine=app["store"].engine)
     app["outbox"] = Outbox(app["store"].session, app["store"].routing.outbox)
     app["notifications"] = Notifications(app["store"].engine)
+    app["media"] = MediaStore(app["store"].engine)
     app["adapters"] = build_adapters(app["store"].routing)
     app["sla"] = SlaClock(app["store"])
     app["delivery_worker"] = DeliveryWorker(app["store"], app["store"].routing, app["adapters"])
@@ -139,6 +142,7 @@ def create_app(store: Optional[TicketStore] = None, analyzer: Optional[Analyzer]
     app.router.add_routes(SLA_ROUTES)
     app.router.add_routes(EXPORT_ROUTES)
     app.router.add_routes(CALLBACK_ROUTES)
+    app.router.add_routes(PHOTO_ROUTES)
     app.router.add_static("/static/", STATIC)
     return app
 

@@ -65,7 +65,7 @@ def request_view(ticket: Ticket, full: bool = False) -> Dict[str, Any]:
         "zipcode": None,
         "lat": loc.lat,
         "long": loc.lng,
-        "media_url": None,
+        "media_url": ticket.media[0] if ticket.media else None,
         # extensions
         "channel": ticket.channel,
         "category": ticket.category.dict(),
@@ -78,6 +78,7 @@ def request_view(ticket: Ticket, full: bool = False) -> Dict[str, Any]:
         "duplicate_of": ticket.duplicate_of,
         "reporters_count": ticket.reporters_count,
         "grade": ticket.grade,
+        "media": ticket.media,
         **({"reporter": ticket.reporter, "contact": ticket.contact} if full else {}),
     }
 
@@ -140,6 +141,7 @@ async def create_request(request: web.Request) -> web.Response:
             channel="open311",
             reporter=" ".join(str(fields.get(k) or "") for k in ("first_name", "last_name")).strip() or None,
             contact=fields.get("phone") or fields.get("email"),
+            media=[fields["media_url"]] if fields.get("media_url") else [],
             idempotency_key=fields.get("idempotency_key") or request.headers.get("Idempotency-Key"))
     except ValidationError as exc:
         return _error(400, "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))

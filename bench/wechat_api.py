@@ -3,14 +3,15 @@ HTTP server for the tests (bench/threaded_server.py), recording every message it
 
 It hands out access tokens for the right app id and secret, refuses a stale token with 40001 (as
 WeChat does once a token has expired or a newer one was fetched), refuses followers who have been
-silent for 48 hours with 45015, and can be taken down (HTTP 503) to test retries."""
+silent for 48 hours with 45015, and can be taken down (HTTP 503) to test retries. It also serves
+pictures as WeChat's CDN does for image messages' PicUrl, and by MediaId through the media API."""
 from __future__ import annotations
 
 import itertools
 import json
 import threading
 from dataclasses import dataclass, field
-from typing import List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 from aiohttp import web
 
@@ -27,6 +28,8 @@ class WeChatApi(ThreadedServer):
     silent: Set[str] = field(default_factory=set)  # openids outside the 48-hour window
     down: bool = False
     sent: List[Tuple[str, str]] = field(default_factory=list)  # (openid, text)
+    pictures: Dict[str, bytes] = field(default_factory=dict)  # what PicUrls (/pic/<name>) serve
+    media: Dict[str, bytes] = field(default_factory=dict)  # what the media API serves by MediaId
     _tokens: itertools.count = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -55,6 +58,20 @@ class WeChatApi(ThreadedServer):
             self.sent.append((data["touser"], data["text"]["content"]))
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
+    async def _picture(self, request: web.Request) -> web.Response:
+        found = self.pictures.get(request.match_info["name"])
+        if found is None:
+            return web.Response(status=404, text="no such picture")
+        return web.Response(body=found, content_type="image/jpeg")
+
+    async def _media(self, request: web.Request) -> web.Response:
+        if request.query.get("access_token") != self.token or not self.token:
+            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        found = self.media.get(request.query.get("media_id", ""))
+        if found is None:
+            return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
+        return web.Response(body=found, content_type="image/jpeg")
+
     def expire_token(self) -> None:
         """The token stops working (two hours passed, or another process fetched a new one)."""
         with self._lock:
@@ -67,6 +84,8 @@ class WeChatApi(ThreadedServer):
     def add_routes(self, app: web.Application) -> None:
         app.router.add_get("/cgi-bin/token", self._token)
         app.router.add_post("/cgi-bin/message/custom/send", self._send)
+        app.router.add_get("/cgi-bin/media/get", self._media)
+        app.router.add_get("/pic/{name}", self._picture)
 
     @property
     def url(self) -> str:

@@ -37,13 +37,15 @@ from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
 from channels.wechat_customer_service import CustomerService, SendFailed
+from channels.wechat_photos import receive_photo
 from channels.plain_text import as_plain_text
 from common.privacy import mask_id
 from common.redis_connection import redis_from_environment
+from dispatch.media import MediaStore
 
 log = logging.getLogger(__name__)
 
-UNSUPPORTED = "目前只能处理文字、语音和位置消息。请用文字描述您遇到的问题和地点，或发送位置。"
+UNSUPPORTED = "目前只能处理文字、语音、照片和位置消息。请用文字描述您遇到的问题和地点，或发送位置。"
 NO_RECOGNITION = "抱歉，没能识别这条语音。请再说一遍，或改用文字描述。"
 WELCOME = "您好，这里是12345市民诉求服务。请直接告诉我您遇到的问题和具体位置，也可以发送位置。"
 DEDUP_SECONDS = 120  # WeChat retries within 15 seconds; keep the answer a little longer
@@ -71,6 +73,7 @@ class WeChatInput(InputChannel):
                        if self.token and aes_key else None)
         self.redis = redis_from_environment()
         self.customer_service = CustomerService.from_environment(self.redis)
+        self._media: Optional[MediaStore] = None
         if not self.token:
             log.warning("WeChat channel: WECHAT_TOKEN is not set, /webhooks/wechat/webhook answers 503")
 
@@ -148,6 +151,12 @@ class WeChatInput(InputChannel):
             self._send_late(message.source, finished))))
         return ""
 
+    @property
+    def media(self) -> MediaStore:
+        if self._media is None:  # the ticket database is opened on the first photo, not at start
+            self._media = MediaStore()
+        return self._media
+
     def _keep(self, task: "asyncio.Future[Any]") -> None:
         self._late.add(task)
         task.add_done_callback(self._late.discard)
@@ -179,6 +188,10 @@ class WeChatInput(InputChannel):
                     return answer
                 await asyncio.sleep(0.1)
             return ""
+        if message.type == "image":
+            answer = await receive_photo(message, self.media, self.customer_service)
+            self.redis.set(key, answer or " ", ex=DEDUP_SECONDS)
+            return answer
         text, metadata = self._as_user_input(message)
         if text is None:
             answer = metadata.pop("reply")

@@ -37,6 +37,7 @@ def engine_for(url: Optional[str] = None) -> Engine:
     # the tables register themselves on Base when their modules are imported
     import dispatch.handoffs  # noqa: F401
     import dispatch.history  # noqa: F401
+    import dispatch.media  # noqa: F401
     import dispatch.outbox  # noqa: F401
     import dispatch.ratings  # noqa: F401
     import dispatch.store  # noqa: F401

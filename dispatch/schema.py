@@ -41,6 +41,13 @@ class TicketIn(BaseModel):
     urgency_reasons: List[str] = []
     needs_review: bool = False
     idempotency_key: Optional[str] = Field(None, max_length=200)
+    media: List[str] = Field([], max_items=9)  # photos' URLs (GeoReport media_url is the first)
+
+    @validator("media", each_item=True)
+    def _url(cls, value: str) -> str:
+        if not value or len(value) > 500 or not (value.startswith(("http://", "https://", "/media/"))):
+            raise ValueError("a photo is an http(s) URL or /media/<name>, at most 500 characters")
+        return value
 
     @validator("description")
     def _not_blank(cls, value: str) -> str:
@@ -118,7 +125,7 @@ GEOREPORT_V2_MAPPING = {
     "address_string / address": "location.text",
     "lat": "location.lat",
     "long": "location.lng",
-    "media_url": "media_url (photos)",
+    "media_url": "media[0] (the first photo; all of them in media)",
     "attribute[urgency]": "urgency (特急 | 紧急 | 一般)",
     "attribute[grade]": "grade (A 社区 | B 街道 | C 区 | D 市)",
     "attribute[respond_by]": "respond_by",

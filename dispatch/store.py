@@ -56,6 +56,7 @@ class TicketRow(Base):
     status_notes = Column(Text)
     duplicate_of = Column(String(32), index=True)
     reporters_count = Column(Integer, nullable=False, default=1)
+    media_json = Column(Text)
     grade = Column(String(8), index=True)
     grade_reason = Column(Text)
     overdue_alerted_at = Column(DateTime)
@@ -71,7 +72,8 @@ class TicketRow(Base):
             needs_review=self.needs_review, idempotency_key=self.idempotency_key,
             deadline=self.deadline, respond_by=self.respond_by, status=self.status,
             status_notes=self.status_notes, duplicate_of=self.duplicate_of,
-            reporters_count=self.reporters_count, grade=self.grade, grade_reason=self.grade_reason)
+            reporters_count=self.reporters_count, grade=self.grade, grade_reason=self.grade_reason,
+            media=json.loads(self.media_json or "[]"))
 
     def regrade(self, sla: SlaSettings) -> None:
         self.grade, self.grade_reason = sla.grade_for(
@@ -128,6 +130,7 @@ class TicketStore:
                     lat=ticket.location.lat, lng=ticket.location.lng, urgency=ticket.urgency,
                     urgency_reasons_json=json.dumps(ticket.urgency_reasons, ensure_ascii=False),
                     needs_review=ticket.needs_review, deadline=deadline, respond_by=respond_by,
+                    media_json=json.dumps(ticket.media, ensure_ascii=False) if ticket.media else None,
                     duplicate_of=original.id if original else None)
                 row.regrade(self.sla)
                 session.add(row)

@@ -104,8 +104,10 @@ def test_voice_uses_wechat_recognition_and_other_kinds_are_explained(stack, rasa
     asked = reply_text(send(rasa_url, _xml(openid, "voice", voice.format("楼上天天半夜装修吵得睡不着"))))
     assert "在哪里" in asked, asked
     assert "再说一遍" in reply_text(send(rasa_url, _xml(openid, "voice", voice.format(""))))
-    image = "<PicUrl><![CDATA[http://example.invalid/a.jpg]]></PicUrl><MediaId><![CDATA[m2]]></MediaId>"
-    assert "文字、语音和位置" in reply_text(send(rasa_url, _xml(openid, "image", image)))
+    video = "<MediaId><![CDATA[m3]]></MediaId><ThumbMediaId><![CDATA[t3]]></ThumbMediaId>"
+    assert "文字、语音、照片和位置" in reply_text(send(rasa_url, _xml(openid, "video", video)))
+    lost = "<PicUrl><![CDATA[http://127.0.0.1:9/a.jpg]]></PicUrl><MediaId><![CDATA[gone]]></MediaId>"
+    assert "没能接收成功" in reply_text(send(rasa_url, _xml(openid, "image", lost)))
 
 
 def test_bad_requests_get_precise_errors(stack, rasa_url):
