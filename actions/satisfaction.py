@@ -36,7 +36,7 @@ class ActionAskSatisfaction(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
         ticket = ticket_store().get(_closed_ticket_id(tracker))
-        if ticket is None or ticket.reporter != mask_pii(tracker.sender_id):
+        if ticket is None or mask_pii(ticket.resident_id() or "") != mask_pii(tracker.sender_id):
             return []
         note = f"处理说明：{ticket.status_notes}。" if ticket.status_notes else ""
         dispatcher.utter_message(text=f"您反映的问题（工单 {ticket.id}：{short(ticket.description, 30)}）已办结。{note}"

@@ -40,16 +40,9 @@ async def apply_status(app: web.Application, ticket_id: str, status: str, actor:
         merged_note = f"与工单{ticket_id}合并办理：{note}" if note else f"与工单{ticket_id}合并办理，已办结"
         closed.append(store.set_status(duplicate.id, "closed", actor, merged_note))
         applied.linked_closed.append(duplicate.id)
-    applied.asked = [t.id for t in closed if _resident(t) and await ask_satisfaction(app, _resident(t), t.channel, t.id)]
+    applied.asked = [t.id for t in closed
+                     if t.resident_id() and await ask_satisfaction(app, t.resident_id(), t.channel, t.id)]
     return applied
-
-
-def _resident(ticket: Ticket) -> Optional[str]:
-    """Who to ask: the conversation's sender; for a hotline call, the caller's number (the ticket
-    keeps it as the contact; its reporter field is masked), for an operator to call back."""
-    if ticket.channel == "voice":
-        return ticket.contact or None
-    return ticket.reporter
 
 
 async def ask_satisfaction(app: web.Application, sender: str, channel: str, ticket_id: str) -> bool:

@@ -5,8 +5,8 @@ Body: {"call_id", "caller", "segments": [{"speaker": "caller"|"agent", "text", "
 "final": true|false}. Segments may come in parts while the call goes on (`final: false`: nothing is
 filed, the answer says what the operator should still ask) and whole at the end; segments are
 merged per call in Redis (shared by every Rasa server) and read in time order. A final call files
-one ticket per complete problem (several problems → several tickets, the caller as contact on
-each) and says what is missing for the rest; the same call posted again gets the same answer and
+one ticket per complete problem (several problems → several tickets, each with the call id as
+its reporter and the caller's number as its contact) and says what is missing for the rest; the same call posted again gets the same answer and
 files nothing new (the answer is kept per call, and each ticket's idempotency key is the call id
 and the problem's place in it). A call that reports nothing — 「你们几点下班」, as the dialogue
 model's intent says — files nothing.
@@ -181,7 +181,7 @@ class VoiceInput(InputChannel):
         category = analysis["category"]
         ticket_in = TicketIn.from_analysis(
             str(analysis["description"]), category, analysis["location"], analysis["urgency"]["level"],
-            analysis["urgency"]["reasons"], channel="voice", reporter=call.caller, contact=call.caller,
+            analysis["urgency"]["reasons"], channel="voice", reporter=call.call_id, contact=call.caller,
             idempotency_key=f"voice:{call.call_id}:{number}")
         ticket, _ = self.store.file(ticket_in, category.get("sla_days"))
         place = Address.from_dict(ticket.location.dict())

@@ -107,6 +107,12 @@ class Ticket(TicketIn):
         values["immediate_dispatch"] = values.get("urgency") == "特急"
         return values
 
+    def resident_id(self) -> Optional[str]:
+        """Whose conversation the ticket came from, as channels key it: the reporter (the sender id,
+        masked if it held a number); for a hotline call the caller's number, kept as the contact
+        (its reporter is the call id)."""
+        return (self.contact or None) if self.channel == "voice" else self.reporter
+
 
 DATETIME_FIELDS = ("created_at", "updated_at", "deadline", "respond_by")
 

@@ -144,6 +144,8 @@ def test_correction_after_filing_amends_the_ticket_and_keeps_its_history(stack, 
     amended = requests.get(f"{app_url}/open311/v2/requests/{ticket['service_request_id']}.json", timeout=10).json()[0]
     assert amended["location"]["building"] == "32"
     history = requests.get(f"{app_url}/api/tickets/{ticket['service_request_id']}/history", timeout=10).json()
+    # the history also records each delivery to the city's webhook (actor "dispatch"), whenever it happens
+    history = [event for event in history if event["actor"] != "dispatch"]
     assert len(history) == 1 and history[0]["actor"] == "resident" and history[0]["kind"] == "amended"
     place = history[0]["changes"]["location"]
     assert place["from"]["building"] == "59" and place["to"]["building"] == "32"
@@ -182,7 +184,7 @@ def test_closing_asks_for_satisfaction_and_dissatisfaction_reopens(stack, rasa_u
     after = requests.get(f"{app_url}/open311/v2/requests/{ticket_id}.json", timeout=10).json()[0]
     assert after["status"] == "open" and "灯还是不亮" in after["status_notes"]
     kinds = [(e["actor"], e["changes"]["status"]["to"]) for e in
-             requests.get(f"{app_url}/api/tickets/{ticket_id}/history", timeout=10).json()]
+             requests.get(f"{app_url}/api/tickets/{ticket_id}/history", timeout=10).json() if e["kind"] == "status"]
     assert kinds == [("department", "closed"), ("resident", "open")]
 
 

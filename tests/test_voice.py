@@ -63,7 +63,7 @@ def test_a_call_in_parts_then_whole_files_once_and_a_retry_files_nothing(stack, 
     assert final["missing"] == [] and ticket["category"].endswith("城市公共设施"), final
     stored = requests.get(f"{app_url}/open311/v2/requests/{ticket['id']}.json",
                           params={"api_key": "department-test-key"}, timeout=10).json()[0]
-    assert stored["channel"] == "voice" and stored["contact"] == "13812345678"
+    assert stored["channel"] == "voice" and stored["contact"] == "13812345678" and stored["reporter"] == call_id
     assert stored["location"]["community"] == "海涛社区" and stored["location"]["building"] == "7"
     assert call(rasa_url, first + rest, call_id=call_id) == final  # a retry: the same answer, nothing filed
     assert call(rasa_url, [], call_id=call_id) == final
