@@ -1,7 +1,8 @@
 """Reading back what the city did: the status of every request filed through an Open311 adapter.
 
 Each round takes the delivered requests of still-open tickets not read within the adapter's
-`poll_s`, turns tokens into request ids where the city has assigned them, reads the statuses in
+`poll_s` (a round that failed — the city away — counts as a read, so a city that is down is
+asked again after `poll_s`, not every round), turns tokens into request ids where the city has assigned them, reads the statuses in
 batches, and returns the changes the city made since the last read. A change is claimed with a
 conditional update of the delivery's `remote_status`, so several app servers polling at once
 report it once. Applying a change to the ticket (history, the resident told) is the caller's.
@@ -52,16 +53,21 @@ class StatusPoller:
     async def run_once(self, http: aiohttp.ClientSession, now: datetime) -> List[StatusChange]:
         changes: List[StatusChange] = []
         for adapter in self.adapters.values():
+            rows = self.due(adapter, now)
+            if not rows:
+                continue
             try:
-                changes += await self._poll(http, adapter, now)
-            except Open311Error as exc:  # the city away or answering nonsense: read again next round
+                changes += await self._poll(http, adapter, rows)
+            except Open311Error as exc:  # the city away or answering nonsense: read again after poll_s
                 log.warning("reading statuses from %s failed: %s", adapter.name, exc)
+            finally:
+                with self.store.session.begin() as session:
+                    session.execute(update(DeliveryRow).where(DeliveryRow.pk.in_([r.pk for r in rows]))
+                                    .values(polled_at=now).execution_options(synchronize_session=False))
         return changes
 
-    async def _poll(self, http: aiohttp.ClientSession, adapter: Open311Adapter, now: datetime) -> List[StatusChange]:
-        rows = self.due(adapter, now)
-        if not rows:
-            return []
+    async def _poll(self, http: aiohttp.ClientSession, adapter: Open311Adapter,
+                    rows: List[DeliveryRow]) -> List[StatusChange]:
         for row in rows:
             if not row.remote_id and row.remote_token:
                 row.remote_id = await adapter.resolve_token(http, row.remote_token)
@@ -79,9 +85,6 @@ class StatusPoller:
             if claimed and not first_open:
                 changes.append(StatusChange(ticket_id=row.ticket_id, status=found.status, note=found.status_notes,
                                             adapter=adapter.name, remote_id=found.service_request_id))
-        with self.store.session.begin() as session:
-            session.execute(update(DeliveryRow).where(DeliveryRow.pk.in_([r.pk for r in rows]))
-                            .values(polled_at=now).execution_options(synchronize_session=False))
         return changes
 
     def _set(self, pk: int, when_status: object = ..., **values) -> bool:

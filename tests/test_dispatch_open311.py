@@ -84,6 +84,21 @@ def test_a_ticket_is_filed_at_the_city_once_and_its_closure_is_read_back(store_f
     assert outbox.get(delivery.id).remote_status == "closed"
 
 
+def test_a_city_that_is_down_is_asked_again_after_poll_s_not_every_round(store_for, city):
+    store = store_for(open311_settings(city.url))
+    store.file(report(8))
+    [delivery] = deliver_all(store).list()
+    city.stop()
+    assert poll(store) == []  # refused connection: logged, nothing changes
+    read_at = Outbox(store.session, store.routing.outbox).get(delivery.id).polled_at
+    assert read_at is not None
+    city.start()
+    city.set_status("C-1", "closed", "已修复")
+    assert poll(store) == []  # within poll_s of the failed read
+    [change] = poll(store, later_s=2)
+    assert change.status == "closed"
+
+
 def test_a_token_is_resolved_to_the_citys_request_id(store_for, city):
     city.tokens, city.token_reads_before_id = True, 1
     store = store_for(open311_settings(city.url))
