@@ -20,6 +20,7 @@ channel reads it with the same NLU (nlu/transcript.py, nlu/call_report.py) and f
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
@@ -153,13 +154,19 @@ class VoiceInput(InputChannel):
         return None
 
     def _merged(self, call: CallIn) -> List[Segment]:
-        """Every segment of the call so far, this request's included (a part sent again counts once)."""
+        """Every segment of the call so far, this request's included: a segment sent again (same
+        speaker, start and text) counts once; segments without times keep the order they came in."""
         key = f"voice:segments:{call.call_id}"
         if call.segments:
-            self.redis.hset(key, mapping={f"{s.speaker}|{s.start:.3f}": s.json(ensure_ascii=False)
-                                          for s in call.segments})
+            arrived = self.redis.hlen(key)
+            for number, s in enumerate(call.segments):
+                digest = hashlib.sha1(s.text.encode("utf-8")).hexdigest()[:16]
+                self.redis.hsetnx(key, f"{s.speaker}|{s.start:.3f}|{digest}",
+                                  json.dumps({"seq": arrived + number, **s.dict()}, ensure_ascii=False))
             self.redis.expire(key, SEGMENTS_TTL_S)
-        return [Segment.parse_raw(v) for v in self.redis.hvals(key)]
+        stored = [json.loads(v) for v in self.redis.hvals(key)]
+        stored.sort(key=lambda s: (s["start"], s.pop("seq")))
+        return [Segment(**s) for s in stored]
 
     def _answer(self, call: CallIn, report: CallReport) -> Dict[str, Any]:
         settings = voice_settings()

@@ -75,6 +75,17 @@ def test_a_call_in_parts_then_whole_files_once_and_a_retry_files_nothing(stack, 
     assert "满意吗" in callback["say"] and "\n不满意" in callback["say"]
 
 
+def test_segments_without_times_keep_their_order_and_a_repeat_counts_once(stack, rasa_url):
+    call_id = f"call-{uuid.uuid4().hex[:10]}"
+    untimed = [{"speaker": "caller", "text": "楼道灯坏了"}, {"speaker": "agent", "text": "在哪个小区"},
+               {"speaker": "caller", "text": "海景花园"}, {"speaker": "agent", "text": "几栋"}]
+    call(rasa_url, untimed, final=False, call_id=call_id)
+    answer = call(rasa_url, untimed + [{"speaker": "caller", "text": "十一"}], call_id=call_id)
+    [issue] = answer["issues"]
+    assert issue["description"] == "楼道灯坏了" and issue["location"]["estate"] == "海景花园", answer
+    assert issue["location"]["building"] == "11", answer
+
+
 def test_several_problems_make_several_tickets(stack, rasa_url):
     answer = call(rasa_url, [seg("caller", "你好我是海涛花园的七栋电梯坏了三天了老人上下楼很困难", 0),
                              seg("caller", "还有就是沙头角口岸门口的一个井盖没了很危险", 8)])
