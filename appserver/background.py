@@ -28,10 +28,8 @@ async def poll_statuses(app: web.Application) -> None:
 
 
 async def alert_overdue(app: web.Application) -> None:
-    alerted = await asyncio.to_thread(app["sla"].alert_overdue, clock.now())
-    worker = app.get("delivery_worker")
-    if alerted and worker is not None:
-        worker.wake()
+    if await asyncio.to_thread(app["sla"].alert_overdue, clock.now()):
+        app["delivery_worker"].wake()
 
 
 status_polling = periodic("status polling", lambda app: POLL_TICK_S, poll_statuses)

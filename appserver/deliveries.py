@@ -44,9 +44,7 @@ async def redrive(request: web.Request) -> web.Response:
         return json_error(404, f"no delivery {request.match_info['delivery_id']}")
     if found.state == "delivered":
         return json_error(409, f"delivery {found.id} was delivered already")
-    worker = request.app.get("delivery_worker")
-    if worker is not None:
-        worker.wake()
+    request.app["delivery_worker"].wake()
     return web.json_response(found.dict(), dumps=dumps)
 
 

@@ -18,6 +18,7 @@ from dispatch.schema import Ticket, TicketIn
 from dispatch.store import TicketStore
 from common import clock
 from common.json_body import dumps, parse_json_object
+from common.validation import field_problems
 from nlu.gazetteer import default_gazetteer
 from nlu.locate import Located, locate
 from nlu.placement import place_pin
@@ -144,10 +145,10 @@ async def create_request(request: web.Request) -> web.Response:
             media=[fields["media_url"]] if fields.get("media_url") else [],
             idempotency_key=fields.get("idempotency_key") or request.headers.get("Idempotency-Key"))
     except ValidationError as exc:
-        return _error(400, "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+        return _error(400, field_problems(exc))
     store: TicketStore = request.app["store"]
     ticket, created = store.file(ticket_in, issue["category"].get("sla_days"))
-    if created and request.app.get("delivery_worker") is not None:
+    if created:
         request.app["delivery_worker"].wake()
     notice = f"已受理，{ticket.department}负责，预计{ticket.deadline:%Y-%m-%d %H:%M}前办结"
     if ticket.duplicate_of:

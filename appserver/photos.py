@@ -31,7 +31,7 @@ async def _read_limited(part: BodyPartReader, limit: int) -> bytes:
             return bytes(data)
         data += chunk
         if len(data) > limit:
-            raise PhotoRefused(f"照片太大，请发送{limit / 1048576:.0f}MB以内的照片。", 413)
+            raise PhotoRefused.too_big(limit)
 
 
 async def _drain(request: web.Request) -> None:
@@ -69,8 +69,7 @@ async def upload_photo(request: web.Request) -> web.Response:
         photo = await asyncio.to_thread(media(request).add, data, sender, "web")
     except PhotoRefused as refused:
         return json_error(refused.status, str(refused))
-    count = len(await asyncio.to_thread(media(request).waiting, sender, "web"))
-    reply = f"照片已收到（共{count}张），会随您接下来提交的诉求一并提交。"
+    reply = await asyncio.to_thread(media(request).receipt, sender, "web")
     return web.json_response({"photo": photo.dict(), "messages": [{"text": reply}]}, dumps=dumps)
 
 

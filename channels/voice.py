@@ -34,6 +34,7 @@ from sanic.response import HTTPResponse
 from common.json_body import parse_json_object
 from common.privacy import mask_id
 from common.redis_connection import redis_from_environment
+from common.validation import field_problems
 from dispatch.location import Address
 from dispatch.schema import TicketIn
 from dispatch.store import TicketStore
@@ -71,10 +72,6 @@ class CallIn(BaseModel):
         if not value.strip():
             raise ValueError("call_id is blank")
         return value.strip()
-
-
-def _problem_of(error: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
 
 
 class VoiceInput(InputChannel):
@@ -115,7 +112,7 @@ class VoiceInput(InputChannel):
             try:
                 call = CallIn.parse_obj(parse_json_object(request.body, "a call: call_id, caller, segments, final"))
             except ValueError as exc:  # ValidationError is one too
-                reason = _problem_of(exc) if isinstance(exc, ValidationError) else str(exc)
+                reason = field_problems(exc) if isinstance(exc, ValidationError) else str(exc)
                 return response.json({"error": reason}, status=400, ensure_ascii=False)
             too_big = self._too_big(call)
             if too_big:

@@ -28,7 +28,7 @@ def _fetch(url: str, limit: int) -> bytes:
         for chunk in resp.iter_content(64 * 1024):
             data += chunk
             if len(data) > limit:
-                raise PhotoRefused(f"照片太大，请发送{limit / 1048576:.0f}MB以内的照片。", 413)
+                raise PhotoRefused.too_big(limit)
         return bytes(data)
 
 
@@ -42,7 +42,7 @@ def _download(message: Any, store: MediaStore, service: Optional[CustomerService
         log.info("PicUrl of %s failed (%s); trying the media API", mask_id(message.source), exc)
         resp = service.client.media.download(message.media_id)
         if len(resp.content) > limit:
-            raise PhotoRefused(f"照片太大，请发送{limit / 1048576:.0f}MB以内的照片。", 413)
+            raise PhotoRefused.too_big(limit, len(resp.content))
         return resp.content
 
 
@@ -55,5 +55,4 @@ async def receive_photo(message: Any, store: MediaStore, service: Optional[Custo
     except Exception as exc:  # WeChat's CDN away, a broken answer: the follower is told, nothing crashes
         log.warning("photo from %s not received: %s", mask_id(message.source), exc)
         return UNREACHABLE
-    count = len(await asyncio.to_thread(store.waiting, message.source, "wechat"))
-    return f"照片已收到（共{count}张），会随您接下来提交的诉求一并提交。"
+    return await asyncio.to_thread(store.receipt, message.source, "wechat")

@@ -57,6 +57,12 @@ class PhotoRefused(ValueError):
         super().__init__(message)
         self.status = status
 
+    @classmethod
+    def too_big(cls, limit: int, size: Optional[int] = None) -> "PhotoRefused":
+        """Past the size limit (``size`` when known; a stream read in part is refused without it)."""
+        told = f"（{size / 1048576:.1f}MB）" if size is not None else ""
+        return cls(f"照片太大{told}，请发送{limit / 1048576:.0f}MB以内的照片。", 413)
+
 
 class PhotoRow(Base):
     __tablename__ = "photos"
@@ -94,7 +100,7 @@ class MediaStore:
     def check(self, data: bytes) -> Image.Image:
         limit = self.settings.max_bytes
         if len(data) > limit:
-            raise PhotoRefused(f"照片太大（{len(data) / 1048576:.1f}MB），请发送{limit / 1048576:.0f}MB以内的照片。", 413)
+            raise PhotoRefused.too_big(limit, len(data))
         if not data:
             raise PhotoRefused("没有收到照片内容，请重新发送。")
         try:
@@ -134,6 +140,10 @@ class MediaStore:
                 PhotoRow.sender_id == sender_id, PhotoRow.channel == channel, PhotoRow.tickets.is_(None),
                 PhotoRow.created_at >= since).order_by(PhotoRow.pk).limit(self.settings.max_per_report)).scalars().all()
         return [public_url(n) for n in names]
+
+    def receipt(self, sender_id: str, channel: str) -> str:
+        """What the resident is told once a photo is kept."""
+        return f"照片已收到（共{len(self.waiting(sender_id, channel))}张），会随您接下来提交的诉求一并提交。"
 
     def attach(self, sender_id: str, channel: str, ticket_ids: List[str]) -> None:
         with self.session.begin() as session:

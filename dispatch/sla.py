@@ -31,10 +31,9 @@ def used_share(created_at: datetime, deadline: datetime, now: datetime) -> float
     return (now - created_at).total_seconds() / total if total > 0 else 1.0
 
 
-def light(created_at: datetime, deadline: datetime, now: datetime, yellow_at: float) -> str:
-    if now >= deadline:
-        return "red"
-    return "yellow" if used_share(created_at, deadline, now) >= yellow_at else "green"
+def light(used: float, yellow_at: float) -> str:
+    """The deadline light for the share of time used: red from the deadline on (1.0)."""
+    return "red" if used >= 1.0 else "yellow" if used >= yellow_at else "green"
 
 
 class SlaEntry(BaseModel):
@@ -52,7 +51,7 @@ class SlaEntry(BaseModel):
     @classmethod
     def from_row(cls, row: TicketRow, now: datetime, yellow_at: float) -> "SlaEntry":
         used = used_share(row.created_at, row.deadline, now)
-        return cls(id=row.id, light=light(row.created_at, row.deadline, now, yellow_at), used=round(used, 3),
+        return cls(id=row.id, light=light(used, yellow_at), used=round(used, 3),
                    grade=row.grade, department=row.department, urgency=row.urgency,
                    category="/".join(p for p in (row.category_level1, row.category_level2) if p) or None,
                    created_at=row.created_at, deadline=row.deadline, overdue_alerted_at=row.overdue_alerted_at)

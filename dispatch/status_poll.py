@@ -2,8 +2,8 @@
 
 Each round takes the delivered requests of still-open tickets not read within the adapter's
 `poll_s` (a round that failed — the city away — counts as a read, so a city that is down is
-asked again after `poll_s`, not every round), turns tokens into request ids where the city has assigned them, reads the statuses in
-batches, and returns the changes the city made since the last read. A change is claimed with a
+asked again after `poll_s`, not every round), turns tokens into request ids where the city has
+assigned them, reads the statuses in batches, and returns the changes the city made since the last read. A change is claimed with a
 conditional update of the delivery's `remote_status`, so several app servers polling at once
 report it once. Applying a change to the ticket (history, the resident told) is the caller's.
 """

@@ -64,13 +64,15 @@ def read_report(read: ReadCall, analyzer: Analyzer, intent: Optional[str]) -> Ca
     if intent in NOT_REPORTS:
         return CallReport(is_report=False)
     answer = locate(read.place) if read.place else None
-    own_places = {part: locate(part) for part in split_problems(report, analyzer.label)}
-    message_place = locate(report)
-    fallback = answer if answer is not None and answer.found else (message_place if message_place.found else None)
+    fallback = answer if answer is not None and answer.found else None
+    if fallback is None:
+        message_place = locate(report)
+        fallback = message_place if message_place.found else None
     issues = []
-    for part, own in own_places.items():
-        located = place_for(own, answer, read.place) if (own.found or answer is not None) else (fallback or own)
-        analysis = analyzer.issue(part, fallback, place=located if located.found else None)
+    for part in split_problems(report, analyzer.label):
+        # a part that names no place (even with the operator's answer) is placed at ``fallback``
+        located = place_for(locate(part), answer, read.place)
+        analysis = analyzer.issue(part, fallback, place=located)
         missing = []
         if not Address.from_dict(analysis["location"]).is_dispatchable():
             missing.append("location")
