@@ -20,6 +20,12 @@ from channels.pin import check_pin
 from classifiers.taxonomy import default_taxonomy
 from appserver.background import overdue_alerts, status_polling
 from appserver.callbacks import ROUTES as CALLBACK_ROUTES
+from appserver.console_auth import ROUTES as CONSOLE_AUTH_ROUTES
+from appserver.console_auth import console_guard
+from appserver.console_handoffs import ROUTES as CONSOLE_HANDOFF_ROUTES
+from appserver.console_queue import ROUTES as CONSOLE_QUEUE_ROUTES
+from appserver.console_records import ROUTES as CONSOLE_RECORD_ROUTES
+from appserver.console_tickets import ROUTES as CONSOLE_TICKET_ROUTES
 from appserver.deliveries import ROUTES as DELIVERY_ROUTES
 from appserver.delivery_task import delivery_worker
 from appserver.exports import ROUTES as EXPORT_ROUTES
@@ -32,7 +38,15 @@ from appserver.ticket_history import ROUTES as HISTORY_ROUTES
 from appserver.ticket_schema import ROUTES as SCHEMA_ROUTES
 from appserver.ticket_status import ROUTES as STATUS_ROUTES
 from appserver.wechat_notices import customer_service_from_environment, wechat_notices
+from common.redis_connection import async_redis_from_environment
+from console.accounts import Accounts
+from console.audit import AuditLog
+from console.inbox import NluInbox
+from console.review_queue import ReviewQueue
+from console.sessions import SessionStore
+from console.settings import console_settings
 from dispatch.adapters import build_adapters
+from dispatch.decisions import ReviewDecisions
 from dispatch.delivery_worker import DeliveryWorker
 from dispatch.handoffs import HandoffQueue
 from dispatch.media import MediaStore
@@ -107,9 +121,32 @@ async def _http_session(app: web.Application):
     await app["http"].close()
 
 
+async def _redis(app: web.Application):
+    """Console sessions and sign-in limits, shared by every app server process."""
+    app["redis"] = async_redis_from_environment()
+    app["console_sessions"] = SessionStore(app["redis"], app["console_settings"].sessions)
+    yield
+    await app["redis"].close()
+
+
+def _add_console(app: web.Application) -> None:
+    engine = app["store"].engine
+    app["console_settings"] = console_settings()
+    app["console_static"] = STATIC / "console"
+    app["accounts"] = Accounts(engine, app["console_settings"])
+    app["audit"] = AuditLog(engine)
+    app["inbox"] = NluInbox(engine)
+    app["review_queue"] = ReviewQueue(engine)
+    app["review_decisions"] = ReviewDecisions(app["store"])
+    app.cleanup_ctx.append(_redis)
+    for routes in (CONSOLE_AUTH_ROUTES, CONSOLE_QUEUE_ROUTES, CONSOLE_TICKET_ROUTES, CONSOLE_HANDOFF_ROUTES,
+                   CONSOLE_RECORD_ROUTES):
+        app.router.add_routes(routes)
+
+
 def create_app(store: Optional[TicketStore] = None, analyzer: Optional[Analyzer] = None,
                rasa_url: Optional[str] = None) -> web.Application:
-    app = web.Application(middlewares=[error_middleware], client_max_size=1024 * 1024)
+    app = web.Application(middlewares=[error_middleware, console_guard], client_max_size=1024 * 1024)
     app["store"] = store or TicketStore()
     app["handoffs"] = HandoffQueue(engine=app["store"].engine)
     app["outbox"] = Outbox(app["store"].session, app["store"].routing.outbox)
@@ -143,6 +180,7 @@ def create_app(store: Optional[TicketStore] = None, analyzer: Optional[Analyzer]
     app.router.add_routes(EXPORT_ROUTES)
     app.router.add_routes(CALLBACK_ROUTES)
     app.router.add_routes(PHOTO_ROUTES)
+    _add_console(app)
     app.router.add_static("/static/", STATIC)
     return app
 

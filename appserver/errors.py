@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict
+from typing import Any, Dict, Type, TypeVar
 
 from aiohttp import web
+from pydantic import BaseModel, ValidationError
 
 from common.json_body import dumps, parse_json_object
+from common.validation import field_problems
+
+M = TypeVar("M", bound=BaseModel)
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +26,18 @@ async def read_json_object(request: web.Request) -> Dict[str, Any]:
         return parse_json_object(await request.text())
     except ValueError as exc:
         raise web.HTTPBadRequest(text=dumps({"error": str(exc)}), content_type="application/json") from None
+
+
+def as_model(model: Type[M], data: Dict[str, Any]) -> M:
+    """``data`` (a body, a query string) as ``model``, or an HTTP 400 naming each wrong field."""
+    try:
+        return model(**data)
+    except ValidationError as exc:
+        raise web.HTTPBadRequest(text=dumps({"error": field_problems(exc)}), content_type="application/json") from None
+
+
+async def read_model(request: web.Request, model: Type[M]) -> M:
+    return as_model(model, await read_json_object(request))
 
 
 def query_limit(request: web.Request, default: int = 100, maximum: int = 500) -> int:

@@ -29,7 +29,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import requests  # noqa: E402
 import yaml  # noqa: E402
 
-from bench.agent import agent_urls  # noqa: E402
+from bench.agent import agent_urls, operator_key  # noqa: E402
 
 DATA = Path(__file__).with_name("data")
 REPORTS = Path(__file__).with_name("reports")
@@ -90,7 +90,7 @@ def judge(conversation: Dict[str, Any], rasa_url: str, app_url: str) -> Outcome:
     for number, (want, ticket) in enumerate(zip(wanted, tickets), start=1):
         problems += compare(want, ticket, number)
     if expect.get("handoff"):
-        queue = requests.get(f"{app_url}/api/handoffs", params={"status": "all", "limit": 500}, timeout=10).json()
+        queue = requests.get(f"{app_url}/api/handoffs", headers=operator_key(), params={"status": "all", "limit": 500}, timeout=10).json()
         if not any(entry["transcript"] and entry["transcript"][0]["text"] == turns[0] for entry in queue):
             problems.append("no handoff to a person")
     return Outcome(conversation["name"], conversation["style"], not problems, problems, transcript)

@@ -7,11 +7,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-import yaml
-
 from classifiers.linear_model import LinearTextClassifier
 from classifiers.taxonomy import Category, Taxonomy, default_taxonomy
-from common.paths import MODELS_DIR, SETTINGS_DIR
+from common.paths import MODELS_DIR
+from dispatch.review import category_review_below
 
 MODEL_DIR = MODELS_DIR / "problem_type"
 
@@ -31,12 +30,6 @@ class CategoryPrediction:
                 "needs_review": self.needs_review}
 
 
-def review_threshold() -> float:
-    """Below this confidence an intake goes to an operator (settings/thresholds.yml)."""
-    data = yaml.safe_load((SETTINGS_DIR / "thresholds.yml").read_text(encoding="utf-8")) or {}
-    return float(data.get("category_review_below", 0.5))
-
-
 class ProblemTypeClassifier:
     def __init__(self, model: LinearTextClassifier, taxonomy: Taxonomy, threshold: float) -> None:
         unknown = [label for label in model.labels if label not in taxonomy]
@@ -51,7 +44,7 @@ class ProblemTypeClassifier:
     def load(cls, directory: Path = MODEL_DIR) -> "ProblemTypeClassifier":
         if not (directory / "meta.json").exists():
             raise FileNotFoundError(f"no problem-type model in {directory}; run `intake train`")
-        return cls(LinearTextClassifier.load(directory), default_taxonomy(), review_threshold())
+        return cls(LinearTextClassifier.load(directory), default_taxonomy(), category_review_below())
 
     def classify(self, text: str) -> CategoryPrediction:
         ranked = self.model.predict(text, top_k=3)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from pydantic import BaseModel
 from sqlalchemy import Column, DateTime, Integer, String, Text, select
@@ -35,6 +35,13 @@ class HandoffRow(Base):
     status = Column(String(16), nullable=False, default="waiting", index=True)
     transcript_json = Column(Text, nullable=False, default="[]")
     pending_json = Column(Text, nullable=False, default="{}")
+    taken_by = Column(String(64))  # the operator talking with the resident
+    taken_at = Column(DateTime)
+    closed_at = Column(DateTime)
+
+
+class HandoffError(ValueError):
+    """The entry is not in a state for this (taken by someone else, closed); says why."""
 
 
 class Handoff(BaseModel):
@@ -49,6 +56,9 @@ class Handoff(BaseModel):
     status: str
     transcript: List[Dict[str, str]]
     pending: Dict[str, Any]
+    taken_by: Optional[str] = None
+    taken_at: Optional[datetime] = None
+    closed_at: Optional[datetime] = None
 
     @classmethod
     def from_row(cls, row: HandoffRow) -> "Handoff":
@@ -56,7 +66,7 @@ class Handoff(BaseModel):
         pending = {k: mask_pii(v) if isinstance(v, str) else v for k, v in json.loads(row.pending_json).items()}
         return cls(id=row.pk, created_at=row.created_at, updated_at=row.updated_at, sender=mask_id(row.sender_id),
                    channel=row.channel, reason=row.reason, status=row.status, transcript=transcript,
-                   pending=pending)
+                   pending=pending, taken_by=row.taken_by, taken_at=row.taken_at, closed_at=row.closed_at)
 
 
 class HandoffQueue:
@@ -73,11 +83,14 @@ class HandoffQueue:
         now = now or clock.now()
         with self.session.begin() as session:
             row = session.execute(select(HandoffRow).where(HandoffRow.sender_id == sender_id,
-                                                           HandoffRow.status == "waiting")).scalars().first()
+                                                           HandoffRow.status.in_(("waiting", "taken")))
+                                  .order_by(HandoffRow.pk.desc())).scalars().first()
             if row is None:
                 row = HandoffRow(created_at=now, sender_id=sender_id, channel=channel, status="waiting")
                 session.add(row)
-            row.updated_at, row.reason = now, reason
+            row.updated_at = now
+            if row.status == "waiting":  # asking again while a person talks with them changes nothing
+                row.reason = reason
             row.transcript_json = json.dumps(transcript, ensure_ascii=False)
             row.pending_json = json.dumps(pending, ensure_ascii=False)
             session.flush()
@@ -91,3 +104,37 @@ class HandoffQueue:
         query = query.order_by(HandoffRow.created_at, HandoffRow.pk).limit(limit)
         with self.session() as session:
             return [Handoff.from_row(row) for row in session.execute(query).scalars()]
+
+    def entry(self, pk: int) -> Optional[Tuple[Handoff, str]]:
+        """The entry and the conversation's real sender id (for the server's own calls, never shown)."""
+        with self.session() as session:
+            row = session.get(HandoffRow, pk)
+            return (Handoff.from_row(row), row.sender_id) if row else None
+
+    def take(self, pk: int, operator: str, now: Optional[datetime] = None) -> Handoff:
+        """An operator takes the conversation over; refused when another already has it or it is closed."""
+        now = now or clock.now()
+        with self.session.begin() as session:
+            row = _open_row(session, pk)
+            if row.status == "taken" and row.taken_by != operator:
+                raise HandoffError(f"会话{pk}已由{row.taken_by}接入")
+            row.status, row.taken_by, row.taken_at, row.updated_at = "taken", operator, row.taken_at or now, now
+            return Handoff.from_row(row)
+
+    def close(self, pk: int, operator: str, now: Optional[datetime] = None) -> Handoff:
+        now = now or clock.now()
+        with self.session.begin() as session:
+            row = _open_row(session, pk)
+            row.status, row.closed_at, row.updated_at = "closed", now, now
+            row.taken_by = row.taken_by or operator
+            return Handoff.from_row(row)
+
+
+def _open_row(session, pk: int) -> HandoffRow:
+    """The entry, locked for the change; HandoffError when there is none or it is closed."""
+    row = session.get(HandoffRow, pk, with_for_update=True)
+    if row is None:
+        raise HandoffError(f"没有转人工会话{pk}")
+    if row.status == "closed":
+        raise HandoffError(f"会话{pk}已结束")
+    return row

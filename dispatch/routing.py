@@ -109,6 +109,9 @@ class DispatchSettings(BaseModel):
     adapters: Dict[str, AdapterSettings] = {}
     routes: List[Route] = []
     outbox: OutboxSettings = OutboxSettings()
+    # a ticket flagged for review (category unsure, place unconfirmed) waits for an operator's
+    # approval in the console before it is delivered; 特急 tickets never wait
+    hold_for_review: bool = True
 
     @root_validator(skip_on_failure=True)
     def _routes_name_adapters(cls, values: dict) -> dict:

@@ -3,6 +3,7 @@ the version Rasa 3.6 runs with)."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import List, Optional
 
@@ -18,6 +19,8 @@ STATUSES = ("open", "closed")
 MAX_DESCRIPTION = 20000
 # a place the gazetteer could not confirm goes to an operator before dispatch
 REVIEW_PLACEMENTS = ("unknown", "choose", "outside")
+# letters and digits mixed, as channels make user ids (never a bare phone or ID number)
+OPAQUE_ID = re.compile(r"(?=[\w-]*[A-Za-z_])(?=[\w-]*\d)[A-Za-z0-9_-]{8,128}")
 
 
 class CategoryRef(BaseModel):
@@ -69,8 +72,13 @@ class TicketIn(BaseModel):
 
     @validator("reporter")
     def _masked(cls, value: Optional[str]) -> Optional[str]:
-        # the contact stays callable for the department; the API masks it on the way out
-        return mask_pii(value) if value else value
+        """A channel's opaque user id (a web page's random id, a WeChat openid, a call id) is kept
+        as it is: it is how the resident's conversation is found again, and the API masks it on
+        the way out. A name or number a client sent as the reporter is stored masked; the
+        contact stays callable for the department."""
+        if not value or OPAQUE_ID.fullmatch(value):
+            return value
+        return mask_pii(value)
 
 
     @classmethod

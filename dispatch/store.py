@@ -21,6 +21,7 @@ from dispatch.grades import SlaSettings, sla_settings
 from dispatch.history import TicketEvent, TicketEventRow, as_events, changes_between, event_row
 from dispatch.outbox import DeliveryRow, enqueue
 from dispatch.ratings import RATINGS, RatingRow
+from dispatch.review import check_version, encode_reasons, review_reasons
 from dispatch.routing import DispatchSettings, dispatch_settings
 from dispatch.schema import STATUSES, CategoryRef, Location, Ticket, TicketIn
 from common import clock
@@ -60,6 +61,15 @@ class TicketRow(Base):
     grade = Column(String(8), index=True)
     grade_reason = Column(Text)
     overdue_alerted_at = Column(DateTime)
+    # operator review (dispatch/review.py): the queues it is in, a grey-zone duplicate candidate,
+    # whether its delivery waits for approval, and the decision
+    review_reasons = Column(String(100), index=True)
+    duplicate_candidate = Column(String(32))
+    held = Column(Boolean)
+    reviewed_at = Column(DateTime, index=True)
+    reviewed_by = Column(String(64))
+    review_outcome = Column(String(16))
+    street = Column(String(100), index=True)
 
     def to_ticket(self) -> Ticket:
         return Ticket(
@@ -120,6 +130,8 @@ class TicketStore:
         try:
             with self.session.begin() as session:
                 original = self._open_duplicate(session, ticket, key, now)
+                candidate = None if original else self._grey_duplicate(session, ticket, key, now)
+                reasons = review_reasons(ticket, grey_duplicate=candidate is not None)
                 row = TicketRow(
                     idempotency_key=ticket.idempotency_key, created_at=now, updated_at=now,
                     channel=ticket.channel, reporter=ticket.reporter, contact=ticket.contact,
@@ -131,7 +143,10 @@ class TicketStore:
                     urgency_reasons_json=json.dumps(ticket.urgency_reasons, ensure_ascii=False),
                     needs_review=ticket.needs_review, deadline=deadline, respond_by=respond_by,
                     media_json=json.dumps(ticket.media, ensure_ascii=False) if ticket.media else None,
-                    duplicate_of=original.id if original else None)
+                    duplicate_of=original.id if original else None, street=ticket.location.street,
+                    review_reasons=encode_reasons(reasons),
+                    duplicate_candidate=candidate.id if candidate else None,
+                    held=self._holds(ticket, reasons) and original is None)
                 row.regrade(self.sla)
                 session.add(row)
                 session.flush()
@@ -139,7 +154,7 @@ class TicketStore:
                 if original is not None:
                     original.reporters_count += 1
                     original.updated_at = now
-                else:  # a linked duplicate is not sent again: its original is on its way already
+                elif not row.held:  # a linked duplicate is not sent again: its original is on its way already
                     enqueue(session, row.id, "filed", self.routing.adapters_for(route_fields(row)), now)
                 return row.to_ticket(), True
         except IntegrityError:
@@ -161,25 +176,46 @@ class TicketStore:
                  .order_by(TicketRow.created_at).limit(1))
         return session.execute(query).scalars().first()
 
+    def _holds(self, ticket: TicketIn, reasons: List[str]) -> bool:
+        """Delivery waits for an operator when the agent was unsure of the problem or the place
+        (settings/dispatch.yml hold_for_review); 特急 never waits."""
+        return (self.routing.hold_for_review and ticket.urgency != "特急"
+                and bool({"category", "place"} & set(reasons)))
+
+    def _grey_duplicate(self, session, ticket: TicketIn, key: Optional[str], now: datetime) -> Optional[TicketRow]:
+        """An open ticket at the same place in the same field (大类) but filed under another
+        category: perhaps the same problem told differently — an operator decides."""
+        if not key or not ticket.category.level1:
+            return None
+        query = (select(TicketRow)
+                 .where(TicketRow.place_key == key, TicketRow.status == "open", TicketRow.duplicate_of.is_(None),
+                        TicketRow.category_level1 == ticket.category.level1,
+                        TicketRow.created_at >= now - self.duplicate_window)
+                 .order_by(TicketRow.created_at).limit(1))
+        return session.execute(query).scalars().first()
+
     def amend(self, ticket_id: str, actor: str, note: Optional[str] = None, *,
               location: Optional[Location] = None, category: Optional[CategoryRef] = None,
               department: Optional[str] = None, sla_days: Optional[float] = None,
               urgency: Optional[str] = None, urgency_reasons: Optional[List[str]] = None,
-              description: Optional[str] = None, now: Optional[datetime] = None) -> Optional[Ticket]:
+              description: Optional[str] = None, now: Optional[datetime] = None,
+              seen: Optional[datetime] = None) -> Optional[Ticket]:
         """Change an open ticket and record old and new values in its history; a new urgency or
         category recomputes the deadlines from the time it was filed. None when there is no such
-        ticket; the ticket unchanged when it is closed or nothing differs."""
+        ticket; the ticket unchanged when it is closed or nothing differs. ``seen``: the version
+        (updated_at) the change was made on; StaleTicket when the ticket changed since."""
         now = now or clock.now()
         with self.session.begin() as session:
             row = session.execute(select(TicketRow).where(TicketRow.id == ticket_id)).scalars().first()
             if row is None:
                 return None
+            check_version(row.to_ticket(), seen)
             if row.status != "open":
                 return row.to_ticket()
             before = _amendable(row)
             if location is not None:
                 row.location_json, row.place_key = location.json(ensure_ascii=False), place_key(location)
-                row.lat, row.lng = location.lat, location.lng
+                row.lat, row.lng, row.street = location.lat, location.lng, location.street
             if category is not None:
                 row.category_level1, row.category_level2 = category.level1, category.level2
                 row.category_level3, row.category_confidence = category.level3, category.confidence
@@ -197,11 +233,7 @@ class TicketStore:
             if changes:
                 row.updated_at = now
                 session.add(event_row(row.id, now, actor, "amended", changes, note))
-                if row.duplicate_of is None:  # to where it went before, and where its new fields route
-                    sent = session.execute(select(DeliveryRow.adapter).where(DeliveryRow.ticket_id == row.id)
-                                           .distinct()).scalars().all()
-                    routed = self.routing.adapters_for(route_fields(row))
-                    enqueue(session, row.id, "amended", [*sent, *(a for a in routed if a not in sent)], now)
+                enqueue_amendment(session, row, self.routing, now)
             return row.to_ticket()
 
     def set_status(self, ticket_id: str, status: str, actor: str, note: Optional[str] = None,
@@ -286,6 +318,17 @@ class TicketStore:
         query = query.order_by(TicketRow.created_at.desc(), TicketRow.pk.desc()).limit(limit)
         with self.session() as session:
             return [row.to_ticket() for row in session.execute(query).scalars()]
+
+
+def enqueue_amendment(session, row: TicketRow, routing: DispatchSettings, now: datetime) -> None:
+    """A changed ticket sent again: to where it went before, and to where its new fields route.
+    Not for a linked duplicate (its original carries it) nor a ticket still held for review."""
+    if row.duplicate_of is not None or row.held:
+        return
+    sent = session.execute(select(DeliveryRow.adapter).where(DeliveryRow.ticket_id == row.id)
+                           .distinct()).scalars().all()
+    routed = routing.adapters_for(route_fields(row))
+    enqueue(session, row.id, "amended", [*sent, *(a for a in routed if a not in sent)], now)
 
 
 def _amendable(row: TicketRow) -> dict:

@@ -11,6 +11,8 @@ from typing import Optional
 import typer
 from rich.console import Console
 
+from intake.users import users_app
+
 app = typer.Typer(help="诉求 intake agent", no_args_is_help=True, add_completion=False)
 console = Console(soft_wrap=True)
 
@@ -38,6 +40,7 @@ def run(
         console.print("[bold green]The intake agent is running:[/bold green]")
         for label, url in stack.urls().items():
             console.print(f"  {label:14} {url}")
+        _first_account_hint(stack.db_url)
         console.print(f"Logs in {stack.var_dir / 'log'}. Press Ctrl-C to stop.")
         while all(s.process is None or s.process.poll() is None for s in stack.services.values()):
             time.sleep(1)
@@ -52,6 +55,15 @@ def run(
     finally:
         stack.stop_all()
         console.print("all services stopped")
+
+
+def _first_account_hint(db_url: Optional[str]) -> None:
+    from console.accounts import Accounts
+    from dispatch.database import engine_for
+
+    if not Accounts(engine_for(db_url)).list():
+        console.print("  The console has no accounts yet; make the first admin with "
+                      "[bold]intake users add NAME --role admin[/bold]")
 
 
 @app.command("check-dialogue")
@@ -103,6 +115,7 @@ evaluate_app = typer.Typer(help="Measure models on labelled data.", no_args_is_h
 import_app = typer.Typer(help="Bring a deployment's own data in.", no_args_is_help=True)
 app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(import_app, name="import")
+app.add_typer(users_app, name="users")
 
 
 @evaluate_app.command("classifier")

@@ -192,6 +192,15 @@ class Stack:
             except subprocess.TimeoutExpired:
                 os.killpg(service.process.pid, signal.SIGKILL)
                 service.process.wait()
+        # a server's worker processes may still hold the port a moment after their parent exited
+        deadline = time.monotonic() + timeout
+        while port_open(service.port) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if port_open(service.port):
+            try:
+                os.killpg(service.process.pid, signal.SIGKILL)
+            except ProcessLookupError:  # not ours any more: the next start says the port is taken
+                pass
 
     def stop_all(self) -> None:
         """Ours in reverse start order, and anything else launched (a benchmark's reference bot)."""
@@ -205,7 +214,7 @@ class Stack:
                 "Open311": f"http://127.0.0.1:{p.app}/open311/v2/services.json",
                 "analyze": f"http://127.0.0.1:{p.app}/api/analyze",
                 "SLA board": f"http://127.0.0.1:{p.app}/api/sla",
-                "deliveries": f"http://127.0.0.1:{p.app}/api/deliveries",
+                "console": f"http://127.0.0.1:{p.app}/console",
                 "Rasa REST": f"http://127.0.0.1:{p.rasa}/webhooks/rest/webhook",
                 "WeChat webhook": f"http://127.0.0.1:{p.rasa}/webhooks/wechat/webhook",
                 "voice webhook": f"http://127.0.0.1:{p.rasa}/webhooks/voice/webhook",

@@ -25,6 +25,7 @@ WEBHOOK_PORT = int(os.environ.get("INTAKE_TEST_WEBHOOK_PORT", "18099"))
 WEBHOOK_SECRET = "intake-test-webhook-secret"
 os.environ.update({"INTAKE_WEBHOOK_URL": f"http://127.0.0.1:{WEBHOOK_PORT}/hook",
                    "INTAKE_WEBHOOK_SECRET": WEBHOOK_SECRET, "INTAKE_OPEN311_FULL_KEYS": "department-test-key"})
+FULL_KEY = {"X-Api-Key": "department-test-key"}
 
 # WeChat's API as the test stack reaches it (bench/wechat_api.py): customer-service messages for
 # answers slower than WeChat waits and for notifications (a closed ticket's rating question)
@@ -39,6 +40,24 @@ TEST_PORTS = Ports(redis=int(os.environ.get("INTAKE_TEST_REDIS_PORT", "16379")),
                    actions=int(os.environ.get("INTAKE_TEST_ACTIONS_PORT", "15055")),
                    rasa=int(os.environ.get("INTAKE_TEST_RASA_PORT", "15005")),
                    app=int(os.environ.get("INTAKE_TEST_APP_PORT", "18080")))
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium driven by playwright, for the pages (chat page, console); per module,
+    because playwright's sync API keeps an event loop running while it is open."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not shutil.which("chromium"):
+        pytest.fail("Debian chromium is not installed; ./test.sh installs it")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(scope="session")
@@ -116,3 +135,11 @@ def say(rasa_url: str, sender: str, text: str) -> List[str]:
     resp = requests.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=120)
     assert resp.status_code == 200, resp.text
     return [m.get("text", "") for m in resp.json()]
+
+
+@pytest.fixture(scope="session")
+def people(stack):
+    """An operator, a trainer and an admin of the console (tests/console_people.py)."""
+    from tests.console_people import make_people
+
+    return make_people(stack)

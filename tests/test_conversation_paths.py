@@ -8,7 +8,7 @@ from typing import List
 
 import requests
 
-from tests.conftest import say
+from tests.conftest import FULL_KEY, say
 from tests.test_conversation import TICKET, confirmed, filed_ticket
 
 
@@ -18,7 +18,7 @@ def tickets_of(app_url: str, replies: List[str]) -> List[dict]:
 
 
 def handoffs(app_url: str) -> List[dict]:
-    resp = requests.get(f"{app_url}/api/handoffs", timeout=10)
+    resp = requests.get(f"{app_url}/api/handoffs", headers=FULL_KEY, timeout=10)
     assert resp.status_code == 200, resp.text
     return resp.json()
 
@@ -130,9 +130,9 @@ def test_status_only_for_ones_own_tickets(stack, rasa_url, app_url, sender):
 
 
 def test_handoff_list_rejects_bad_parameters(stack, app_url):
-    resp = requests.get(f"{app_url}/api/handoffs", params={"status": "lost"}, timeout=10)
+    resp = requests.get(f"{app_url}/api/handoffs", headers=FULL_KEY, params={"status": "lost"}, timeout=10)
     assert resp.status_code == 400 and "status" in resp.json()["error"]
-    resp = requests.get(f"{app_url}/api/handoffs", params={"limit": "x"}, timeout=10)
+    resp = requests.get(f"{app_url}/api/handoffs", headers=FULL_KEY, params={"limit": "x"}, timeout=10)
     assert resp.status_code == 400
 
 

@@ -16,6 +16,7 @@ import requests
 
 from bench.outbox import App, free_port
 from bench.webhook_receiver import WebhookReceiver
+from tests.conftest import FULL_KEY
 from common import clock
 from dispatch.delivery_worker import DeliveryWorker
 from dispatch.outbox import Outbox, backoff_s
@@ -220,9 +221,9 @@ def test_the_stack_delivers_an_open311_request_once_and_publishes_the_schema(sta
     assert schema["x-georeport-v2"]["lat"] == "location.lat"
     body = next(r.body for r in receiver.received if r.ticket_id == ticket_id)
     jsonschema.validate(body, schema)
-    deliveries = requests.get(f"{app_url}/api/deliveries", params={"ticket_id": ticket_id}, timeout=10).json()
+    deliveries = requests.get(f"{app_url}/api/deliveries", headers=FULL_KEY, params={"ticket_id": ticket_id}, timeout=10).json()
     assert [d["state"] for d in deliveries["deliveries"]] == ["delivered"]
-    assert requests.get(f"{app_url}/api/deliveries", params={"state": "lost"}, timeout=10).status_code == 400
+    assert requests.get(f"{app_url}/api/deliveries", headers=FULL_KEY, params={"state": "lost"}, timeout=10).status_code == 400
 
 
 def test_the_app_server_killed_mid_delivery_loses_and_doubles_nothing(tmp_path):

@@ -14,7 +14,7 @@ from dispatch.media import MediaStore, PhotoRefused
 from tests.conftest import say
 from tests.test_conversation import TICKET, confirmed
 from tests.test_wechat import _xml, reply_text, send
-from tests.test_web_page import browser, confirm_on_page  # noqa: F401  (browser is a fixture)
+from tests.test_web_page import confirm_on_page
 
 
 def png(colour: str = "red", size=(64, 48)) -> bytes:

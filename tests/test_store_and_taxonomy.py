@@ -56,6 +56,10 @@ def test_deadlines_follow_urgency(store):
 
 def test_reporter_is_masked():
     assert _ticket(reporter="13812345678").reporter == "138****5678"
+    assert _ticket(reporter="张三 13812345678").reporter == "张三 138****5678"
+    # a channel's user id is how the conversation is found again, even when digits in it look like a number
+    assert _ticket(reporter="test-b00308260360").reporter == "test-b00308260360"
+    assert _ticket(reporter="oUpF8uMuAJO_M2pxb1Q9zNjWeS6o").reporter == "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
 
 
 def test_shipped_taxonomy_loads():

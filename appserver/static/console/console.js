@@ -1,0 +1,59 @@
+// Shared by the console's pages: who is signed in, the CSRF token for changes, JSON calls, and
+// safe rendering (text is only ever set as textContent: residents' words are never HTML).
+"use strict";
+const Console = {
+  me: null,
+  async start(here) {
+    const resp = await fetch("/api/console/me", {credentials: "same-origin"});
+    if (resp.status === 401) { location.href = "/console/login?next=" + encodeURIComponent(location.pathname + location.search); return null; }
+    Console.me = await resp.json();
+    const header = document.querySelector("header");
+    const nav = el("nav");
+    const pages = [["/console", "审核队列", "operator"], ["/console/inbox", "训练样本", "trainer"]];
+    for (const [href, label, role] of pages) {
+      if (Console.me.role !== "admin" && Console.me.role !== role) continue;
+      const a = el("a", label); a.href = href; if (href === here) a.className = "here"; nav.append(a);
+    }
+    const who = el("span", `${Console.me.username}（${Console.roleName(Console.me.role)}）`); who.className = "who";
+    const out = el("button", "退出"); out.id = "logout";
+    out.onclick = async () => { await Console.call("POST", "/api/console/logout"); location.href = "/console/login"; };
+    header.append(nav, who, out);
+    return Console.me;
+  },
+  roleName(role) { return {operator: "坐席", trainer: "训练员", admin: "管理员"}[role] || role; },
+  // the product's codes in the words operators use
+  LABELS: {
+    placement: {placed: "已定位到社区", pin: "地图定位", choose: "有多个候选地点", outside: "不在本辖区", unknown: "未能定位"},
+    queue: {category: "分类待确认", place: "地点待确认", duplicate: "疑似重复", urgent: "特急跟进", handoff: "转人工", dead: "推送失败"},
+    outcome: {approved: "审核通过", rejected: "不予受理", merged: "合并办理"},
+    status: {open: "办理中", closed: "已办结"},
+    channel: {web: "网页", wechat: "微信", voice: "热线", open311: "Open311接口", api: "接口"},
+    reason: {requested: "居民要求", not_understood: "连续未能理解", distressed: "情绪激动", abusive: "言语过激"},
+  },
+  label(kind, value) { return value === null || value === undefined ? "" : ((Console.LABELS[kind] || {})[value] || value); },
+  async call(method, url, body) {
+    const headers = {"Content-Type": "application/json"};
+    if (method !== "GET") headers["X-CSRF-Token"] = Console.me.csrf_token;
+    const resp = await fetch(url, {method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body)});
+    if (resp.status === 401) { location.href = "/console/login?next=" + encodeURIComponent(location.pathname); throw new Error("请重新登录"); }
+    let data = null;
+    try { data = await resp.json(); } catch (e) { data = {error: `服务器返回 ${resp.status}`}; }
+    return {ok: resp.ok, status: resp.status, data};
+  },
+  say(text, ok) {
+    const box = document.getElementById("message");
+    box.textContent = text; box.className = "message " + (ok ? "ok" : "bad");
+  },
+  time(iso) { return iso ? iso.replace("T", " ").slice(0, 16) : ""; },
+  age(minutes) {
+    if (minutes < 60) return `${minutes}分钟`;
+    if (minutes < 1440) return `${Math.floor(minutes / 60)}小时`;
+    return `${Math.floor(minutes / 1440)}天`;
+  },
+};
+function el(tag, text, cls) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (cls) node.className = cls;
+  return node;
+}

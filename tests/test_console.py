@@ -1,0 +1,247 @@
+"""The operator console through real HTTP against the test stack (Redis sessions, the stack's
+database, the city's webhook): accounts made with `intake users`, sign-in and its limits, CSRF,
+roles, the review queue, correcting and dispatching a held intake, rejecting, merging, two
+operators on one ticket, and the corrections arriving in the NLU inbox."""
+from __future__ import annotations
+
+import time
+import uuid
+
+import requests
+
+from tests.conftest import say
+from tests.console_people import PASSWORD, file_open311, sign_in, users
+
+def test_nothing_without_signing_in(stack, app_url):
+    assert requests.get(f"{app_url}/api/console/queue", timeout=10).status_code == 401
+    assert requests.post(f"{app_url}/api/console/tickets/x/approve", json={}, timeout=10).status_code == 401
+    page = requests.get(f"{app_url}/console/inbox", allow_redirects=False, timeout=10)
+    assert page.status_code == 302 and page.headers["Location"] == "/console/login?next=/console/inbox"
+    assert requests.get(f"{app_url}/console/login", timeout=10).status_code == 200
+    # the operators' lists that came before the console: a session, or a key with full rights
+    assert requests.get(f"{app_url}/api/deliveries", timeout=10).status_code == 401
+    assert requests.get(f"{app_url}/api/handoffs", headers={"X-Api-Key": "department-test-key"}, timeout=10).status_code == 200
+    forged = requests.get(f"{app_url}/api/console/queue", cookies={"intake_console": "made-up"}, timeout=10)
+    assert forged.status_code == 401
+
+
+def test_wrong_passwords_lock_the_account_until_reset(stack, app_url, people):
+    name = f"locked-{uuid.uuid4().hex[:6]}"
+    assert users(stack, "add", name, "--role", "operator", "--password-stdin", password=PASSWORD + "\n").returncode == 0
+    for _ in range(5):
+        wrong = requests.post(f"{app_url}/console/login", data={"username": name, "password": "not-it-at-all"},
+                              allow_redirects=False, timeout=30)
+        assert wrong.status_code == 303 and "error=" in wrong.headers["Location"]
+    assert "锁定" in requests.utils.unquote(wrong.headers["Location"])
+    right = requests.post(f"{app_url}/console/login", data={"username": name, "password": PASSWORD},
+                          allow_redirects=False, timeout=30)
+    assert "锁定" in requests.utils.unquote(right.headers["Location"]) and "intake_console" not in right.cookies
+    assert users(stack, "reset-password", name, "--password-stdin", password=PASSWORD + "-new\n").returncode == 0
+    sign_in(app_url, name, PASSWORD + "-new")
+    # an unknown name is told the same as a wrong password
+    unknown = requests.post(f"{app_url}/console/login", data={"username": "nobody-" + name, "password": "x"},
+                            allow_redirects=False, timeout=30)
+    assert "用户名或密码错误" in requests.utils.unquote(unknown.headers["Location"])
+    # and the admin sees all of it in the audit log
+    audit = sign_in(app_url, people["admin"]).get(f"{app_url}/api/console/audit", params={"actor": name}, timeout=10)
+    actions = [entry["action"] for entry in audit.json()]
+    assert actions.count("login_refused") == 6 and actions[0] == "login", actions
+
+
+def test_disabled_account_loses_its_session(stack, app_url):
+    name = f"leaver-{uuid.uuid4().hex[:6]}"
+    assert users(stack, "add", name, "--role", "operator", "--password-stdin", password=PASSWORD + "\n").returncode == 0
+    session = sign_in(app_url, name)
+    assert session.get(f"{app_url}/api/console/queue", timeout=10).status_code == 200
+    assert users(stack, "disable", name).returncode == 0
+    assert session.get(f"{app_url}/api/console/queue", timeout=10).status_code == 401
+    listed = users(stack, "list").stdout
+    assert f"{name}\toperator\tdisabled" in listed, listed
+
+
+def test_roles_and_csrf(stack, app_url, people):
+    operator = sign_in(app_url, people["operator"])
+    trainer = sign_in(app_url, people["trainer"])
+    assert operator.get(f"{app_url}/api/console/inbox", timeout=10).status_code == 403
+    assert operator.get(f"{app_url}/api/console/audit", timeout=10).status_code == 403
+    assert operator.get(f"{app_url}/console/inbox", timeout=10).status_code == 403
+    assert trainer.get(f"{app_url}/api/console/inbox", timeout=10).status_code == 200
+    assert trainer.get(f"{app_url}/api/console/queue", timeout=10).status_code == 403
+    assert requests.post(f"{app_url}/console/login", data={"username": people["trainer"], "password": PASSWORD},
+                         allow_redirects=False, timeout=30).headers["Location"] == "/console/inbox"
+    ticket_id = file_open311(app_url, "路灯不亮了", "盐田区海山街道海涛社区阳光花园3号楼")
+    version = operator.get(f"{app_url}/api/console/tickets/{ticket_id}", timeout=10).json()["ticket"]["version"]
+    token = operator.headers.pop("X-CSRF-Token")
+    missing = operator.post(f"{app_url}/api/console/tickets/{ticket_id}/edit", json={"version": version, "urgency": "紧急"}, timeout=10)
+    wrong = operator.post(f"{app_url}/api/console/tickets/{ticket_id}/edit", json={"version": version, "urgency": "紧急"},
+                          headers={"X-CSRF-Token": token[:-2] + "xx"}, timeout=10)
+    assert missing.status_code == wrong.status_code == 403 and "CSRF" in missing.json()["error"]
+    assert requests.get(f"{app_url}/open311/v2/requests/{ticket_id}.json", timeout=10).json()[0]["urgency"] == "一般"
+    out = operator.post(f"{app_url}/api/console/logout", headers={"X-CSRF-Token": token}, timeout=10)
+    assert out.status_code == 200
+    assert operator.get(f"{app_url}/api/console/queue", timeout=10).status_code == 401
+
+
+def test_held_intake_is_corrected_and_dispatched(stack, app_url, receiver, people):
+    ticket_id = file_open311(app_url, "小区门口的路灯坏了好几天，晚上<script>alert(1)</script>很黑",
+                             "映月湾花园5栋", code="城乡建设/城市建设和市政管理/城市公共设施")
+    operator = sign_in(app_url, people["operator"])
+    queue = operator.get(f"{app_url}/api/console/queue", params={"queue": "place"}, timeout=10).json()
+    item = next(i for i in queue["items"] if i["id"] == ticket_id)
+    assert item["held"] is True and item["queues"] == ["place"] and queue["counts"]["place"] >= 1
+    time.sleep(1.5)  # the delivery worker polls every 0.2 s: a held ticket is not sent
+    assert receiver.tickets()[ticket_id] == 0
+
+    opened = operator.get(f"{app_url}/api/console/tickets/{ticket_id}", timeout=10).json()
+    assert opened["review"]["held"] is True and opened["understood"]["placement"] == "unknown"
+    version = opened["ticket"]["version"]
+    corrected = operator.post(f"{app_url}/api/console/tickets/{ticket_id}/edit", timeout=30, json={
+        "version": version, "place": "盐田区海山街道海涛社区阳光花园5栋", "category": "城乡建设/城市建设和市政管理/城市公共设施",
+        "urgency": "紧急", "note": "居民电话核实地点"})
+    assert corrected.status_code == 200, corrected.text
+    location = corrected.json()["ticket"]["location"]
+    assert (location["community"], location["estate"], location["building"], location["placement"]) == \
+        ("海涛社区", "阳光花园", "5", "placed")
+    # a second operator still holding the first version is told, and changes nothing
+    stale = sign_in(app_url, people["admin"]).post(f"{app_url}/api/console/tickets/{ticket_id}/approve",
+                                                    json={"version": version}, timeout=10)
+    assert stale.status_code == 409 and "已被他人修改" in stale.json()["error"]
+    assert receiver.tickets()[ticket_id] == 0
+
+    approved = operator.post(f"{app_url}/api/console/tickets/{ticket_id}/approve",
+                             json={"version": corrected.json()["ticket"]["version"]}, timeout=10)
+    assert approved.status_code == 200, approved.text
+    deadline = time.time() + 20
+    while receiver.tickets()[ticket_id] == 0 and time.time() < deadline:
+        time.sleep(0.2)
+    assert receiver.tickets()[ticket_id] == 1
+    sent = next(r.body for r in receiver.received if r.ticket_id == ticket_id)
+    assert sent["location"]["estate"] == "阳光花园" and sent["urgency"] == "紧急"
+    left = operator.get(f"{app_url}/api/console/queue", params={"queue": "place"}, timeout=10).json()
+    assert ticket_id not in [i["id"] for i in left["items"]]
+    history = operator.get(f"{app_url}/api/console/tickets/{ticket_id}", timeout=10).json()["history"]
+    assert [e["kind"] for e in history][:2] == ["amended", "reviewed"]
+    assert history[0]["actor"] == f"operator:{people['operator']}"
+
+    # each correction is a candidate training example for the trainers
+    inbox = sign_in(app_url, people["trainer"]).get(f"{app_url}/api/console/inbox", timeout=10).json()
+    mine = {e["field"]: e for e in inbox["examples"] if e["ticket_id"] == ticket_id}
+    assert set(mine) == {"category", "place", "urgency"}
+    assert mine["urgency"]["predicted"] == "一般" and mine["urgency"]["corrected"] == "紧急"
+    assert mine["place"]["author"] == people["operator"]
+
+
+def test_reject_needs_a_reason_and_merge_links(stack, app_url, people):
+    operator = sign_in(app_url, people["operator"])
+    first = file_open311(app_url, "路灯杆倒了横在人行道上", "盐田区海山街道海涛社区阳光花园8栋")
+    second = file_open311(app_url, "阳光花园8栋旁边那根路灯杆倒了", "星河湾花园8栋")
+    version = operator.get(f"{app_url}/api/console/tickets/{second}", timeout=10).json()["ticket"]["version"]
+    no_reason = operator.post(f"{app_url}/api/console/tickets/{second}/reject", json={"version": version}, timeout=10)
+    assert no_reason.status_code == 409 and "原因" in no_reason.json()["error"]
+    merged = operator.post(f"{app_url}/api/console/tickets/{second}/merge", json={"version": version, "into": first}, timeout=10)
+    assert merged.status_code == 200, merged.text
+    assert merged.json()["ticket"]["duplicate_of"] == first
+    assert requests.get(f"{app_url}/open311/v2/requests/{first}.json", timeout=10).json()[0]["reporters_count"] == 2
+
+    third = file_open311(app_url, "广告推销电话太多了", "火星基地1栋")
+    version = operator.get(f"{app_url}/api/console/tickets/{third}", timeout=10).json()["ticket"]["version"]
+    rejected = operator.post(f"{app_url}/api/console/tickets/{third}/reject",
+                             json={"version": version, "reason": "不属于本平台受理范围"}, timeout=10)
+    assert rejected.status_code == 200
+    closed = requests.get(f"{app_url}/open311/v2/requests/{third}.json", timeout=10).json()[0]
+    assert closed["status"] == "closed" and "不属于本平台受理范围" in closed["status_notes"]
+    again = operator.post(f"{app_url}/api/console/tickets/{third}/approve",
+                          json={"version": rejected.json()["ticket"]["version"]}, timeout=10)
+    assert again.status_code == 409
+
+
+def test_bad_requests_are_told_precisely(stack, app_url, people):
+    operator = sign_in(app_url, people["operator"])
+    assert operator.get(f"{app_url}/api/console/queue", params={"queue": "nope"}, timeout=10).status_code == 400
+    assert operator.get(f"{app_url}/api/console/queue", params={"limit": "0"}, timeout=10).status_code == 400
+    assert operator.get(f"{app_url}/api/console/tickets/209901010000001", timeout=10).status_code == 404
+    ticket_id = file_open311(app_url, "路灯一闪一闪的", "盐田区海山街道海涛社区阳光花园2栋")
+    version = operator.get(f"{app_url}/api/console/tickets/{ticket_id}", timeout=10).json()["ticket"]["version"]
+    for body, status in (({"version": version, "category": "没有/这个/分类"}, 422), ({"version": version, "place": "随便"}, 422),
+                         ({"category": "城乡建设"}, 400), ({"version": version}, 400),
+                         ({"version": version, "urgency": "很急"}, 400)):
+        answer = operator.post(f"{app_url}/api/console/tickets/{ticket_id}/edit", json=body, timeout=10)
+        assert answer.status_code == status, (body, answer.text)
+        assert answer.json()["error"]
+    bad_json = operator.post(f"{app_url}/api/console/tickets/{ticket_id}/edit", data="{", timeout=10)
+    assert bad_json.status_code == 400
+
+
+def test_operator_replies_to_a_web_resident(stack, app_url, rasa_url, people, sender):
+    said = say(rasa_url, sender, "幸福里小区5栋楼道里有很大的煤气味")
+    ticket_id = next(t.split("工单号：")[1][:14] for t in said if "工单号：" in t)
+    operator = sign_in(app_url, people["operator"])
+    queue = operator.get(f"{app_url}/api/console/queue", params={"queue": "urgent"}, timeout=10).json()
+    assert ticket_id in [i["id"] for i in queue["items"]]
+    opened = operator.get(f"{app_url}/api/console/tickets/{ticket_id}", timeout=10).json()
+    assert any(s["who"] == "resident" and "煤气味" in s["text"] for s in opened["transcript"])
+    assert opened["review"]["held"] is False  # 特急 is never held
+    sent = operator.post(f"{app_url}/api/console/tickets/{ticket_id}/reply", json={"text": "已通知燃气公司，请先开窗通风"}, timeout=10)
+    assert sent.status_code == 200, sent.text
+    updates = requests.get(f"{app_url}/api/chat/updates", params={"sender": sender}, timeout=10).json()
+    assert any("已通知燃气公司" in m.get("text", "") for m in updates), updates
+
+
+def test_operator_takes_a_handed_off_conversation_over(stack, app_url, rasa_url, people, sender):
+    asked = say(rasa_url, sender, "转人工")
+    assert asked, asked
+    operator = sign_in(app_url, people["operator"])
+    queue = operator.get(f"{app_url}/api/console/queue", params={"queue": "handoff"}, timeout=10).json()
+    entry = next(i for i in queue["items"] if i["summary"] == "转人工" and i["age_minutes"] < 5)
+    base = f"{app_url}/api/console/handoffs/{entry['id']}"
+
+    taken = operator.post(f"{base}/take", json={}, timeout=10)
+    assert taken.status_code == 200 and taken.json()["handoff"]["taken_by"] == people["operator"]
+    updates = requests.get(f"{app_url}/api/chat/updates", params={"sender": sender}, timeout=10).json()
+    assert any("人工坐席已接入" in m["text"] for m in updates), updates
+    # the agent is quiet now; what the resident writes reaches the operator
+    assert say(rasa_url, sender, "我家楼上漏水，水都滴到床上了") == []
+    live = operator.get(base, timeout=10).json()
+    assert live["paused"] is True and live["transcript"][-1] == {"who": "resident", "text": "我家楼上漏水，水都滴到床上了"}
+
+    other_name = f"operator2-{uuid.uuid4().hex[:6]}"
+    assert users(stack, "add", other_name, "--role", "operator", "--password-stdin", password=PASSWORD + "\n").returncode == 0
+    other = sign_in(app_url, other_name)
+    assert other.post(f"{base}/take", json={}, timeout=10).status_code == 409
+    assert other.post(f"{base}/say", json={"text": "我来"}, timeout=10).status_code == 409
+
+    assert operator.post(f"{base}/say", json={"text": "请告诉我您家的小区和楼栋"}, timeout=10).status_code == 200
+    updates = requests.get(f"{app_url}/api/chat/updates", params={"sender": sender}, timeout=10).json()
+    assert [m["text"] for m in updates] == ["【人工坐席】请告诉我您家的小区和楼栋"]
+    assert operator.get(base, timeout=10).json()["transcript"][-1]["text"] == "【人工坐席】请告诉我您家的小区和楼栋"
+
+    closed = operator.post(f"{base}/close", json={}, timeout=10)
+    assert closed.status_code == 200 and closed.json()["handoff"]["status"] == "closed"
+    assert operator.post(f"{base}/say", json={"text": "还在吗"}, timeout=10).status_code == 409
+    assert say(rasa_url, sender, "你好")  # the agent answers again
+    actions = [e["action"] for e in sign_in(app_url, people["admin"]).get(
+        f"{app_url}/api/console/audit", params={"target": str(entry["id"])}, timeout=10).json()]
+    assert actions == ["handoff_close", "handoff_say", "handoff_take"]
+
+
+def test_failed_sign_ins_from_one_address_are_throttled(stack):
+    import asyncio
+
+    import redis.asyncio
+
+    from console.login_limits import count_failure, may_try
+
+    if time.time() % 60 > 55:  # all of it within one minute
+        time.sleep(6)
+
+    async def run() -> None:
+        client = redis.asyncio.Redis(port=stack.ports.redis, decode_responses=True)
+        address = f"203.0.113.{uuid.uuid4().int % 250}"
+        for _ in range(3):
+            assert await may_try(client, address, per_minute=3)
+            await count_failure(client, address)
+        assert not await may_try(client, address, per_minute=3)
+        assert await may_try(client, "198.51.100.7", per_minute=3)  # another address is not slowed
+        await client.close()
+
+    asyncio.run(run())

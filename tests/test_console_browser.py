@@ -1,0 +1,88 @@
+"""The console in a real browser (Debian chromium + playwright): an operator signs in, opens a
+held intake from the queue, corrects its problem type and place, dispatches it; the trainer finds
+the corrections in the NLU inbox. A resident's HTML stays text. Screenshots are kept in
+var/test-output/console/."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from common.paths import VAR_DIR
+from tests.console_people import PASSWORD, file_open311
+
+SHOTS = VAR_DIR / "test-output" / "console"
+
+
+@pytest.fixture(scope="module")
+def shots():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
+
+
+def log_in(browser, app_url: str, name: str, start: str = "/console"):
+    page = browser.new_page(viewport={"width": 1024, "height": 768})  # a tablet held sideways
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(app_url + start)
+    assert "/console/login" in page.url  # no session: the login page
+    page.fill("#username", name)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("header .who", timeout=20000)
+    return page, dialogs
+
+
+def test_operator_corrects_and_dispatches_then_trainer_sees_it(stack, app_url, browser, receiver, people, shots):
+    ticket_id = file_open311(app_url, "门口路灯坏了<img src=x onerror=alert('x')>晚上很黑", "映月湾花园9栋",
+                             code="城乡建设/城市建设和市政管理/环境卫生")
+    page, dialogs = log_in(browser, app_url, people["operator"], "/console?queue=place")
+    row = page.locator(f"tr.item[data-id='{ticket_id}']")
+    row.wait_for(timeout=20000)
+    assert "<img src=x" in row.inner_text()  # shown as the resident wrote it, never run
+    assert page.locator("[data-count=place]").inner_text().isdigit()
+    page.screenshot(path=str(shots / "1-queue.png"), full_page=True)
+
+    row.click()
+    page.wait_for_selector("#title >> text=" + ticket_id, timeout=20000)
+    page.screenshot(path=str(shots / "2-intake.png"), full_page=True)
+    page.fill("#edit-category", "城乡建设/城市建设和市政管理/城市公共设施")
+    page.fill("#edit-place", "盐田区海山街道海涛社区阳光花园9栋")
+    page.click("#save")
+    page.wait_for_selector("#message.ok >> text=已保存修改", timeout=20000)
+    assert "阳光花园9栋" in page.locator("#fields").inner_text()
+    assert "城市公共设施" in page.locator("#fields").inner_text()
+    page.click("#approve")
+    page.wait_for_selector("#message.ok >> text=已审核通过并派单", timeout=20000)
+    page.screenshot(path=str(shots / "3-dispatched.png"), full_page=True)
+    deadline = time.time() + 20
+    while receiver.tickets()[ticket_id] == 0 and time.time() < deadline:
+        time.sleep(0.2)
+    assert receiver.tickets()[ticket_id] == 1
+    assert not dialogs, dialogs
+
+    trainer, _ = log_in(browser, app_url, people["trainer"], "/console/inbox")
+    trainer.wait_for_selector(f"#examples a >> text={ticket_id}", timeout=20000)
+    rows = trainer.locator("#examples tr", has_text=ticket_id)
+    assert rows.count() == 2  # the category and the place
+    assert "城市公共设施" in rows.first.inner_text() or "城市公共设施" in rows.last.inner_text()
+    trainer.screenshot(path=str(shots / "4-inbox.png"), full_page=True)
+    trainer.click("#logout")
+    trainer.wait_for_url("**/console/login", timeout=20000)
+
+
+def test_two_operators_on_one_intake(stack, app_url, browser, people, shots):
+    ticket_id = file_open311(app_url, "路灯白天也亮着", "映月湾花园10栋")
+    first, _ = log_in(browser, app_url, people["operator"], f"/console/tickets/{ticket_id}")
+    second, _ = log_in(browser, app_url, people["admin"], f"/console/tickets/{ticket_id}")
+    for page in (first, second):
+        page.wait_for_selector("#title >> text=" + ticket_id, timeout=20000)
+    first.select_option("#edit-urgency", "紧急")
+    first.click("#save")
+    first.wait_for_selector("#message.ok", timeout=20000)
+    second.click("#approve")  # on the version it opened
+    second.wait_for_selector("#message.bad >> text=已被他人修改", timeout=20000)
+    # the page reloaded the ticket: the other operator's change is what it shows now
+    second.wait_for_function("document.querySelector('#fields').innerText.includes('紧急')", timeout=20000)
+    second.screenshot(path=str(shots / "5-conflict.png"), full_page=True)
+

@@ -1,0 +1,98 @@
+"""Review in the ticket store, on SQLite and PostgreSQL: which tickets wait for an operator and
+why, a held ticket's delivery written only when it is approved, rejecting, merging, a decision on
+a version someone else changed refused, and the queue's counts and filters."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from common import clock
+from console.review_queue import QueueFilter, ReviewQueue
+from dispatch.decisions import ReviewDecisions
+from dispatch.outbox import Outbox
+from dispatch.review import ReviewError, StaleTicket
+from dispatch.routing import DispatchSettings
+from dispatch.schema import TicketIn
+
+ROUTED = DispatchSettings.parse_obj({"adapters": {"city": {"type": "webhook", "url": "http://127.0.0.1:9/hook"}},
+                                     "routes": [{"adapters": ["city"]}]})
+
+
+def intake(n: int, **extra) -> TicketIn:
+    fields = dict(description=f"第{n}栋门口路灯坏了", channel="web", reporter=f"web-{n}a",
+                  category={"level1": "城乡建设", "level2": "城市建设和市政管理", "level3": "城市公共设施", "confidence": 0.9},
+                  department="城市管理局", location={"street": "海山街道", "estate": "阳光花园", "building": str(n),
+                                                    "placement": "placed"})
+    return TicketIn(**{**fields, **extra})
+
+
+@pytest.fixture
+def store(new_db):
+    from dispatch.store import TicketStore
+
+    return TicketStore(new_db(), routing=ROUTED)
+
+
+def jobs(store, ticket_id: str) -> list:
+    return [d.kind for d in Outbox(store.session, ROUTED.outbox).list(ticket_id=ticket_id)]
+
+
+def test_unsure_tickets_wait_and_are_sent_when_approved(store):
+    sure, _ = store.file(intake(1))
+    unsure, _ = store.file(intake(2, category={**intake(2).category.dict(), "confidence": 0.2}, needs_review=True))
+    unplaced, _ = store.file(intake(3, location={"estate": "映月湾", "building": "3", "placement": "unknown"}, needs_review=True))
+    urgent, _ = store.file(intake(4, urgency="特急", location={"estate": "映月湾", "placement": "unknown"}, needs_review=True))
+    assert jobs(store, sure.id) == ["filed"] and jobs(store, unsure.id) == [] and jobs(store, unplaced.id) == []
+    assert jobs(store, urgent.id) == ["filed"]  # 特急 is never held
+
+    queue = ReviewQueue(store.engine)
+    counts = queue.page(QueueFilter()).counts
+    assert (counts["category"], counts["place"], counts["urgent"]) == (1, 2, 1)
+    assert queue.review_of(urgent.id)["queues"] == ["place", "urgent"] and not queue.review_of(urgent.id)["held"]
+
+    # an amendment to a held ticket is not sent before the ticket itself
+    amended = store.amend(unplaced.id, "operator:a", location=intake(3).location, seen=unplaced.updated_at)
+    assert jobs(store, unplaced.id) == []
+    with pytest.raises(StaleTicket):
+        ReviewDecisions(store).approve(unplaced.id, "operator:b", seen=unplaced.updated_at)
+    ReviewDecisions(store).approve(unplaced.id, "operator:a", seen=amended.updated_at)
+    assert jobs(store, unplaced.id) == ["filed"]
+    assert queue.page(QueueFilter(queue="place")).counts["place"] == 1
+    assert [e.kind for e in store.history(unplaced.id)] == ["amended", "reviewed"]
+
+
+def test_reject_closes_and_merge_links(store):
+    original, _ = store.file(intake(5))
+    unsure, _ = store.file(intake(6, needs_review=True, category={"level1": "城乡建设", "confidence": 0.1}))
+    other, _ = store.file(intake(7, needs_review=True, category={"level1": "城乡建设", "confidence": 0.1}))
+    decisions = ReviewDecisions(store)
+    with pytest.raises(ReviewError):
+        decisions.reject(unsure.id, "operator:a", "  ")
+    rejected = decisions.reject(unsure.id, "operator:a", "重复来电，已电话答复")
+    assert rejected.status == "closed" and "重复来电" in rejected.status_notes and jobs(store, unsure.id) == []
+    with pytest.raises(ReviewError):
+        decisions.approve(unsure.id, "operator:a")
+    merged = decisions.merge(other.id, original.id, "operator:a")
+    assert merged.duplicate_of == original.id and store.get(original.id).reporters_count == 2
+    assert jobs(store, other.id) == []
+    with pytest.raises(ReviewError):
+        decisions.merge(original.id, original.id, "operator:a")
+
+
+def test_grey_zone_duplicates_and_filters(store):
+    first, _ = store.file(intake(8))
+    # same place, same field, another category: perhaps the same problem told differently
+    second, _ = store.file(intake(8, description="8栋门口路面塌了个坑",
+                                  category={"level1": "城乡建设", "level2": "城市建设和市政管理", "level3": "基础设施",
+                                            "confidence": 0.9}))
+    queue = ReviewQueue(store.engine)
+    assert queue.review_of(second.id)["duplicate_candidate"] == first.id
+    assert first.id in queue.duplicate_candidates(second.id)
+    assert [i.id for i in queue.page(QueueFilter(queue="duplicate")).items] == [second.id]
+    assert queue.page(QueueFilter(street="海山街道")).total == 1
+    assert queue.page(QueueFilter(street="沙头角街道")).total == 0
+    assert queue.page(QueueFilter(category="城乡建设/城市建设和市政管理")).total == 1
+    assert queue.page(QueueFilter(urgency="特急")).total == 0
+    assert queue.page(QueueFilter(older_than_h=1)).total == 0
+    assert queue.page(QueueFilter(newer_than_h=1), now=clock.now() + timedelta(hours=2)).total == 0
