@@ -27,7 +27,8 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 ROLES_FOR_PREFIX = (("/api/console/me", ("operator", "trainer")), ("/api/console/logout", ("operator", "trainer")),
                     ("/api/console/categories", ("operator", "trainer")),
                     ("/api/console/audit", ()), ("/api/console/accounts", ()),
-                    ("/api/console/inbox", ("trainer",)), ("/console/inbox", ("trainer",)))
+                    ("/api/console/inbox", ("trainer",)), ("/console/inbox", ("trainer",)),
+                    ("/api/console/models", ("trainer",)), ("/console/models", ("trainer",)))
 #: trainers read the tickets the inbox's corrections came from; changing them is operators' work
 READ_ALSO_FOR_TRAINERS = ("/api/console/tickets/", "/console/tickets/")
 LEGACY_OPERATOR_PATHS = ("/api/deliveries", "/api/handoffs")

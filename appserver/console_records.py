@@ -1,13 +1,32 @@
 """What the console keeps for people other than operators: the NLU inbox of operators'
-corrections for trainers (GET /api/console/inbox, page /console/inbox) and the audit log for
-admins (GET /api/console/audit)."""
+corrections for trainers (GET /api/console/inbox, page /console/inbox; POST
+/api/console/inbox/decide accepts category corrections into training_data/problems/corrections.yml
+or sets examples aside) and the audit log for admins (GET /api/console/audit)."""
 from __future__ import annotations
 
-from aiohttp import web
+from typing import List
 
-from appserver.errors import json_error, query_limit
+from aiohttp import web
+from pydantic import BaseModel, Field, validator
+
+from appserver.console_auth import account_of
+from appserver.errors import json_error, query_limit, read_model
+from classifiers.corrections import CORRECTIONS_FILE, add_corrections
 from common.json_body import dumps
 from console.inbox import FIELDS, STATES
+
+TRAINABLE = ("category",)  # urgency and place corrections wait for their own training data (issue 17)
+
+
+class Decision(BaseModel):
+    ids: List[int] = Field(..., min_items=1, max_items=500)
+    decision: str
+
+    @validator("decision")
+    def _known(cls, value: str) -> str:
+        if value not in ("accept", "reject"):
+            raise ValueError("must be accept or reject")
+        return value
 
 
 async def inbox(request: web.Request) -> web.Response:
@@ -18,6 +37,34 @@ async def inbox(request: web.Request) -> web.Response:
         return json_error(400, f"'field' must be one of {', '.join(FIELDS)}")
     found = request.app["inbox"].list(None if state == "all" else state, field, limit=query_limit(request))
     return web.json_response({"counts": request.app["inbox"].counts(), "examples": [e.dict() for e in found]},
+                             dumps=dumps)
+
+
+async def decide(request: web.Request) -> web.Response:
+    """Accept: category corrections are written as training examples (already there: accepted;
+    a conflict with an existing example or another kind of correction: left pending, with why).
+    Reject: set aside."""
+    wanted = await read_model(request, Decision)
+    trainer = account_of(request).username
+    inbox = request.app["inbox"]
+    found = inbox.pending(wanted.ids)
+    if wanted.decision == "reject":
+        done = inbox.decide([e.id for e in found], "rejected", trainer)
+        request.app["audit"].record(trainer, "inbox_reject", None, ids=[e.id for e in found])
+        return web.json_response({"rejected": done, "not_pending": sorted(set(wanted.ids) - {e.id for e in found})})
+    trainable = [e for e in found if e.field in TRAINABLE]
+    report = add_corrections([(e.text, e.corrected) for e in trainable], request.app["taxonomy"],
+                             CORRECTIONS_FILE)
+    accepted = [e.id for e, o in zip(trainable, report.outcomes) if o.result in ("added", "already")]
+    inbox.decide(accepted, "accepted", trainer)
+    outcomes = [{"id": e.id, "result": o.result, "detail": o.detail} for e, o in zip(trainable, report.outcomes)]
+    outcomes += [{"id": e.id, "result": "not_trainable", "detail": f"{e.field} corrections are not training data yet"}
+                 for e in found if e.field not in TRAINABLE]
+    request.app["audit"].record(trainer, "inbox_accept", None, ids=accepted, added=report.count("added"),
+                                conflicts=report.count("conflict"))
+    return web.json_response({"accepted": len(accepted), "added": report.count("added"), "outcomes": outcomes,
+                              "not_pending": sorted(set(wanted.ids) - {e.id for e in found}),
+                              "next": "run `intake train` (or restart with ./run.sh) to train with them"},
                              dumps=dumps)
 
 
@@ -32,5 +79,6 @@ async def inbox_page(request: web.Request) -> web.FileResponse:
     return web.FileResponse(request.app["console_static"] / "inbox.html")
 
 
-ROUTES = [web.get("/api/console/inbox", inbox), web.get("/api/console/audit", audit),
+ROUTES = [web.get("/api/console/inbox", inbox), web.post("/api/console/inbox/decide", decide),
+          web.get("/api/console/audit", audit),
           web.get("/console/inbox", inbox_page)]

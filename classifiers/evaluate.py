@@ -167,17 +167,19 @@ def write_report(results: List[ModelResult], out_dir: Path, title: str, folds: i
     return {"title": title, "results": summaries, "markdown": "\n".join(lines)}
 
 
-def evaluate_shipped(rows: List[LabelledText], test_path: Path) -> List[ModelResult]:
-    """The shipped model (trained only on our examples) on real labelled messages. Labels may be
-    level-1 names, level-2 paths or full paths; the model's probabilities are summed up to that
-    level, so the reported confidence is the confidence in the level being compared."""
+def evaluate_shipped(rows: List[LabelledText], test_path: Path, classifier=None,
+                     name: str = "shipped torch linear (our examples only)") -> List[ModelResult]:
+    """The shipped model (trained only on our examples) — or ``classifier``, a version of it — on
+    real labelled messages. Labels may be level-1 names, level-2 paths or full paths; the model's
+    probabilities are summed up to that level, so the reported confidence is the confidence in
+    the level being compared."""
     from classifiers.problem_type import default_classifier
 
-    classifier = default_classifier()
+    classifier = classifier or default_classifier()
     depth = max(len(r.label.split("/")) for r in rows)
     known = {"/".join(p.split("/")[:depth]) for p in classifier.taxonomy.paths()}
     check_known_labels(rows, known, test_path, what=f"level-{depth} categories of the taxonomy")
-    result = ModelResult("shipped torch linear (our examples only)")
+    result = ModelResult(name)
     started = time.perf_counter()
     answers = [classifier.classify_at_depth(r.text, depth) for r in rows]
     elapsed = time.perf_counter() - started

@@ -14,6 +14,7 @@ from typing import Iterable, List
 import yaml
 
 from common.paths import TRAINING_DATA_DIR
+from nlu.normalize import normalize_text
 
 PROBLEMS_DIR = TRAINING_DATA_DIR / "problems"
 _ENTITY = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
@@ -24,6 +25,16 @@ class Example:
     text: str
     label: str
     source: str
+
+
+def example_line(text: str) -> str:
+    """A resident's text as one example line: normalised, one line, no Rasa entity syntax."""
+    return normalize_text(text, max_chars=500).replace("\n", " ").replace("[", "【").replace("]", "】")
+
+
+def same_text_key(text: str) -> str:
+    """Texts that differ only in spacing, punctuation or width are the same example."""
+    return "".join(ch for ch in normalize_text(text) if ch.isalnum())
 
 
 def strip_annotations(line: str) -> str:
@@ -45,6 +56,21 @@ def read_examples(paths: Iterable[Path]) -> List[Example]:
                     text = strip_annotations(line[2:])
                     if text:
                         examples.append(Example(text=text, label=category, source=f"{path.name}"))
+    return examples
+
+
+def intent_examples(directory: Path = TRAINING_DATA_DIR / "nlu") -> List[Example]:
+    """The other intents' examples (greetings, corrections, requests …), labelled `intent:<name>`:
+    a report example must not repeat one of them (`rasa data validate` would flag it)."""
+    examples: List[Example] = []
+    for path in sorted(directory.glob("*.yml")):
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+            if not isinstance(block, dict) or "intent" not in block:
+                continue
+            for line in str(block.get("examples") or "").splitlines():
+                if line.strip().startswith("- "):
+                    examples.append(Example(text=strip_annotations(line.strip()[2:]), label=f"intent:{block['intent']}",
+                                            source=path.name))
     return examples
 
 

@@ -12,7 +12,7 @@ import yaml
 
 from classifiers.datasets import DatasetError, read_labelled
 from classifiers.taxonomy import Taxonomy
-from nlu.normalize import normalize_text
+from classifiers.examples import example_line, same_text_key
 
 
 @dataclass
@@ -40,11 +40,6 @@ def resolve_label(label: str, taxonomy: Taxonomy, leaf_names: Dict[str, List[str
     raise ValueError(f"label {label!r} is not a category of the taxonomy; use 大类/小类[/细项]")
 
 
-def _example_line(text: str) -> str:
-    # one line per example; Rasa's entity syntax characters would change the meaning
-    return normalize_text(text, max_chars=500).replace("\n", " ").replace("[", "【").replace("]", "】")
-
-
 def import_tickets(path: Path, taxonomy: Taxonomy, out: Path) -> ImportReport:
     rows = read_labelled(path)
     leaf_names: Dict[str, List[str]] = {}
@@ -58,8 +53,8 @@ def import_tickets(path: Path, taxonomy: Taxonomy, out: Path) -> ImportReport:
             category = resolve_label(row.label, taxonomy, leaf_names)
         except ValueError as exc:
             raise DatasetError(f"{path}, row {row.row}: {exc}") from None
-        line = _example_line(row.text)
-        key = "".join(ch for ch in normalize_text(row.body or row.text) if ch.isalnum())
+        line = example_line(row.text)
+        key = same_text_key(row.body or row.text)
         if key in seen:
             report.duplicates += 1
             continue

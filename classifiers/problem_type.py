@@ -2,6 +2,7 @@
 confidence and alternatives, plus the review flag when confidence is below the threshold."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -67,11 +68,17 @@ class ProblemTypeClassifier:
                            if "/".join(label.split("/")[:depth]) == answer)
 
 
-@lru_cache(maxsize=4)
 def shared_classifier(directory: str) -> ProblemTypeClassifier:
-    """One loaded model per directory and process: the Rasa components that classify (the
-    message, a correction, each of several problems) share it instead of loading copies."""
-    return ProblemTypeClassifier.load(Path(directory))
+    """One loaded model per version and process: the Rasa components that classify (the message,
+    a correction, each of several problems) share it instead of loading copies. ``directory``
+    is followed to the version it points at (classifiers/registry.py), so activating another
+    version reaches this process with its next message."""
+    return _loaded(os.path.realpath(directory))
+
+
+@lru_cache(maxsize=4)
+def _loaded(version_directory: str) -> ProblemTypeClassifier:
+    return ProblemTypeClassifier.load(Path(version_directory))
 
 
 def default_classifier() -> ProblemTypeClassifier:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from pathlib import Path
 from typing import List, Optional
 
@@ -31,21 +30,23 @@ def is_up_to_date(directory: Path = MODEL_DIR) -> bool:
     return meta.get("fingerprint") == data_fingerprint(problem_example_files())
 
 
-def train_shipped_model(directory: Path = MODEL_DIR, config: Optional[LinearConfig] = None) -> dict:
+def train_shipped_model(by: str = "intake train", config: Optional[LinearConfig] = None) -> dict:
+    """A new version of the problem-type model from training_data/problems, activated at once
+    (what `intake train` does; trainers train first and activate after comparing)."""
+    from classifiers.registry import Registry
+
     files = problem_example_files()
     examples = read_examples(files)
     taxonomy = default_taxonomy()
     unknown = sorted({e.label for e in examples if e.label not in taxonomy})
     if unknown:
         raise ValueError(f"examples use categories missing from {taxonomy.source}: {unknown}")
-    started = time.perf_counter()
     config = config or LinearConfig()
+    registry = Registry()
     with Progress(TextColumn("[bold]problem-type model"), BarColumn(), TextColumn("L-BFGS step {task.completed}/{task.total}"),
                   TimeElapsedColumn()) as bar:
         task = bar.add_task("train", total=config.max_iter)
-        model = LinearTextClassifier.train([e.text for e in examples], [e.label for e in examples], config,
-                                           progress=lambda step, _n: bar.update(task, completed=step))
-    seconds = time.perf_counter() - started
-    model.save(directory, {"fingerprint": data_fingerprint(files), "examples": len(examples),
-                           "train_seconds": round(seconds, 2)})
-    return {"examples": len(examples), "labels": len(model.labels), "seconds": seconds}
+        made = registry.train(by, examples, data_fingerprint(files), config,
+                              progress=lambda step, _n: bar.update(task, completed=step))
+    registry.activate(made.version, by)
+    return {"examples": made.examples, "labels": made.labels, "seconds": made.train_seconds, "version": made.version}

@@ -90,6 +90,23 @@ class NluInbox:
             rows = session.execute(query.order_by(InboxRow.created_at, InboxRow.pk).limit(limit)).scalars()
             return [InboxExample.from_row(r) for r in rows]
 
+    def pending(self, ids: List[int]) -> List[InboxExample]:
+        """The pending examples among ``ids``, in the order given."""
+        with self.session() as session:
+            rows = {r.pk: r for r in session.execute(select(InboxRow).where(InboxRow.pk.in_(ids),
+                                                                            InboxRow.state == "pending")).scalars()}
+        return [InboxExample.from_row(rows[i]) for i in ids if i in rows]
+
+    def decide(self, ids: List[int], state: str, who: str, now: Optional[datetime] = None) -> int:
+        """Mark pending examples accepted or rejected; how many were."""
+        if state not in STATES[1:]:
+            raise ValueError(f"state must be one of {STATES[1:]}")
+        with self.session.begin() as session:
+            rows = session.execute(select(InboxRow).where(InboxRow.pk.in_(ids), InboxRow.state == "pending")).scalars().all()
+            for row in rows:
+                row.state, row.decided_by, row.decided_at = state, who, now or clock.now()
+            return len(rows)
+
     def counts(self) -> dict:
         with self.session() as session:
             found = session.execute(select(InboxRow.state, func.count()).group_by(InboxRow.state)).all()

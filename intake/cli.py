@@ -11,6 +11,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
+from intake.models import models_app
 from intake.users import users_app
 
 app = typer.Typer(help="诉求 intake agent", no_args_is_help=True, add_completion=False)
@@ -116,6 +117,7 @@ import_app = typer.Typer(help="Bring a deployment's own data in.", no_args_is_he
 app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(import_app, name="import")
 app.add_typer(users_app, name="users")
+app.add_typer(models_app, name="models")
 
 
 @evaluate_app.command("classifier")

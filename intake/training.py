@@ -54,7 +54,8 @@ def train_all(force: bool = False) -> None:
     if force or not is_up_to_date():
         console.print("[bold]Training the problem-type classifier[/bold] (training_data/problems)")
         stats = train_shipped_model()
-        console.print(f"  {stats['examples']} examples, {stats['labels']} categories, {stats['seconds']:.1f} s")
+        console.print(f"  {stats['examples']} examples, {stats['labels']} categories, {stats['seconds']:.1f} s; "
+                      f"version {stats['version']} active")
     else:
         console.print("problem-type classifier is up to date")
     if not force and dialogue_model_up_to_date():

@@ -8,6 +8,8 @@ import time
 
 import pytest
 
+from classifiers.corrections import CORRECTIONS_FILE
+from classifiers.examples import read_examples
 from common.paths import VAR_DIR
 from tests.console_people import PASSWORD, file_open311
 
@@ -67,6 +69,17 @@ def test_operator_corrects_and_dispatches_then_trainer_sees_it(stack, app_url, b
     assert rows.count() == 2  # the category and the place
     assert "城市公共设施" in rows.first.inner_text() or "城市公共设施" in rows.last.inner_text()
     trainer.screenshot(path=str(shots / "4-inbox.png"), full_page=True)
+    # the category correction becomes a training example
+    rows.filter(has_text="城市公共设施").locator("input.pick").check()
+    trainer.click("#accept")
+    trainer.wait_for_selector("#message.ok >> text=新增训练样本 1 条", timeout=20000)
+    written = read_examples([CORRECTIONS_FILE])
+    assert any(e.text.startswith("门口路灯坏了") and e.label.endswith("城市公共设施") for e in written)
+    assert trainer.locator("#examples tr", has_text=ticket_id).count() == 1  # the place correction stays pending
+    # the model versions, the live one marked (test_console.py trains, compares and activates through the API)
+    trainer.click("header nav a >> text=模型版本")
+    trainer.wait_for_selector("#versions tr >> text=线上使用中", timeout=20000)
+    trainer.screenshot(path=str(shots / "6-models.png"), full_page=True)
     trainer.click("#logout")
     trainer.wait_for_url("**/console/login", timeout=20000)
 

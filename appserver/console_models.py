@@ -1,0 +1,162 @@
+"""Trainer tools in the console: the problem-type model's versions (classifiers/registry.py),
+training a new one from training_data/ in a process of its own with its progress, comparing
+versions on a labelled file the trainer uploads (F1 per class side by side, confusion matrices),
+activating one or rolling back — running services follow with their next message.
+
+GET /api/console/models; POST /api/console/models/train, GET /api/console/models/train (progress);
+POST /api/console/models/compare (multipart: test, versions); POST /api/console/models/{version}/activate;
+POST /api/console/models/rollback; GET /console/models/reports/{name} (the comparison's pictures);
+page /console/models.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Dict, Optional
+
+from aiohttp import web
+
+from appserver.console_auth import account_of
+from appserver.errors import json_error
+from classifiers.compare import compare_versions
+from classifiers.datasets import DatasetError
+from classifiers.registry import Registry, RegistryError
+from common.json_body import dumps
+from common.paths import VAR_DIR
+
+REPORTS = VAR_DIR / "model-reports"
+MAX_TEST_FILE = 20 * 1024 * 1024
+STEP = re.compile(r"^step (\d+)/(\d+)$")
+
+
+def _registry() -> Registry:
+    return Registry()
+
+
+async def list_models(request: web.Request) -> web.Response:
+    registry = _registry()
+    return web.json_response({"active": registry.active(), "versions": [json.loads(v.json()) for v in registry.versions()],
+                              "training": request.app.get("training_job")}, dumps=dumps)
+
+
+async def _run_training(app: web.Application, job: Dict[str, Any]) -> None:
+    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "classifiers.train_version", "--by", job["by"],
+                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    last = ""
+    async for raw in process.stdout:
+        line = raw.decode(errors="replace").strip()
+        step = STEP.match(line)
+        if step:
+            job["step"], job["total"] = int(step.group(1)), int(step.group(2))
+        elif line.startswith("{"):
+            job["result"] = json.loads(line)
+        elif line:
+            last = line
+    code = await process.wait()
+    job["state"] = "done" if code == 0 and job.get("result") else "failed"
+    job["finished_at"] = time.time()
+    if job["state"] == "failed":
+        job["error"] = last[-500:] or f"exit code {code}"
+    app["audit"].record(job["by"], "model_train", (job.get("result") or {}).get("version"), state=job["state"])
+
+
+async def train(request: web.Request) -> web.Response:
+    running = request.app.get("training_job")
+    if running and running["state"] == "running":
+        return json_error(409, f"{running['by']}发起的训练正在进行（{running['step']}/{running['total']}），请等它结束")
+    job = {"id": uuid.uuid4().hex[:8], "by": account_of(request).username, "state": "running", "step": 0, "total": 0,
+           "started_at": time.time()}
+    request.app["training_job"] = job
+    request.app["training_task"] = asyncio.get_running_loop().create_task(_run_training(request.app, job))
+    return web.json_response(job, status=202)
+
+
+async def training_progress(request: web.Request) -> web.Response:
+    return web.json_response(request.app.get("training_job") or {"state": "none"})
+
+
+async def compare(request: web.Request) -> web.Response:
+    """multipart: `test` (a labelled CSV/xlsx: title, text, label) and `versions` (comma-separated;
+    default the active one and the newest)."""
+    if not request.content_type.startswith("multipart/"):
+        return json_error(400, "send multipart/form-data with a 'test' file (CSV or xlsx: title, text, label)")
+    reader = await request.multipart()
+    saved: Optional[Path] = None
+    versions = ""
+    async for part in reader:
+        if part.name == "versions":
+            versions = (await part.text()).strip()
+        elif part.name == "test":
+            suffix = Path(part.filename or "test.csv").suffix.lower()
+            if suffix not in (".csv", ".xlsx"):
+                return json_error(415, "the test file must be .csv or .xlsx")
+            REPORTS.mkdir(parents=True, exist_ok=True)
+            stem = re.sub(r"[^\w.-]", "_", Path(part.filename or "test").stem)[:60]
+            saved = REPORTS / f"{stem}-{uuid.uuid4().hex[:8]}{suffix}"  # the trainer's name, made unique
+            size = 0
+            with saved.open("wb") as out:
+                while chunk := await part.read_chunk():
+                    size += len(chunk)
+                    if size > MAX_TEST_FILE:
+                        out.close()
+                        saved.unlink()
+                        return json_error(413, f"the test file is larger than {MAX_TEST_FILE // (1024 * 1024)} MB")
+                    out.write(chunk)
+    if saved is None:
+        return json_error(400, "a 'test' file is required")
+    registry = _registry()
+    chosen = [v for v in versions.split(",") if v.strip()] or \
+        list(dict.fromkeys(v for v in (registry.active(), registry.versions()[0].version if registry.versions() else None) if v))
+    name = f"compare-{uuid.uuid4().hex[:8]}"
+    try:
+        report = await asyncio.get_running_loop().run_in_executor(
+            None, compare_versions, registry, [v.strip() for v in chosen], saved, REPORTS / name)
+    except (DatasetError, RegistryError) as exc:
+        return json_error(422, str(exc))
+    pictures = [f"/console/models/reports/{name}/confusion_{v.strip()}.png" for v in chosen]
+    request.app["audit"].record(account_of(request).username, "model_compare", name, versions=chosen)
+    return web.json_response({**report, "pictures": pictures}, dumps=dumps)
+
+
+async def report_file(request: web.Request) -> web.StreamResponse:
+    name, file = request.match_info["name"], request.match_info["file"]
+    path = REPORTS / name / file
+    if not re.fullmatch(r"compare-[0-9a-f]{8}", name) or not re.fullmatch(r"confusion_[\w.-]+\.png", file) or not path.exists():
+        raise web.HTTPNotFound()
+    return web.FileResponse(path)
+
+
+async def activate(request: web.Request) -> web.Response:
+    who = account_of(request).username
+    try:
+        made = _registry().activate(request.match_info["version"], who)
+    except RegistryError as exc:
+        return json_error(404, str(exc))
+    request.app["audit"].record(who, "model_activate", made.version)
+    return web.json_response({"active": made.version})
+
+
+async def rollback(request: web.Request) -> web.Response:
+    who = account_of(request).username
+    try:
+        made = _registry().rollback(who)
+    except RegistryError as exc:
+        return json_error(409, str(exc))
+    request.app["audit"].record(who, "model_rollback", made.version)
+    return web.json_response({"active": made.version})
+
+
+async def models_page(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(request.app["console_static"] / "models.html")
+
+
+ROUTES = [web.get("/api/console/models", list_models), web.post("/api/console/models/train", train),
+          web.get("/api/console/models/train", training_progress), web.post("/api/console/models/compare", compare),
+          web.post("/api/console/models/rollback", rollback),
+          web.post("/api/console/models/{version}/activate", activate),
+          web.get("/console/models/reports/{name}/{file}", report_file), web.get("/console/models", models_page)]

@@ -1,0 +1,188 @@
+"""The problem-type model's versions: each training is kept as a version of its own
+(models/problem_type_versions/<version>/) with what it was made from (the examples' fingerprint,
+how many, who trained it), what it scored on which test file, and who activated it when.
+
+models/problem_type, where every process loads the model from, is a symbolic link to the active
+version; activating or rolling back swaps the link atomically, and the processes that classify
+(Rasa, the action server, the app server) load the new version with their next message
+(classifiers/problem_type.py follows the link) — conversations go on, nothing restarts.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence
+
+from pydantic import BaseModel
+
+from classifiers.examples import Example, problem_example_files, read_examples
+from classifiers.linear_model import LinearConfig, LinearTextClassifier
+from classifiers.problem_type import MODEL_DIR
+from classifiers.train import data_fingerprint
+from common import clock
+
+VERSIONS_DIR = MODEL_DIR.parent / "problem_type_versions"
+KEEP_VERSIONS = 8  # inactive versions kept for rolling back; older ones are deleted
+
+
+class RegistryError(ValueError):
+    """What cannot be done with the versions; the message says why."""
+
+
+class Activation(BaseModel):
+    at: datetime
+    by: str
+
+
+class Evaluation(BaseModel):
+    test_file: str
+    test_fingerprint: str
+    depth: int
+    messages: int
+    accuracy: float
+    macro_f1: float
+    at: datetime
+
+
+class ModelVersion(BaseModel):
+    version: str
+    created_at: datetime
+    trained_by: str
+    data_fingerprint: Optional[str] = None
+    examples: int = 0
+    labels: int = 0
+    train_seconds: float = 0.0
+    activations: List[Activation] = []
+    evaluations: List[Evaluation] = []
+
+
+class Registry:
+    """The versions on disk and registry.json beside them (one writer at a time: the trainer)."""
+
+    def __init__(self, versions_dir: Path = VERSIONS_DIR, link: Path = MODEL_DIR) -> None:
+        self.dir, self.link, self.file = versions_dir, link, versions_dir / "registry.json"
+        self._adopt_plain_directory()
+
+    def _read(self) -> Dict[str, ModelVersion]:
+        if not self.file.exists():
+            return {}
+        return {v["version"]: ModelVersion(**v) for v in json.loads(self.file.read_text(encoding="utf-8"))}
+
+    def _write(self, versions: Dict[str, ModelVersion]) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        temporary = self.file.with_suffix(".tmp")
+        temporary.write_text(json.dumps([json.loads(v.json()) for v in versions.values()], ensure_ascii=False, indent=1),
+                             encoding="utf-8")
+        temporary.replace(self.file)
+
+    def _adopt_plain_directory(self) -> None:
+        """A model trained before versions existed (a plain directory) becomes the first version."""
+        if self.link.is_symlink() or not (self.link / "meta.json").exists():
+            return
+        meta = LinearTextClassifier.read_meta(self.link)
+        made = clock.to_local(datetime.fromtimestamp((self.link / "meta.json").stat().st_mtime, timezone.utc))
+        version = self._new_name(made)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(self.link), str(self.dir / version))
+        versions = self._read()
+        versions[version] = ModelVersion(version=version, created_at=made, trained_by="intake train",
+                                         data_fingerprint=meta.get("fingerprint"), examples=meta.get("examples", 0),
+                                         labels=len(meta.get("labels", [])), train_seconds=meta.get("train_seconds", 0),
+                                         activations=[Activation(at=made, by="intake train")])
+        self._write(versions)
+        self._point_at(version)
+
+    def _new_name(self, at: datetime) -> str:
+        base = f"{at:%Y%m%d-%H%M%S}"
+        name, n = base, 1
+        while (self.dir / name).exists():
+            n += 1
+            name = f"{base}-{n}"
+        return name
+
+    def _point_at(self, version: str) -> None:
+        temporary = self.link.with_name(f".{self.link.name}.{os.getpid()}.tmp")
+        if temporary.is_symlink():
+            temporary.unlink()
+        temporary.symlink_to(os.path.relpath(self.dir / version, self.link.parent), target_is_directory=True)
+        os.replace(temporary, self.link)  # atomic: a reader sees the old version or the new one
+
+    def directory(self, version: str) -> Path:
+        return self.dir / version
+
+    def versions(self) -> List[ModelVersion]:
+        return sorted(self._read().values(), key=lambda v: v.created_at, reverse=True)
+
+    def active(self) -> Optional[str]:
+        return os.readlink(self.link).split(os.sep)[-1] if self.link.is_symlink() else None
+
+    def get(self, version: str) -> ModelVersion:
+        found = self._read().get(version)
+        if found is None:
+            raise RegistryError(f"no model version {version}; `intake models list` shows them")
+        return found
+
+    def train(self, by: str, examples: Optional[Sequence[Example]] = None, fingerprint: Optional[str] = None,
+              config: Optional[LinearConfig] = None,
+              progress: Optional[Callable[[int, int], None]] = None) -> ModelVersion:
+        """A new version from ``examples`` (default: training_data/problems); not active yet."""
+        if examples is None:
+            files = problem_example_files()
+            examples, fingerprint = read_examples(files), data_fingerprint(files)
+        started = time.perf_counter()
+        model = LinearTextClassifier.train([e.text for e in examples], [e.label for e in examples],
+                                           config or LinearConfig(), progress=progress)
+        seconds = time.perf_counter() - started
+        now = clock.now()
+        version = self._new_name(now)
+        model.save(self.dir / version, {"fingerprint": fingerprint, "examples": len(examples),
+                                        "train_seconds": round(seconds, 2), "trained_by": by})
+        made = ModelVersion(version=version, created_at=now, trained_by=by, data_fingerprint=fingerprint,
+                            examples=len(examples), labels=len(model.labels), train_seconds=round(seconds, 2))
+        versions = self._read()
+        versions[version] = made
+        self._write(versions)
+        self._prune()
+        return made
+
+    def activate(self, version: str, by: str) -> ModelVersion:
+        versions = self._read()
+        if version not in versions or not (self.dir / version / "meta.json").exists():
+            raise RegistryError(f"no model version {version}; `intake models list` shows them")
+        self._point_at(version)
+        versions[version].activations.append(Activation(at=clock.now(), by=by))
+        self._write(versions)
+        return versions[version]
+
+    def rollback(self, by: str) -> ModelVersion:
+        """Back to the version that was active before the current one."""
+        current = self.active()
+        history = sorted(((a.at, v.version) for v in self._read().values() for a in v.activations), reverse=True)
+        earlier = [version for _, version in history if version != current and (self.dir / version).exists()]
+        if not earlier:
+            raise RegistryError("no earlier active version to roll back to")
+        return self.activate(earlier[0], by)
+
+    def record_evaluation(self, version: str, evaluation: Evaluation) -> None:
+        versions = self._read()
+        found = versions[version]
+        found.evaluations = [e for e in found.evaluations if e.test_fingerprint != evaluation.test_fingerprint]
+        found.evaluations.append(evaluation)
+        self._write(versions)
+
+    def _prune(self) -> None:
+        versions = self._read()
+        ever_active = {v.version for v in versions.values() if v.activations}
+        current = self.active()
+        never = [v for v in sorted(versions.values(), key=lambda v: v.created_at, reverse=True)
+                 if v.version != current and v.version not in ever_active]
+        old_active = [v for v in sorted(versions.values(), key=lambda v: v.created_at, reverse=True)
+                      if v.version != current and v.version in ever_active]
+        for gone in never[KEEP_VERSIONS:] + old_active[KEEP_VERSIONS:]:
+            shutil.rmtree(self.dir / gone.version, ignore_errors=True)
+            versions.pop(gone.version)
+        self._write(versions)

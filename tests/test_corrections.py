@@ -1,0 +1,36 @@
+"""Operators' category corrections accepted by a trainer become examples in
+training_data/problems/corrections.yml: Rasa reads the file, nothing is written twice, and a
+text our examples already file elsewhere is a reported conflict, not a contradiction."""
+from __future__ import annotations
+
+from classifiers.corrections import add_corrections
+from classifiers.examples import read_examples
+from classifiers.taxonomy import default_taxonomy
+
+SHIPPED_TEXT = "小区的停车位被外来车辆占满了，业主回家没地方停"  # training_data/problems/city_services.yml
+SHIPPED_LABEL = "城乡建设/城市建设和市政管理/小区管理"
+LIGHTS = "城乡建设/城市建设和市政管理/城市公共设施"
+
+
+def test_accepted_corrections_are_examples_once_and_conflicts_are_reported(tmp_path):
+    out = tmp_path / "corrections.yml"
+    report = add_corrections([("楼道里的声控灯坏了一个多月，晚上上楼看不见", LIGHTS),
+                              (SHIPPED_TEXT, SHIPPED_LABEL),
+                              (SHIPPED_TEXT + "！", LIGHTS),
+                              ("楼道里的声控灯坏了一个多月 晚上上楼看不见", LIGHTS),
+                              ("井盖丢了", "没有/这个/分类"),
+                              ("您好，请问是热线吗", LIGHTS)], default_taxonomy(), out)
+    assert [o.result for o in report.outcomes] == ["added", "already", "conflict", "already", "unknown_category", "conflict"]
+    assert "intent:greet" in report.outcomes[5].detail
+    assert "city_services.yml" in report.outcomes[2].detail and SHIPPED_LABEL in report.outcomes[2].detail
+    written = read_examples([out])
+    assert [(e.text, e.label) for e in written] == [("楼道里的声控灯坏了一个多月，晚上上楼看不见", LIGHTS)]
+
+    again = add_corrections([("路灯杆被车撞歪了[危险]", LIGHTS)], default_taxonomy(), out)
+    assert again.count("added") == 1
+    assert [e.text for e in read_examples([out])] == ["楼道里的声控灯坏了一个多月，晚上上楼看不见", "路灯杆被车撞歪了【危险】"]
+
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
+    data = RasaYAMLReader().read(out)
+    assert len(data.intent_examples) == 2 and {m.get("intent") for m in data.intent_examples} == {"report_problem"}
