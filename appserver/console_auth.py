@@ -26,7 +26,7 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 #: route prefixes and the roles that may use them (admins may use all); the rest is for operators
 ROLES_FOR_PREFIX = (("/api/console/me", ("operator", "trainer")), ("/api/console/logout", ("operator", "trainer")),
                     ("/api/console/categories", ("operator", "trainer")),
-                    ("/api/console/audit", ()), ("/api/console/accounts", ()),
+                    ("/api/console/audit", ()),
                     ("/api/console/inbox", ("trainer",)), ("/console/inbox", ("trainer",)),
                     ("/api/console/models", ("trainer",)), ("/console/models", ("trainer",)))
 #: trainers read the tickets the inbox's corrections came from; changing them is operators' work

@@ -127,7 +127,7 @@ async def edit_ticket(request: web.Request) -> web.Response:
         corrections.append(("category", _path(ticket), category.path))
     if edit.place:
         fields["location"] = _place(edit.place)
-        corrections.append(("place", ticket.location.display() or None, fields["location"].dict()))
+        corrections.append(("place", ticket.location.dict(), fields["location"].dict()))
     if edit.urgency and edit.urgency != ticket.urgency:
         fields.update(urgency=edit.urgency, urgency_reasons=[f"坐席调整：{edit.note or '人工判定'}"])
         corrections.append(("urgency", ticket.urgency, edit.urgency))
@@ -140,7 +140,8 @@ async def edit_ticket(request: web.Request) -> web.Response:
     if changed.status != "open":
         return json_error(409, f"工单{ticket.id}已办结，不能再修改", ticket=_shown(changed))
     for field, predicted, corrected in corrections:
-        request.app["inbox"].add(field, ticket.description, predicted, corrected, operator, ticket.id)
+        if predicted != corrected:  # what the agent had right is no correction
+            request.app["inbox"].add(field, ticket.description, predicted, corrected, operator, ticket.id)
     request.app["audit"].record(operator, "edit", ticket.id, **{f: c for f, _, c in corrections}, note=edit.note)
     request.app["delivery_worker"].wake()
     return web.json_response({"ticket": _shown(changed)}, dumps=dumps)
