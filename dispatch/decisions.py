@@ -70,13 +70,15 @@ class ReviewDecisions:
         now = now or clock.now()
         with self.store.session.begin() as session:
             target = session.execute(select(TicketRow).where(TicketRow.id == into)).scalars().first()
+            if target is not None and target.duplicate_of:
+                into = target.duplicate_of  # the original the target is linked to carries the work
+                target = session.execute(select(TicketRow).where(TicketRow.id == into)).scalars().first()
             if target is None:
                 raise ReviewError(f"没有工单{into}")
             if target.status != "open":
                 raise ReviewError(f"工单{into}已办结，不能合并进去")
-            if target.duplicate_of:
-                into = target.duplicate_of  # one level: the original the target is linked to
-                target = session.execute(select(TicketRow).where(TicketRow.id == into)).scalars().first()
+            if target.id == ticket_id:
+                raise ReviewError("不能合并到工单本身")
             row = self._decide(session, ticket_id, actor, "merged", seen, now, f"与工单{into}合并办理",
                                duplicate_of={"from": None, "to": into})
             row.duplicate_of, row.held = into, False

@@ -206,7 +206,8 @@ class TicketStore:
         (updated_at) the change was made on; StaleTicket when the ticket changed since."""
         now = now or clock.now()
         with self.session.begin() as session:
-            row = session.execute(select(TicketRow).where(TicketRow.id == ticket_id)).scalars().first()
+            # locked (PostgreSQL) so that two operators' changes on one version cannot both pass the check
+            row = session.execute(select(TicketRow).where(TicketRow.id == ticket_id).with_for_update()).scalars().first()
             if row is None:
                 return None
             check_version(row.to_ticket(), seen)

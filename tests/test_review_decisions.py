@@ -78,6 +78,12 @@ def test_reject_closes_and_merge_links(store):
     assert jobs(store, other.id) == []
     with pytest.raises(ReviewError):
         decisions.merge(original.id, original.id, "operator:a")
+    # into a ticket that is itself linked: to the original that carries the work
+    third, _ = store.file(intake(9, needs_review=True, category={"level1": "城乡建设", "confidence": 0.1}))
+    assert decisions.merge(third.id, other.id, "operator:a").duplicate_of == original.id
+    assert store.get(original.id).reporters_count == 3
+    with pytest.raises(ReviewError):
+        decisions.merge(original.id, third.id, "operator:a")  # would be the ticket itself
 
 
 def test_grey_zone_duplicates_and_filters(store):
