@@ -53,8 +53,10 @@ async def decide(request: web.Request) -> web.Response:
         request.app["audit"].record(trainer, "inbox_reject", None, ids=[e.id for e in found])
         return web.json_response({"rejected": done, "not_pending": sorted(set(wanted.ids) - {e.id for e in found})})
     trainable = [e for e in found if e.field in TRAINABLE]
-    report = add_corrections([(e.text, e.corrected) for e in trainable], request.app["taxonomy"],
-                             CORRECTIONS_FILE)
+    try:
+        report = add_corrections([(e.text, e.corrected) for e in trainable], request.app["taxonomy"], CORRECTIONS_FILE)
+    except (OSError, ValueError) as exc:  # nothing was written, nothing is marked accepted
+        return json_error(422, str(exc))
     accepted = [e.id for e, o in zip(trainable, report.outcomes) if o.result in ("added", "already")]
     inbox.decide(accepted, "accepted", trainer)
     outcomes = [{"id": e.id, "result": o.result, "detail": o.detail} for e, o in zip(trainable, report.outcomes)]

@@ -79,5 +79,18 @@ def add_corrections(pairs: List[Tuple[str, str]], taxonomy: Taxonomy, path: Path
         temporary = path.with_suffix(".yml.tmp")
         temporary.write_text(HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10000),
                              encoding="utf-8")
+        _check_with_rasa(temporary)
         temporary.replace(path)  # never a half-written training file
     return report
+
+
+def _check_with_rasa(path: Path) -> None:
+    """Rasa's own reader (what `rasa train` and `rasa data validate` use) reads the file, or
+    nothing is written: a training file that breaks training is never left for the trainer."""
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
+    try:
+        RasaYAMLReader().read(path)
+    except Exception as exc:  # Rasa raises several kinds; any of them means the file is unusable
+        path.unlink(missing_ok=True)
+        raise ValueError(f"the corrections could not be written: Rasa cannot read the result ({exc})") from exc

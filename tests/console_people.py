@@ -11,6 +11,9 @@ from typing import Dict, Optional
 import requests
 
 PASSWORD = "console-test-password"
+#: a labelled file no model version trained on (our own words), for comparing versions
+HELD_OUT = ("title,text,label\n,小区门口的路灯坏了一个星期，晚上出门很危险,城乡建设\n,楼下饭店油烟直排，家里窗户都不敢开,环境保护\n"
+            ",公司拖欠了三个月工资不发,劳动和社会保障\n,孩子学校附近有人卖三无零食,卫生计生\n")
 
 
 def users(stack, *args: str, password: Optional[str] = None) -> subprocess.CompletedProcess:

@@ -7,11 +7,12 @@ from __future__ import annotations
 import time
 
 import pytest
+import requests
 
 from classifiers.corrections import CORRECTIONS_FILE
 from classifiers.examples import read_examples
 from common.paths import VAR_DIR
-from tests.console_people import PASSWORD, file_open311
+from tests.console_people import HELD_OUT, PASSWORD, file_open311, sign_in
 
 SHOTS = VAR_DIR / "test-output" / "console"
 
@@ -99,3 +100,42 @@ def test_two_operators_on_one_intake(stack, app_url, browser, people, shots):
     second.wait_for_function("document.querySelector('#fields').innerText.includes('紧急')", timeout=20000)
     second.screenshot(path=str(shots / "5-conflict.png"), full_page=True)
 
+
+
+def test_trainer_trains_compares_activates_and_rolls_back(stack, app_url, browser, people, shots, tmp_path):
+    api = sign_in(app_url, people["trainer"])
+    before = api.get(f"{app_url}/api/console/models", timeout=10).json()["active"]
+    page, dialogs = log_in(browser, app_url, people["trainer"], "/console/models")
+    page.wait_for_selector(f"tr[data-version='{before}'] >> text=线上使用中", timeout=20000)
+    page.click("#train")
+    page.wait_for_selector("#training >> text=正在训练", timeout=20000)
+    assert api.post(f"{app_url}/api/console/models/train", json={}, timeout=10).status_code == 409  # one at a time
+    page.wait_for_selector("#training >> text=训练完成", timeout=400000)
+    new = api.get(f"{app_url}/api/console/models/train", timeout=10).json()["result"]["version"]
+    assert api.get(f"{app_url}/api/console/models", timeout=10).json()["active"] == before  # not live until chosen
+    page.screenshot(path=str(shots / "7-trained.png"), full_page=True)
+
+    test = tmp_path / "held_out.csv"
+    test.write_text(HELD_OUT, encoding="utf-8")
+    page.set_input_files("#test-file", str(test))  # the active version and the newest are ticked
+    page.click("#compare button[type=submit]")
+    page.wait_for_selector("#results tr.result", timeout=120000)
+    assert [r.inner_text().split("\t")[0] for r in page.locator("#results tr.result").all()] == [new, before]
+    page.wait_for_function("[...document.querySelectorAll('#results img')].length === 2 && "
+                           "[...document.querySelectorAll('#results img')].every(i => i.complete && i.naturalWidth > 0)",
+                           timeout=20000)
+    page.screenshot(path=str(shots / "8-compared.png"), full_page=True)
+    try:
+        page.click(f"tr[data-version='{new}'] button >> text=启用")
+        page.wait_for_selector(f"tr[data-version='{new}'] >> text=线上使用中", timeout=20000)
+        assert requests.post(f"{app_url}/api/analyze", json={"text": "小区门口的路灯坏了"}, timeout=30).status_code == 200
+        page.screenshot(path=str(shots / "9-activated.png"), full_page=True)
+        page.click("#rollback")
+        page.wait_for_selector(f"tr[data-version='{before}'] >> text=线上使用中", timeout=20000)
+    finally:
+        if api.get(f"{app_url}/api/console/models", timeout=10).json()["active"] != before:
+            api.post(f"{app_url}/api/console/models/{before}/activate", json={}, timeout=10)
+    assert not dialogs, dialogs
+    actions = [e["action"] for e in sign_in(app_url, people["admin"]).get(
+        f"{app_url}/api/console/audit", params={"actor": people["trainer"]}, timeout=10).json()]
+    assert {"model_train", "model_compare", "model_activate", "model_rollback"} <= set(actions)
