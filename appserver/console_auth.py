@@ -135,7 +135,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         raise web.HTTPSeeOther(back + quote(refused.message))
     if target == "/console" and not account.may(("operator",)):
         target = "/console/inbox"  # a trainer's work starts at the inbox
-    session = await request.app["console_sessions"].start(account.username, account.role)
+    session = await request.app["console_sessions"].start(account.username)
     request.app["audit"].record(account.username, "login", None, address=address)
     response = web.HTTPSeeOther(target)
     response.set_cookie(COOKIE, session.token, httponly=True, samesite="Strict", path="/",

@@ -23,6 +23,7 @@ from aiohttp import web
 
 from appserver.console_auth import account_of
 from appserver.errors import json_error
+from appserver.uploads import UploadTooLarge, drain, read_limited
 from classifiers.compare import compare_versions
 from classifiers.datasets import DatasetError
 from classifiers.registry import Registry, RegistryError
@@ -85,40 +86,38 @@ async def compare(request: web.Request) -> web.Response:
     default the active one and the newest)."""
     if not request.content_type.startswith("multipart/"):
         return json_error(400, "send multipart/form-data with a 'test' file (CSV or xlsx: title, text, label)")
-    reader = await request.multipart()
     saved: Optional[Path] = None
     versions = ""
-    async for part in reader:
-        if part.name == "versions":
-            versions = (await part.text()).strip()
-        elif part.name == "test":
-            suffix = Path(part.filename or "test.csv").suffix.lower()
-            if suffix not in (".csv", ".xlsx"):
-                return json_error(415, "the test file must be .csv or .xlsx")
-            REPORTS.mkdir(parents=True, exist_ok=True)
-            stem = re.sub(r"[^\w.-]", "_", Path(part.filename or "test").stem)[:60]
-            saved = REPORTS / f"{stem}-{uuid.uuid4().hex[:8]}{suffix}"  # the trainer's name, made unique
-            size = 0
-            with saved.open("wb") as out:
-                while chunk := await part.read_chunk():
-                    size += len(chunk)
-                    if size > MAX_TEST_FILE:
-                        out.close()
-                        saved.unlink()
-                        return json_error(413, f"the test file is larger than {MAX_TEST_FILE // (1024 * 1024)} MB")
-                    out.write(chunk)
+    try:
+        async for part in await request.multipart():
+            if part.name == "versions":
+                versions = (await part.text()).strip()
+            elif part.name == "test":
+                suffix = Path(part.filename or "test.csv").suffix.lower()
+                if suffix not in (".csv", ".xlsx"):
+                    await drain(request)
+                    return json_error(415, "the test file must be .csv or .xlsx")
+                data = await read_limited(part, MAX_TEST_FILE)
+                REPORTS.mkdir(parents=True, exist_ok=True)
+                stem = re.sub(r"[^\w.-]", "_", Path(part.filename or "test").stem)[:60]
+                saved = REPORTS / f"{stem}-{uuid.uuid4().hex[:8]}{suffix}"  # the trainer's name, made unique
+                saved.write_bytes(data)
+    except UploadTooLarge:
+        await drain(request)
+        return json_error(413, f"the test file is larger than {MAX_TEST_FILE // (1024 * 1024)} MB")
+    except ValueError as exc:  # a malformed multipart body
+        return json_error(400, f"malformed multipart body: {exc}")
     if saved is None:
         return json_error(400, "a 'test' file is required")
     registry = _registry()
-    chosen = [v for v in versions.split(",") if v.strip()] or \
-        list(dict.fromkeys(v for v in (registry.active(), registry.versions()[0].version if registry.versions() else None) if v))
+    chosen = [v.strip() for v in versions.split(",") if v.strip()] or registry.default_comparison()
     name = f"compare-{uuid.uuid4().hex[:8]}"
     try:
         report = await asyncio.get_running_loop().run_in_executor(
-            None, compare_versions, registry, [v.strip() for v in chosen], saved, REPORTS / name)
+            None, compare_versions, registry, chosen, saved, REPORTS / name)
     except (DatasetError, RegistryError) as exc:
         return json_error(422, str(exc))
-    pictures = [f"/console/models/reports/{name}/confusion_{v.strip()}.png" for v in chosen]
+    pictures = [f"/console/models/reports/{name}/confusion_{v}.png" for v in chosen]
     request.app["audit"].record(account_of(request).username, "model_compare", name, versions=chosen)
     return web.json_response({**report, "pictures": pictures}, dumps=dumps)
 

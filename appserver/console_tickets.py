@@ -25,6 +25,7 @@ from common.privacy import mask_pii
 from dispatch.location import Address
 from dispatch.review import ReviewError, StaleTicket
 from dispatch.schema import URGENCIES, CategoryRef, Ticket
+from nlu.analysis import CHANNELS as CONVERSATION_CHANNELS  # a resident talks with the agent on these
 from nlu.locate import locate
 
 MAX_REPLY = 500
@@ -94,7 +95,7 @@ async def get_ticket(request: web.Request) -> web.Response:
 
 def _conversed(ticket: Ticket) -> bool:
     """Tickets from a conversation (web, WeChat, a call) have one in Rasa under their reporter."""
-    return bool(ticket.reporter) and ticket.channel in ("web", "wechat", "voice")
+    return bool(ticket.reporter) and ticket.channel in CONVERSATION_CHANNELS
 
 
 def _category(request: web.Request, path: str):
@@ -155,7 +156,7 @@ def tell_resident(request: web.Request, ticket: Ticket, text: str) -> bool:
     """A message to the resident on their channel (web page poll, WeChat customer service, the
     hotline's callback list); False when the ticket came without a conversation."""
     resident = ticket.resident_id()
-    if not resident or ticket.channel not in ("web", "wechat", "voice"):
+    if not resident or ticket.channel not in CONVERSATION_CHANNELS:
         return False
     request.app["notifications"].add(resident, ticket.channel, [{"text": text}])
     return True

@@ -2,47 +2,24 @@
 resident's report (dispatch/media.py) and answers what the agent says about it; GET /media/<name>
 serves a stored photo (what a ticket's media_url points to).
 
-The upload is read in chunks and refused as soon as it passes the size limit, so a 50 MB file
-costs the server 10 MB at most; a file that is not an image gets the reason in Chinese."""
+The upload is read in chunks and refused as soon as it passes the size limit (appserver/uploads.py);
+a file that is not an image gets the reason in Chinese."""
 from __future__ import annotations
 
 import asyncio
 
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 
 from appserver.errors import json_error
+from appserver.uploads import UploadTooLarge, drain, read_limited
 from common.json_body import dumps
 from dispatch.media import CONTENT_TYPES, MediaStore, PhotoRefused
 
 MAX_SENDER = 128
-CHUNK = 64 * 1024
-MAX_DRAIN = 200 * 1024 * 1024  # beyond this the connection is simply closed
 
 
 def media(request: web.Request) -> MediaStore:
     return request.app["media"]
-
-
-async def _read_limited(part: BodyPartReader, limit: int) -> bytes:
-    data = bytearray()
-    while True:
-        chunk = await part.read_chunk(CHUNK)
-        if not chunk:
-            return bytes(data)
-        data += chunk
-        if len(data) > limit:
-            raise PhotoRefused.too_big(limit)
-
-
-async def _drain(request: web.Request) -> None:
-    """Read the rest of a refused upload (up to MAX_DRAIN), so that the client, still sending,
-    gets the answer instead of a reset connection."""
-    drained = 0
-    while drained < MAX_DRAIN:
-        chunk = await request.content.read(CHUNK * 16)
-        if not chunk:
-            return
-        drained += len(chunk)
 
 
 async def upload_photo(request: web.Request) -> web.Response:
@@ -55,9 +32,10 @@ async def upload_photo(request: web.Request) -> web.Response:
             if part.name == "sender":
                 sender = (await part.text())[:MAX_SENDER + 1]
             elif part.name == "photo":
-                data = await _read_limited(part, media(request).settings.max_bytes)
-    except PhotoRefused as refused:
-        await _drain(request)
+                data = await read_limited(part, media(request).settings.max_bytes)
+    except UploadTooLarge as too_large:
+        await drain(request)
+        refused = PhotoRefused.too_big(too_large.limit)
         return json_error(refused.status, str(refused))
     except ValueError as exc:  # a malformed multipart body
         return json_error(400, f"malformed multipart body: {exc}")

@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from classifiers.examples import Example, problem_example_files, read_examples
 from classifiers.linear_model import LinearConfig, LinearTextClassifier
 from classifiers.problem_type import MODEL_DIR
+from classifiers.taxonomy import default_taxonomy
 from classifiers.train import data_fingerprint
 from common import clock
 
@@ -120,6 +121,11 @@ class Registry:
     def active(self) -> Optional[str]:
         return os.readlink(self.link).split(os.sep)[-1] if self.link.is_symlink() else None
 
+    def default_comparison(self) -> List[str]:
+        """What a trainer compares when they name no versions: the active one and the newest."""
+        newest = self.versions()[0].version if self.versions() else None
+        return [v for v in dict.fromkeys([self.active(), newest]) if v]
+
     def get(self, version: str) -> ModelVersion:
         found = self._read().get(version)
         if found is None:
@@ -129,10 +135,15 @@ class Registry:
     def train(self, by: str, examples: Optional[Sequence[Example]] = None, fingerprint: Optional[str] = None,
               config: Optional[LinearConfig] = None,
               progress: Optional[Callable[[int, int], None]] = None) -> ModelVersion:
-        """A new version from ``examples`` (default: training_data/problems); not active yet."""
+        """A new version from ``examples`` (default: training_data/problems); not active yet. Every
+        example's category must be in the taxonomy, or the version could not be loaded."""
         if examples is None:
             files = problem_example_files()
             examples, fingerprint = read_examples(files), data_fingerprint(files)
+        taxonomy = default_taxonomy()
+        unknown = sorted({e.label for e in examples if e.label not in taxonomy})
+        if unknown:
+            raise RegistryError(f"examples use categories missing from {taxonomy.source}: {unknown}")
         started = time.perf_counter()
         model = LinearTextClassifier.train([e.text for e in examples], [e.label for e in examples],
                                            config or LinearConfig(), progress=progress)

@@ -7,10 +7,9 @@ from typing import List, Optional
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from classifiers.examples import problem_example_files, read_examples
+from classifiers.examples import problem_example_files
 from classifiers.linear_model import LinearConfig, LinearTextClassifier
 from classifiers.problem_type import MODEL_DIR
-from classifiers.taxonomy import default_taxonomy
 from common.paths import SETTINGS_DIR
 
 
@@ -30,23 +29,18 @@ def is_up_to_date(directory: Path = MODEL_DIR) -> bool:
     return meta.get("fingerprint") == data_fingerprint(problem_example_files())
 
 
-def train_shipped_model(by: str = "intake train", config: Optional[LinearConfig] = None) -> dict:
-    """A new version of the problem-type model from training_data/problems, activated at once
-    (what `intake train` does; trainers train first and activate after comparing)."""
+def train_shipped_model(by: str = "intake train", config: Optional[LinearConfig] = None,
+                        activate: bool = True) -> dict:
+    """A new version of the problem-type model from training_data/problems with a progress bar,
+    activated at once by `intake train`; `intake models train` leaves it for a trainer to compare."""
     from classifiers.registry import Registry
 
-    files = problem_example_files()
-    examples = read_examples(files)
-    taxonomy = default_taxonomy()
-    unknown = sorted({e.label for e in examples if e.label not in taxonomy})
-    if unknown:
-        raise ValueError(f"examples use categories missing from {taxonomy.source}: {unknown}")
     config = config or LinearConfig()
     registry = Registry()
     with Progress(TextColumn("[bold]problem-type model"), BarColumn(), TextColumn("L-BFGS step {task.completed}/{task.total}"),
                   TimeElapsedColumn()) as bar:
         task = bar.add_task("train", total=config.max_iter)
-        made = registry.train(by, examples, data_fingerprint(files), config,
-                              progress=lambda step, _n: bar.update(task, completed=step))
-    registry.activate(made.version, by)
+        made = registry.train(by, config=config, progress=lambda step, _n: bar.update(task, completed=step))
+    if activate:
+        registry.activate(made.version, by)
     return {"examples": made.examples, "labels": made.labels, "seconds": made.train_seconds, "version": made.version}

@@ -128,10 +128,7 @@ class ReviewQueue:
     def page(self, wanted: QueueFilter, now: Optional[datetime] = None) -> QueuePage:
         now = now or clock.now()
         with self.session() as session:
-            counts = {}
-            for queue in QUEUES:
-                query, _ = self._query(queue, wanted, now)
-                counts[queue] = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+            counts = self._counts(session, wanted, now)
             query, created = self._query(wanted.queue, wanted, now)
             total = counts[wanted.queue] if wanted.queue else session.execute(
                 select(func.count()).select_from(query.subquery())).scalar_one()
@@ -139,8 +136,17 @@ class ReviewQueue:
             items = [self._item(row, now) for row in rows]
         return QueuePage(counts=counts, total=total, items=items)
 
+    def _counts(self, session, wanted: QueueFilter, now: datetime) -> Dict[str, int]:
+        counts = {}
+        for queue in QUEUES:
+            query, _ = self._query(queue, wanted, now)
+            counts[queue] = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        return counts
+
     def counts(self) -> Dict[str, int]:
-        return self.page(QueueFilter(limit=1)).counts
+        """Items waiting per queue, unfiltered (what the live view watches every few seconds)."""
+        with self.session() as session:
+            return self._counts(session, QueueFilter(), clock.now())
 
     @staticmethod
     def _item(row, now: datetime) -> QueueItem:

@@ -19,8 +19,7 @@ PREFIX = "console:session:"
 @dataclass
 class ConsoleSession:
     token: str
-    username: str
-    role: str
+    username: str  # the role is read from the account on every request, so a change applies at once
     csrf: str
     started: float
 
@@ -37,11 +36,11 @@ class SessionStore:
     def idle_s(self) -> int:
         return int(self.settings.idle_minutes * 60)
 
-    async def start(self, username: str, role: str) -> ConsoleSession:
-        session = ConsoleSession(token=secrets.token_urlsafe(32), username=username, role=role,
+    async def start(self, username: str) -> ConsoleSession:
+        session = ConsoleSession(token=secrets.token_urlsafe(32), username=username,
                                  csrf=secrets.token_urlsafe(32), started=time.time())
         key = _key(session.token)
-        await self.redis.hset(key, mapping={"username": username, "role": role, "csrf": session.csrf,
+        await self.redis.hset(key, mapping={"username": username, "csrf": session.csrf,
                                             "started": str(session.started)})
         await self.redis.expire(key, self.idle_s)
         return session
@@ -59,7 +58,7 @@ class SessionStore:
             await self.redis.delete(key)
             return None
         await self.redis.expire(key, self.idle_s)
-        return ConsoleSession(token=token, username=found["username"], role=found["role"], csrf=found["csrf"],
+        return ConsoleSession(token=token, username=found["username"], csrf=found["csrf"],
                               started=started)
 
     async def end(self, token: str) -> None:

@@ -46,17 +46,15 @@ def list_versions() -> None:
 @models_app.command("train")
 def train(by: str = BY) -> None:
     """A new version from training_data/problems (with progress); `activate` makes it live."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from classifiers.registry import RegistryError
+    from classifiers.train import train_shipped_model
 
-    from classifiers.linear_model import LinearConfig
-
-    config = LinearConfig()
-    with Progress(TextColumn("[bold]problem-type model"), BarColumn(), TextColumn("step {task.completed}/{task.total}"),
-                  TimeElapsedColumn()) as bar:
-        task = bar.add_task("train", total=config.max_iter)
-        made = _registry().train(_who(by), config=config, progress=lambda step, _n: bar.update(task, completed=step))
-    console.print(f"trained {made.version}: {made.examples} examples, {made.labels} categories, {made.train_seconds:.1f} s; "
-                  f"compare it with `intake models compare {made.version} --test FILE`, then `intake models activate`")
+    try:
+        made = train_shipped_model(_who(by), activate=False)
+    except RegistryError as exc:
+        _fail(exc)
+    console.print(f"trained {made['version']}: {made['examples']} examples, {made['labels']} categories, {made['seconds']:.1f} s; "
+                  f"compare it with `intake models compare {made['version']} --test FILE`, then `intake models activate`")
 
 
 @models_app.command("compare")
@@ -68,9 +66,7 @@ def compare(versions: List[str] = typer.Argument(None, help="versions (default: 
     from classifiers.registry import RegistryError
 
     registry = _registry()
-    if not versions:
-        newest = registry.versions()[0].version if registry.versions() else None
-        versions = [v for v in dict.fromkeys([registry.active(), newest]) if v]
+    versions = versions or registry.default_comparison()
     try:
         report = compare_versions(registry, versions, test, out)
     except (DatasetError, RegistryError) as exc:

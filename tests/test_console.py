@@ -280,12 +280,12 @@ def test_sessions_expire_when_idle_and_after_a_shift(stack):
     async def run() -> None:
         client = redis.asyncio.Redis(port=stack.ports.redis, decode_responses=True)
         idle = SessionStore(client, SessionSettings(idle_minutes=1 / 60, max_hours=1))  # 1 s idle
-        started = await idle.start("someone", "operator")
+        started = await idle.start("someone")
         assert (await idle.get(started.token)).username == "someone"
         await asyncio.sleep(2.2)
         assert await idle.get(started.token) is None
         shift = SessionStore(client, SessionSettings(idle_minutes=10, max_hours=1 / 3600))  # 1 s in all
-        kept = await shift.start("someone", "operator")
+        kept = await shift.start("someone")
         for _ in range(3):  # in use all along, and still ended when the shift is over
             await asyncio.sleep(0.5)
             await shift.get(kept.token)
