@@ -24,14 +24,14 @@ from actions.place_slots import place_slots, settled
 from dispatch.schema import MAX_DESCRIPTION
 from common import clock
 from dispatch.location import Address
+from nlu.contact import phone_in
 from nlu.conversation_settings import FOLLOW_UP_SLOTS, conversation_settings
 from nlu.location import text_without_place
-from nlu.normalize import has_chinese, has_meaningful_text
+from nlu.normalize import has_chinese, has_meaningful_text, normalize_text
 from nlu.urgency import default_rules
 from nlu.vague import is_bare_request
 
 REQUIRED = ("problem_description", "location")
-PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
 MAX_DETAIL = 200
 
 
@@ -39,9 +39,14 @@ def skipped(text: str) -> bool:
     return any(word in text for word in conversation_settings().skip_words)
 
 
-def detail_answer(value: Any) -> str:
+#: a yes or no said to 「从什么时候开始的？」 answers nothing (「确认」 is not a date)
+NOT_AN_ANSWER = ("affirm", "deny")
+
+
+def detail_answer(value: Any, tracker: Tracker) -> str:
     text = str(value or "").strip()
-    return NOT_GIVEN if not text or skipped(text) else text[:MAX_DETAIL]
+    intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    return NOT_GIVEN if not text or skipped(text) or intent in NOT_AN_ANSWER else text[:MAX_DETAIL]
 
 
 def emergency_advice() -> str:
@@ -103,11 +108,11 @@ class ValidateIntakeForm(FormValidationAction):
 
     def validate_detail_since(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return corrected_instead(tracker, "detail_since") or {"detail_since": detail_answer(value)}
+        return corrected_instead(tracker, "detail_since") or {"detail_since": detail_answer(value, tracker)}
 
     def validate_detail_households(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return corrected_instead(tracker, "detail_households") or {"detail_households": detail_answer(value)}
+        return corrected_instead(tracker, "detail_households") or {"detail_households": detail_answer(value, tracker)}
 
     def validate_contact(self, value: Any, dispatcher: CollectingDispatcher,
                          tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
@@ -115,9 +120,9 @@ class ValidateIntakeForm(FormValidationAction):
         if instead:
             return instead
         text = str(value or "")
-        number = PHONE.search(text.replace(" ", ""))
+        number = phone_in(text)
         if number:
-            return {"contact": number.group(0), "contact_issue": None}
+            return {"contact": number, "contact_issue": None}
         if skipped(text) or tracker.get_slot("contact_issue") == "invalid":
             # declined, or no number the second time asked: the report goes on without one
             return {"contact": NOT_GIVEN, "contact_issue": None}
@@ -129,6 +134,10 @@ class ValidateIntakeForm(FormValidationAction):
         if text and text == tracker.get_slot("classified_text") and tracker.get_slot("problem_category"):
             return {"problem_description": text}  # validated before (the form was restarted)
         if tracker.get_slot("requested_slot") != "problem_description" and len(text_without_place(text)) < 2:
+            told = tracker.get_slot("classified_text")
+            if told and tracker.get_slot("problem_category"):
+                # the place of a problem told before (a report carried into a new session)
+                return {"problem_description": told}
             # a bare address opened the conversation: keep it for the location, ask for the problem
             return {"problem_description": None, "problem_issue": None}
         if is_bare_request(text):
@@ -138,7 +147,9 @@ class ValidateIntakeForm(FormValidationAction):
             # no words at all, or Latin letters the problem-type model cannot place (「qwe」)
             return {"problem_description": None, "problem_issue": "unclear"}
         urgency = combined_urgency(latest(tracker, "urgency"), predicted.get("default_urgency"))
-        problems = latest(tracker, "problems") if text == latest_text(tracker).strip() else None
+        # the slot holds the resident's text, the parse data its normalised form (「：」 → 「:」)
+        said_now = normalize_text(text) == normalize_text(latest_text(tracker))
+        problems = latest(tracker, "problems") if said_now else None
         if urgency.level == "特急" or any((p.get("urgency") or {}).get("level") == "特急" for p in problems or []):
             dispatcher.utter_message(text=f"⚠️ {emergency_advice()}")
         return {"problem_description": text[:MAX_DESCRIPTION], "problem_issue": None, "classified_text": text,
@@ -152,6 +163,11 @@ class ValidateIntakeForm(FormValidationAction):
             chosen = choose(latest_text(tracker) or str(value or ""), pending)
             if chosen:
                 return settled(complete(tracker.get_slot("location_detail"), chosen))
+        own = [Address.from_dict(p.get("address")) for p in latest(tracker, "problems") or []]
+        if own and all(address.is_dispatchable() for address in own):
+            # several problems, each at a place of its own (「一是海景花园3栋…，二是中英街…」): each is
+            # filed at its own place, and the message as a whole is not one place to ask about
+            return settled(own[0])
         # 「5栋」 after a place was given (a correction, or an answer to another question) refines it
         current = tracker.get_slot("location_detail")
         return (place_said(tracker, current if current and Address.from_dict(current).is_dispatchable() else None)

@@ -5,6 +5,7 @@ problem type, urgency), a detail, or one more problem, then shows the summary ag
 「不是噪音，是油烟」 re-classifies and keeps the resident's words on the ticket; 「这个很急」
 raises the grade (a resident's 「不急」 lowers it no further than the hazards and category say).
 A place that needs a question (several streets, outside the area, unclear) re-opens the form.
+A phone number alone is the number for the call back.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from actions.intake_draft import changed_slots, drafts, slot_values, stage_for, 
 from actions.intake_form import emergency_advice
 from actions.parse_data import latest, latest_text
 from common import clock
+from nlu.contact import only_a_phone
 
 #: 「还有，」「另外」 open a further problem; they are not part of it
 CONNECTIVE = re.compile(r"^(?:还有就是|还有|另外|此外|对了|同时)[，,、\s]*")
@@ -67,7 +69,12 @@ class ActionReviseIntake(Action):
             # the same message again (sent twice, or retried by a phone on a bad network): nothing new
             dispatcher.utter_message(response="utter_confirm_intake", intake_summary=tracker.get_slot("intake_summary"))
             return []
-        if not correction and another_problem(tracker, problems):
+        number = only_a_phone(said)
+        if number:
+            # 「我电话13800001111」 offered at the summary: the number for the call back, not a problem
+            updates["contact"] = number
+            claim = tracker.get_slot("urgency_claim")
+        elif not correction and another_problem(tracker, problems):
             # 「还有，楼道灯也坏了」: one more ticket, at its own place when the message names one
             problems.append(new_problem(tracker))
             claim = tracker.get_slot("urgency_claim")

@@ -33,7 +33,8 @@ from bench.agent import agent_urls, operator_key  # noqa: E402
 
 DATA = Path(__file__).with_name("data")
 REPORTS = Path(__file__).with_name("reports")
-SETS = {"tune": DATA / "conversations.yml", "holdout": DATA / "conversations_holdout.yml"}
+SETS = {"tune": DATA / "conversations.yml", "holdout": DATA / "conversations_holdout.yml",
+        "holdout2": DATA / "conversations_holdout2.yml"}
 FILED = re.compile(r"(?:工单号：|已更新工单 )(20\d{12})")
 PLACE_FIELDS = ("estate", "building", "unit", "room", "road", "community", "street", "poi")
 

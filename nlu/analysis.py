@@ -6,7 +6,7 @@ blocks, so a message is understood the same way in chat and through the API.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Iterable, Iterator, List, Optional
+from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 from classifiers.problem_type import CategoryPrediction, ProblemTypeClassifier, default_classifier
 from classifiers.taxonomy import Category
@@ -17,6 +17,9 @@ from nlu.split import split_problems
 from nlu.urgency import assess_urgency
 
 CHANNELS = ("web", "wechat", "voice")
+#: the parts of an address that tell two places apart when a message is split (two buildings of
+#: one estate are one place here: 「3栋…，还有5栋也…」 is one problem in two buildings)
+PLACE_KEY = ("street", "community", "estate", "road", "house_number", "poi")
 
 
 class AnalysisError(ValueError):
@@ -35,6 +38,19 @@ class Analyzer:
         """(category label, probability) of one clause, as split_problems needs it."""
         return self.classifier.model.predict(text, top_k=1)[0]
 
+    def place_of(self, text: str) -> Optional[Tuple[str, ...]]:
+        """The place a clause names, as split_problems compares them (None when it names none
+        that a ticket could be filed at)."""
+        located = locate(text)
+        if not located.address.is_dispatchable():
+            return None  # 「该路」「那边」: not a place to file a ticket at
+        key = tuple(getattr(located.address, part) or "" for part in PLACE_KEY)
+        return key if any(key) else None
+
+    def split(self, normalized: str) -> List[str]:
+        """The text of each problem in a normalised message."""
+        return split_problems(normalized, self.label, self.place_of)
+
     def analyze(self, text: str, channel: str = "web") -> Dict[str, object]:
         if not isinstance(text, str):
             raise AnalysisError("'text' must be a string")
@@ -43,7 +59,7 @@ class Analyzer:
         normalized = normalize_text(text)
         if not has_meaningful_text(normalized):
             raise AnalysisError("the text contains no words to analyse (empty, spaces or emoji only)")
-        issues = self.issues(normalized, split_problems(normalized, self.label))
+        issues = self.issues(normalized, self.split(normalized))
         return {"normalized_text": normalized, "channel": channel, "issues": issues}
 
     def issues(self, normalized: str, problems: List[str]) -> List[Dict[str, object]]:

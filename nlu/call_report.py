@@ -17,7 +17,6 @@ from dispatch.location import Address
 from nlu.analysis import Analyzer
 from nlu.locate import Located, locate
 from nlu.normalize import has_meaningful_text, normalize_text
-from nlu.split import split_problems
 from nlu.transcript import ReadCall
 from nlu.vague import is_bare_request
 
@@ -69,7 +68,7 @@ def read_report(read: ReadCall, analyzer: Analyzer, intent: Optional[str]) -> Ca
         message_place = locate(report)
         fallback = message_place if message_place.found else None
     issues = []
-    for part in split_problems(report, analyzer.label):
+    for part in analyzer.split(report):
         # a part that names no place (even with the operator's answer) is placed at ``fallback``
         located = place_for(locate(part), answer, read.place)
         analysis = analyzer.issue(part, fallback, place=located)

@@ -14,15 +14,22 @@ from typing import Dict, List, Optional, Pattern, Tuple
 from nlu.conversation_settings import conversation_settings
 from nlu.normalize import normalize_text
 
-_CLAUSES = re.compile(r"[，,。！？!?；;\s]+")
+_CLAUSES = re.compile(r"[，,。！？!?；;…\s]+|(?<!\d)\.|\.(?!\d)")
 #: the thing a resident says is wrong before an opener: 「地址错了」「楼号写错了」
 _TOPIC = r"(?:地址|地点|位置|楼号|楼栋号?|栋号|单元号?|门牌号?|房号|房间号|问题|类别|分类|类型|紧急程度|刚才|前面|上面)?"
-#: what a speaker says before taking something back: 「哎不对」「哦不对不对」
-_INTERJECTION = r"[哎唉啊嗯哦噢呃诶欸额]+"
-_AFFIRMING = re.compile(rf"^{_TOPIC}(?:而是|应该是|就是|其实是|是)")
-_NOT = re.compile(r"^(?:而不是|并不是|不是)")
-_NOT_THEN_IS = re.compile(r"^(?:而不是|并不是|不是)(.+?)(?:，|,)?(?:而是|是)(.+)$")
+#: what a speaker says before taking something back: 「哎不对」「哦不对不对」「哎呀」
+_INTERJECTION = r"[哎唉啊嗯哦噢呃诶欸额呀]+"
+_AFFIRMING = re.compile(rf"^{_TOPIC}(?:而是|应该是|就是|其实是|主要是|还是|是)")
+_NOT = re.compile(rf"^(?:{_INTERJECTION})?(?:也|又)?(?:而不是|并不是|不是)")
+_NOT_THEN_IS = re.compile(rf"^(?:{_INTERJECTION})?(?:也|又)?(?:而不是|并不是|不是)(.+?)(?:，|,)?(?:而是|还是|就是|主要是|是)(.+)$")
 _IS_THEN_NOT = re.compile(r"^(?:是)?(.+?)(?:，|,)?(?:而不是|并不是|不是)(.+)$")
+#: 「不是」「哦不是」 alone: what was just said is taken back, and what follows replaces it
+_BARE_NO = re.compile(rf"^(?:{_INTERJECTION})?(?:也|又)?不是$")
+#: a speaker repairing mid-sentence (「桥东社区三栋不对是四栋」; normalised text has no spaces):
+#: the clause is cut before 「不对」 (not in 「对不对」) and before 「重新说」
+_REPAIR = re.compile(rf"(?<!对)(?<![哎唉啊嗯哦噢呃诶欸额呀])(?<!^)(?=(?:{_INTERJECTION})?(?:不对|重新说|重说))")
+#: a building/unit/room/floor number; 「三栋」 taken back by 「四栋」 keeps the place before it
+_FINE_PART = re.compile(r"(?:\d+|[零一二两三四五六七八九十百]+)(号楼|栋|幢|座|单元|楼|层|室|号|$)")
 
 
 @dataclass
@@ -37,47 +44,97 @@ class Correction:
 @lru_cache(maxsize=1)
 def _opener() -> Pattern[str]:
     words = "|".join(map(re.escape, conversation_settings().correction_openers))
-    return re.compile(rf"^(?:{_INTERJECTION})?{_TOPIC}(?:写|说|填|记|弄)?(?:{words})(?:了|的)?")
+    return re.compile(rf"^(?:{_INTERJECTION})?我?{_TOPIC}(?:写|说|填|记|弄)?(?:{words})(?:了|的)?")
 
 
-def _clause(clause: str, said: List[str], withdrawn: List[str]) -> bool:
-    """Sort one clause into said/withdrawn; True when it is shaped as a correction."""
-    shaped = False
-    opened = _opener().match(clause)
-    while opened and opened.end() > 0:
-        clause, shaped = clause[opened.end():], True
+class _Reading:
+    """Said and withdrawn so far, in the order the resident spoke: what is said later wins.
+
+    「不对是8栋，哦不对还是6栋」 takes 8栋 back; 「不是油烟，是噪音，哎也不是噪音还是油烟」 ends
+    with 油烟 said and 噪音 withdrawn. An opener after something was said takes back the clause
+    said just before it, once the resident says what replaces it (「…6栋，我记错了」 takes nothing
+    back: nothing follows)."""
+
+    def __init__(self) -> None:
+        self.said: List[str] = []
+        self.withdrawn: List[str] = []
+        self.retract = False
+
+    def say(self, text: str) -> None:
+        if not text:
+            return
+        if self.retract and self.said:
+            text = self._replace(self.said[-1], text)
+        self.retract = False
+        self.withdrawn = [w for w in self.withdrawn if w != text]
+        self.said.append(text)
+
+    def withdraw(self, text: str) -> None:
+        if not text:
+            return
+        self.said = [s for s in self.said if s != text]
+        if text not in self.withdrawn:
+            self.withdrawn.append(text)
+
+    def _replace(self, previous: str, new: str) -> str:
+        """Take ``previous`` back for ``new``: when ``new`` is only a building/unit/room and
+        ``previous`` ends with one of the same kind, only that part is taken back."""
+        self.said.pop()
+        fine = _FINE_PART.fullmatch(new.rstrip("的"))
+        old = [m for m in _FINE_PART.finditer(previous) if fine and m.group(1) == fine.group(1)]
+        if old and old[-1].start() > 0:
+            self.withdraw(previous[old[-1].start():])
+            return previous[:old[-1].start()] + new
+        self.withdraw(previous)
+        return new
+
+    def take_back(self) -> None:
+        self.retract = bool(self.said)
+
+    def clause(self, clause: str) -> bool:
+        """Sort one clause; True when it is shaped as a correction."""
+        shaped = False
         opened = _opener().match(clause)
-    if not clause:
-        return shaped
-    pair = _NOT_THEN_IS.match(clause)
-    if pair:
-        withdrawn.append(pair.group(1))
-        said.append(_AFFIRMING.sub("", pair.group(2)))
-        return True
-    if _NOT.match(clause):
-        withdrawn.append(_NOT.sub("", clause))
-        return True
-    pair = _IS_THEN_NOT.match(clause)
-    if pair and "不是" in clause:
-        said.append(_AFFIRMING.sub("", pair.group(1)))
-        withdrawn.append(pair.group(2))
-        return True
-    affirmed = _AFFIRMING.sub("", clause)
-    said.append(affirmed)
-    return shaped or affirmed != clause and bool(withdrawn)
+        while opened and opened.end() > 0:
+            clause, shaped = clause[opened.end():], True
+            opened = _opener().match(clause)
+        if shaped or _BARE_NO.match(clause):
+            self.take_back()
+            if not shaped:
+                return True
+        if not clause:
+            return shaped
+        pair = _NOT_THEN_IS.match(clause)
+        if pair:
+            self.retract = False
+            self.withdraw(pair.group(1))
+            self.say(_AFFIRMING.sub("", pair.group(2)))
+            return True
+        if _NOT.match(clause):
+            self.retract = False
+            self.withdraw(_NOT.sub("", clause))
+            return True
+        pair = _IS_THEN_NOT.match(clause)
+        if pair and "不是" in clause:
+            self.say(_AFFIRMING.sub("", pair.group(1)))
+            self.withdraw(pair.group(2))
+            return True
+        affirmed = _AFFIRMING.sub("", clause)
+        self.say(affirmed)
+        return shaped or affirmed != clause and bool(self.withdrawn)
 
 
 def read_correction(text: str) -> Optional[Correction]:
     """The correction ``text`` makes, or None when it is not shaped as one."""
-    said: List[str] = []
-    withdrawn: List[str] = []
+    reading = _Reading()
     shaped = False
-    for clause in _CLAUSES.split(normalize_text(text or "")):
-        if clause:
-            shaped = _clause(clause, said, withdrawn) or shaped
-    if not shaped and not withdrawn:
+    for sentence in _CLAUSES.split(normalize_text(text or "")):
+        for clause in _REPAIR.split(sentence or ""):
+            if clause:
+                shaped = reading.clause(clause) or shaped
+    if not shaped and not reading.withdrawn:
         return None
-    return Correction(said="，".join(s for s in said if s), withdrawn=[w for w in withdrawn if w])
+    return Correction(said="，".join(reading.said), withdrawn=list(reading.withdrawn))
 
 
 def claimed_urgency(text: str) -> Optional[str]:

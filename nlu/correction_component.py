@@ -5,7 +5,9 @@ The whole message's `address` and `problem_type` would read 「不是噪音，�
 「不是海景花园，是锦绣家园」 as whichever place comes first; the actions read this instead.
 A message shaped as a correction that says what is right (a place or a problem) and that the
 intent model read as a place, a yes or a plain no (「是5栋不是3栋」 → inform) gets the intent
-`correct`; 「不是那栋楼」 names nothing right and stays a no. Runs after ReportInGreeting.
+`correct`; 「不是那栋楼」 names nothing right and stays a no. 「哎呀重新说，不是田东，是梧桐社区…」
+starts over *with* the report, so a "cancel" that names the right place is a correction too
+(「不对不用报了」 names none and stays a cancel). Runs after ReportInGreeting.
 """
 from __future__ import annotations
 
@@ -46,8 +48,9 @@ class CorrectionReader(ClassifyingAnnotator):
                 prediction.pop("alternatives", None)
                 found["problem_type"] = prediction
         message.set("correction", found, add_to_output=True)
-        intent = message.get(INTENT) or {}
-        if intent.get(INTENT_NAME_KEY) in READ_AS and ("address" in found or "problem_type" in found):
+        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        if (intent in READ_AS and ("address" in found or "problem_type" in found)
+                or intent == "cancel" and "address" in found):
             message.set(INTENT, {INTENT_NAME_KEY: CORRECT, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: CORRECT, PREDICTED_CONFIDENCE_KEY: 1.0}],
                         add_to_output=True)

@@ -2,8 +2,9 @@
 gazetteer (nlu/placement.py). One entry point for the Rasa component, /api/analyze and Open311."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from dispatch.location import Address
 from nlu.gazetteer import Gazetteer, default_gazetteer
@@ -40,6 +41,8 @@ def locate(text: str, gazetteer: Optional[Gazetteer] = None) -> Located:
         address, start, end, doubts = match.address, match.start, match.end, match.doubts
     placement = place(address, found, gazetteer)
     located = apply(address, placement, gazetteer, found)
+    if match is not None and found and located.text:
+        start, located = _without_lead_in(text, start, end, located, gazetteer)
     if not located.text:
         # spans in the resident's own text (the names found above are in the digit form)
         on_text = find_mentions(text, gazetteer)
@@ -48,3 +51,19 @@ def locate(text: str, gazetteer: Optional[Gazetteer] = None) -> Located:
             start, end = mentions[0].start, mentions[-1].end
             located = Address.from_dict({**located.to_dict(), "text": text[start:end]})
     return Located(located, placement, start, end, doubts)
+
+
+#: what may stand before a gazetteer name inside a place (a district, a city, a street)
+_ADMIN = re.compile(r"省|市|区|县|镇|乡|街道|路|街|道|号")
+
+
+def _without_lead_in(text: str, start: int, end: int, located: Address,
+                     gazetteer: Gazetteer) -> Tuple[int, Address]:
+    """The place's text from the first gazetteer name in it when only words precede that name:
+    「我要投诉田东社区」 → 「田东社区」, 「喂倚山社区」 → 「倚山社区」 (the extractor takes the
+    characters before 社区/小区 as part of the name; the gazetteer knows where it starts)."""
+    first = next((m for m in find_mentions(text[start:end], gazetteer)), None)
+    if first is None or first.start == 0 or _ADMIN.search(text[start:start + first.start]):
+        return start, located
+    start += first.start
+    return start, Address.from_dict({**located.to_dict(), "text": text[start:end]})

@@ -14,7 +14,6 @@ from rasa.shared.nlu.training_data.message import Message
 
 from classifiers.rasa_component import ClassifyingAnnotator
 from nlu.analysis import Analyzer
-from nlu.split import split_problems
 
 
 def compact(issue: Dict[str, Any]) -> Dict[str, Any]:
@@ -31,6 +30,6 @@ class ProblemSplitter(ClassifyingAnnotator):
         # and only those with several are analysed part by part
         text = message.get(TEXT)
         analyzer = Analyzer(self.classifier)
-        parts = split_problems(text, analyzer.label)
+        parts = analyzer.split(text)
         if len(parts) > 1:
             message.set("problems", [compact(issue) for issue in analyzer.issues(text, parts)], add_to_output=True)

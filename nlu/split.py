@@ -3,7 +3,9 @@
 Clauses are cut at sentence marks and commas. A clause starts a further problem only when the
 resident marks it as one — a connective (另外, 还有, 此外, 其次, 「2、」…) or an additive 「也」
 near its start (「小区门口路面也被挖坏了」) — and the problem-type model reads it confidently
-as a different problem from what came before. Without that mark, a long single-topic letter
+as a different problem from what came before, or it names a place of its own other than the
+one before (「一是海景花园3栋门口的垃圾桶…，二是中英街的公厕…」: two places are two tickets,
+even when both are the same kind of problem). Without that mark, a long single-topic letter
 would be cut into several tickets: on 300 real single-topic letters (teddy train.csv, seed 1),
 cutting at every confident topic change split 108 (36 %); this rule splits 7, and 6 of another
 300 (seed 2) — mostly letters that number separate points (「1、…2、…」).
@@ -11,39 +13,57 @@ cutting at every confident topic change split 108 (36 %); this rule splits 7, an
 from __future__ import annotations
 
 import re
-from typing import Callable, List, Tuple
+from typing import Callable, List, Optional, Tuple
 
 _CLAUSE_END = re.compile(r"(?<=[。！？；\n，,])|(?=另外|还有就是|还有|此外|同时还|并且还)")
 #: a clause that opens a further problem
 _FURTHER = re.compile(r"^(?:另外|还有|此外|同时还|并且还|再有|再就是|其次|第[二三四五六]|[二三四五六]是|[2-6][、.．)）]"
                       r"|[^，,。！？我你他她们]{1,6}也(?!是|希望|想|要|不|没|就|会|能|可以|请|应|该|很|太|都|还|只))")
-#: the connective itself is not part of the problem
-_CONNECTIVE = re.compile(r"^(?:另外|还有就是|还有|此外|同时还|并且还|再有|再就是|其次)[，,、\s]*")
+#: the connective or the number itself is not part of the problem
+_CONNECTIVE = re.compile(r"^(?:另外|还有就是|还有|此外|同时还|并且还|再有|再就是|其次|第[二三四五六][个点条]?|[二三四五六]是"
+                         r"|[2-6][、.．)）])[，,、:：\s]*")
+#: 「反映两个事：一是…」「第一，…」 before the first of several problems
+_FIRST = re.compile(r"^(?:[^，,。！？]{0,12}[:：]\s*)?(?:一是|第一[个点条]?|1[、.．)）])[，,、:：\s]*")
 
 #: (label, confidence) for a clause
 Classify = Callable[[str], Tuple[str, float]]
+#: what place a clause names (a key to compare), or None when it names none
+PlaceOf = Callable[[str], Optional[Tuple[str, ...]]]
 
 
 def clauses(text: str) -> List[str]:
     return [c for c in (part.strip() for part in _CLAUSE_END.split(text)) if c.strip("，,。！？；、 ")]
 
 
-def split_problems(text: str, classify: Classify, min_confidence: float = 0.45,
-                   min_chars: int = 5) -> List[str]:
+def split_problems(text: str, classify: Classify, place_of: Optional[PlaceOf] = None,
+                   min_confidence: float = 0.45, min_chars: int = 5) -> List[str]:
     """Return the text of each problem reported in ``text`` (at least one)."""
     parts = clauses(text)
     if len(parts) <= 1:
         return [text.strip()] if text.strip() else []
-    groups: List[Tuple[List[str], str]] = []  # (clauses, label of the clause that opened the group)
+    groups: List[Tuple[List[str], str, float]] = []  # clauses, label and confidence of the opening clause
     for clause in parts:
         label, confidence = classify(clause)
         if not groups:
-            groups.append(([clause], label))
+            groups.append(([clause], label, confidence))
             continue
-        further = (_FURTHER.match(clause) and confidence >= min_confidence
-                   and len(clause.strip("，,。！？；")) >= min_chars and label != groups[-1][1])
-        if further:
-            groups.append(([_CONNECTIVE.sub("", clause)], label))
+        before, before_label, before_confidence = groups[-1]
+        marked = _FURTHER.match(clause) and len(clause.strip("，,。！？；")) >= min_chars
+        if marked and ((confidence >= min_confidence and label != before_label)
+                       or (before_confidence >= min_confidence and _elsewhere(clause, before, place_of))):
+            groups.append(([_CONNECTIVE.sub("", clause)], label, confidence))
         else:
-            groups[-1][0].append(clause)
-    return ["".join(c).strip("，, ") for c, _ in groups]
+            before.append(clause)
+    texts = ["".join(c).strip("，,；; ") for c, _, _ in groups]
+    if len(texts) > 1:
+        texts[0] = _FIRST.sub("", texts[0]) or texts[0]
+    return texts
+
+
+def _elsewhere(clause: str, group: List[str], place_of: Optional[PlaceOf]) -> bool:
+    """``clause`` names a place, and the problem before it names another one."""
+    if place_of is None:
+        return False
+    here = place_of(clause)
+    before = next((p for p in map(place_of, group) if p), None)
+    return bool(here and before and here != before)

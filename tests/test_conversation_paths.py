@@ -246,3 +246,41 @@ def test_the_same_report_twice_at_once_is_one_intake_and_one_ticket(stack, rasa_
     listed = requests.get(f"{app_url}/open311/v2/requests.json", timeout=10).json()
     assert sum(t["description"] == text for t in listed) == 1
     assert not any(TICKET.search(t) for t in say(rasa_url, sender, "确认"))  # a second 确认 files nothing new
+
+
+def test_a_correction_that_contradicts_itself_keeps_what_was_said_last(stack, rasa_url, app_url, sender):
+    say(rasa_url, sender, "小区里有人在绿化带私自搭了个铁皮棚")
+    summary = "\n".join(say(rasa_url, sender, "金色家园6栋旁边"))
+    assert "金色家园6栋" in summary, summary
+    again = "\n".join(say(rasa_url, sender, "不对是8栋旁边……哦不是，还是6栋，我记错了"))
+    assert "地点：金色家园6栋（" in again, again
+    assert "违章建筑" in again and "工单号" not in again, again  # a place said is no new category
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    assert ticket["location"]["building"] == "6" and ticket["category"]["level3"] == "违章建筑"
+
+
+def test_a_place_repaired_while_speaking_keeps_the_repaired_building(stack, rasa_url, app_url, sender):
+    say(rasa_url, sender, "我要反映 我们楼道里堆满了杂物 消防通道都堵了")
+    summary = "\n".join(say(rasa_url, sender, "桥东社区 三栋 不对 是四栋"))
+    assert "桥东社区4栋" in summary, summary
+    ticket = filed_ticket(app_url, confirmed(rasa_url, sender, [summary]))
+    assert ticket["location"]["community"] == "桥东社区" and ticket["location"]["building"] == "4"
+
+
+def test_a_phone_number_at_the_summary_is_the_contact_and_submit_files(stack, rasa_url, app_url, sender):
+    say(rasa_url, sender, "公司不给我们交社保，干了两年了，公司在海山街道海景二路18号")
+    summary = "\n".join(say(rasa_url, sender, "我电话13800001111"))
+    assert "138****1111" in summary and "2个问题" not in summary and "13800001111" not in summary, summary
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "提交"))
+    assert ticket["category"]["level1"] == "劳动和社会保障"
+    full = requests.get(f"{app_url}/open311/v2/requests/{ticket['service_request_id']}.json", headers=FULL_KEY,
+                        timeout=10).json()[0]
+    assert "13800001111" in str(full)  # the department sees the number; the public does not
+
+
+def test_numbered_problems_at_two_places_become_two_tickets(stack, rasa_url, app_url, sender):
+    summary = say(rasa_url, sender, "反映两个事：一是海景花园3栋门口的垃圾桶好几天没人清，二是中英街牌坊旁边的公厕门坏了关不上")
+    assert "2个问题" in "\n".join(summary) and "哪一处" not in "\n".join(summary), summary
+    tickets = tickets_of(app_url, confirmed(rasa_url, sender, summary))
+    assert [t["location"].get("estate") for t in tickets] == ["海景花园", None]
+    assert tickets[1]["location"]["poi"] == "中英街" and tickets[1]["description"].startswith("中英街")

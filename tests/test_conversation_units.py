@@ -5,6 +5,8 @@ import pytest
 
 from dispatch.handoffs import HandoffQueue
 from common.privacy import mask_id
+from nlu.analysis import Analyzer
+from nlu.contact import only_a_phone
 from nlu.correction import claimed_urgency, read_correction
 from nlu.distress import handoff_kind
 from nlu.locate import locate
@@ -24,13 +26,19 @@ def test_bare_requests(text, bare):
     ("不对，是32栋，不是59栋", "32栋", ["59栋"]), ("不是噪音，是油烟", "油烟", ["噪音"]),
     ("不是噪音是油烟", "油烟", ["噪音"]), ("地址错了，应该是海景花园3栋", "海景花园3栋", []),
     ("是5单元不是3单元", "5单元", ["3单元"]), ("哎不对我是九栋的", "我是九栋的", []),
-    ("不是的，问题是楼道灯不亮", "楼道灯不亮", []), ("不对", "", [])])
+    ("不是的，问题是楼道灯不亮", "楼道灯不亮", []), ("不对", "", []),
+    # a resident contradicting themselves: what is said last wins
+    ("不对是8栋旁边……哦不是，还是6栋，我记错了", "6栋", ["8栋旁边"]), ("不对是5栋，哦不对不对还是3栋", "3栋", ["5栋"]),
+    ("不是油烟，是噪音，哎也不是噪音还是油烟", "油烟", ["噪音"]),
+    # repaired mid-sentence (normalised text has no spaces): only the part taken back goes
+    ("桥东社区 三栋 不对 是四栋", "桥东社区四栋", ["三栋"]), ("阳光花园2单元301 不对 是302", "阳光花园2单元302", ["301"]),
+    ("哎呀重新说 不是田东 是梧桐社区 遛狗不牵绳", "梧桐社区遛狗不牵绳", ["田东"])])
 def test_corrections_are_read(text, said, withdrawn):
     correction = read_correction(text)
     assert correction is not None and correction.said == said and correction.withdrawn == withdrawn
 
 
-@pytest.mark.parametrize("text", ["楼道灯坏了", "是32栋", "对的", "海景花园3栋"])
+@pytest.mark.parametrize("text", ["楼道灯坏了", "是32栋", "对的", "海景花园3栋", "这样对不对", "水管漏了3.5米"])
 def test_plain_messages_are_not_corrections(text):
     assert read_correction(text) is None
 
@@ -40,6 +48,27 @@ def test_urgency_claims_and_handoff_words():
     assert claimed_urgency("路灯坏了") is None
     assert handoff_kind("工资拖了半年，我真的不想活了") == "distressed"
     assert handoff_kind("你们这些垃圾机器人") == "abusive" and handoff_kind("垃圾没人清运") is None
+
+
+def test_a_phone_number_alone_is_a_contact():
+    assert only_a_phone("我电话13800001111") == "13800001111" and only_a_phone("我的手机是 139 1234 5678") == "13912345678"
+    assert only_a_phone("电话：0755-12345678") == "0755-12345678"
+    assert only_a_phone("我电话13800001111，楼道灯也坏了") is None and only_a_phone("楼上漏水") is None
+
+
+def test_words_before_a_known_place_are_not_the_place():
+    assert locate("我要投诉田东社区有人遛狗不牵绳").address.text == "田东社区"
+    assert locate("喂倚山社区那个工地晚上还在施工").address.text == "倚山社区"
+    assert locate("盐田区海山街道海景花园3栋").address.text == "盐田区海山街道海景花园3栋"
+
+
+def test_numbered_problems_at_two_places_are_two_problems():
+    analyzer = Analyzer.default()
+    assert analyzer.split("反映两个事:一是海景花园3栋门口的垃圾桶好几天没人清，二是中英街牌坊旁边的公厕门坏了关不上") == [
+        "海景花园3栋门口的垃圾桶好几天没人清", "中英街牌坊旁边的公厕门坏了关不上"]
+    # two buildings of one estate are one place; 「该路」 is no place at all
+    assert len(analyzer.split("海景花园3栋楼道灯坏了，还有5栋楼道灯也坏了")) == 1
+    assert len(analyzer.split("该路公交全程3元，但是司机常常乱收费，另外该路车司机服务态度极差")) == 1
 
 
 def test_a_place_is_read_from_one_clause():

@@ -1,0 +1,27 @@
+"""A phone number a resident gives for the call back (「我电话13800001111」): read where it is
+asked and where it is offered unasked (at the summary), so that it is never taken for a problem."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from nlu.normalize import has_meaningful_text
+
+PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
+#: the words around a number that only say it is one's number
+_AROUND = re.compile(r"我的|我|的|手机号码|手机号|手机|电话号码|电话|联系方式|联系电话|号码|是|打|留个|留|这个|可以|联系|[:：，,。\s-]")
+
+
+def phone_in(text: str) -> Optional[str]:
+    """The first phone number in ``text`` (mobile or landline), or None."""
+    found = PHONE.search((text or "").replace(" ", ""))
+    return found.group(0) if found else None
+
+
+def only_a_phone(text: str) -> Optional[str]:
+    """The number, when ``text`` says nothing but a phone number (「我电话13800001111」)."""
+    number = phone_in(text)
+    if not number:
+        return None
+    rest = _AROUND.sub("", (text or "").replace(" ", "").replace(number, ""))
+    return None if has_meaningful_text(rest) else number
