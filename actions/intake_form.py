@@ -8,7 +8,6 @@ are set in the same call.
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker

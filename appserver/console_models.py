@@ -6,7 +6,8 @@ activating one or rolling back — running services follow with their next messa
 GET /api/console/models; POST /api/console/models/train, GET /api/console/models/train (progress);
 POST /api/console/models/compare (multipart: test, versions); POST /api/console/models/{version}/activate;
 POST /api/console/models/rollback; GET /console/models/reports/{name} (the comparison's pictures);
-page /console/models.
+POST /api/console/models/validate (`rasa data validate` on training_data/ and bot/, after accepting
+corrections and before training); page /console/models.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from appserver.errors import json_error
 from appserver.uploads import UploadTooLarge, drain, read_limited
 from classifiers.compare import compare_versions
 from classifiers.datasets import DatasetError
+from classifiers.rasa_data import validate_rasa_data
 from classifiers.registry import Registry, RegistryError
 from common.json_body import dumps
 from common.paths import VAR_DIR
@@ -150,12 +152,28 @@ async def rollback(request: web.Request) -> web.Response:
     return web.json_response({"active": made.version})
 
 
+async def validate(request: web.Request) -> web.Response:
+    """Rasa's own check of everything `rasa train` reads, run in a thread (10–20 s); one at a time."""
+    who = account_of(request).username
+    running = request.app.get("validation_by")
+    if running:
+        return json_error(409, f"{running}发起的训练数据校验正在进行，请稍候")
+    request.app["validation_by"] = who
+    try:
+        result = await asyncio.get_running_loop().run_in_executor(None, validate_rasa_data)
+    finally:
+        request.app["validation_by"] = None
+    request.app["audit"].record(who, "data_validate", None, ok=result.ok, warnings=len(result.warnings),
+                                errors=len(result.errors))
+    return web.json_response(json.loads(result.json()))
+
+
 async def models_page(request: web.Request) -> web.FileResponse:
     return web.FileResponse(request.app["console_static"] / "models.html")
 
 
 ROUTES = [web.get("/api/console/models", list_models), web.post("/api/console/models/train", train),
           web.get("/api/console/models/train", training_progress), web.post("/api/console/models/compare", compare),
-          web.post("/api/console/models/rollback", rollback),
+          web.post("/api/console/models/rollback", rollback), web.post("/api/console/models/validate", validate),
           web.post("/api/console/models/{version}/activate", activate),
           web.get("/console/models/reports/{name}/{file}", report_file), web.get("/console/models", models_page)]

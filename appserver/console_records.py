@@ -1,7 +1,7 @@
 """What the console keeps for people other than operators: the NLU inbox of operators'
 corrections for trainers (GET /api/console/inbox, page /console/inbox; POST
 /api/console/inbox/decide accepts category corrections into training_data/problems/corrections.yml
-or sets examples aside) and the audit log for admins (GET /api/console/audit)."""
+and intent corrections into training_data/nlu/corrections.yml, or sets examples aside) and the audit log for admins (GET /api/console/audit)."""
 from __future__ import annotations
 
 from typing import List
@@ -11,11 +11,12 @@ from pydantic import BaseModel, Field, validator
 
 from appserver.console_auth import account_of
 from appserver.errors import json_error, query_limit, read_model
-from classifiers.corrections import CORRECTIONS_FILE, add_corrections
+from classifiers.corrections import (CORRECTIONS_FILE, INTENT_CORRECTIONS_FILE, AcceptReport, add_corrections,
+                                     add_intent_corrections, correctable_intents)
 from common.json_body import dumps
 from console.inbox import FIELDS, STATES
 
-TRAINABLE = ("category",)  # urgency and place corrections wait for their own training data (issue 17)
+TRAINABLE = ("category", "intent")  # urgency and place corrections wait for their own training data (issue 17)
 
 
 class Decision(BaseModel):
@@ -41,7 +42,7 @@ async def inbox(request: web.Request) -> web.Response:
 
 
 async def decide(request: web.Request) -> web.Response:
-    """Accept: category corrections are written as training examples (already there: accepted;
+    """Accept: category and intent corrections are written as training examples (already there: accepted;
     a conflict with an existing example or another kind of correction: left pending, with why).
     Reject: set aside."""
     wanted = await read_model(request, Decision)
@@ -52,9 +53,14 @@ async def decide(request: web.Request) -> web.Response:
         done = inbox.decide([e.id for e in found], "rejected", trainer)
         request.app["audit"].record(trainer, "inbox_reject", None, ids=[e.id for e in found])
         return web.json_response({"rejected": done, "not_pending": sorted(set(wanted.ids) - {e.id for e in found})})
-    trainable = [e for e in found if e.field in TRAINABLE]
+    categories = [e for e in found if e.field == "category"]
+    intents = [e for e in found if e.field == "intent"]
+    trainable = categories + intents
     try:
-        report = add_corrections([(e.text, e.corrected) for e in trainable], request.app["taxonomy"], CORRECTIONS_FILE)
+        report = AcceptReport(
+            add_corrections([(e.text, e.corrected) for e in categories], request.app["taxonomy"], CORRECTIONS_FILE).outcomes
+            + add_intent_corrections([(e.text, e.corrected) for e in intents], correctable_intents(),
+                                     INTENT_CORRECTIONS_FILE).outcomes)
     except (OSError, ValueError) as exc:  # nothing was written, nothing is marked accepted
         return json_error(422, str(exc))
     accepted = [e.id for e, o in zip(trainable, report.outcomes) if o.result in ("added", "already")]

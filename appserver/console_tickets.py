@@ -2,7 +2,8 @@
 queued, what the agent understood with its confidence and alternatives, duplicate candidates, its
 history and the resident's conversation) and the changes an operator makes — correct the problem
 type, the place or the urgency; approve and dispatch; reject with a reason; merge into an existing
-ticket; reply to the resident on their channel.
+ticket; reply to the resident on their channel; say what a resident's message meant when the agent
+read it as another intent (POST /api/console/tickets/{id}/intent: an example for the NLU inbox).
 
 Every change names the version the operator saw (``version``, the ticket's updated_at): if
 someone else changed the ticket since, the answer is 409 with the ticket as it is now. Every
@@ -20,6 +21,7 @@ from pydantic import BaseModel, Field, validator
 from appserver.console_auth import account_of
 from appserver.errors import json_error, read_model
 from appserver.rasa_conversation import transcript
+from classifiers.corrections import correctable_intents
 from common.json_body import dumps
 from common.privacy import mask_pii
 from dispatch.location import Address
@@ -50,6 +52,11 @@ class Decision(BaseModel):
     note: Optional[str] = Field(None, max_length=500)
     reason: Optional[str] = Field(None, max_length=500)
     into: Optional[str] = Field(None, max_length=32)
+
+
+class IntentCorrection(BaseModel):
+    text: str = Field(..., min_length=1, max_length=2000)  # a resident message of the ticket's conversation
+    intent: str = Field(..., min_length=1, max_length=64)
 
 
 class Reply(BaseModel):
@@ -90,6 +97,7 @@ async def get_ticket(request: web.Request) -> web.Response:
         "duplicates": [_shown(t) for t in candidates],
         "history": [e.dict() for e in store.history(ticket.id)],
         "transcript": (await transcript(request.app, ticket.reporter))["said"] if _conversed(ticket) else [],
+        "intents": correctable_intents(),
     }, dumps=dumps)
 
 
@@ -204,6 +212,30 @@ async def reply(request: web.Request) -> web.Response:
     return web.json_response({"sent": True})
 
 
+async def correct_intent(request: web.Request) -> web.Response:
+    """The agent read one of the resident's messages as the wrong intent (「快点处理」 at the summary
+    as a status question): the message and the right intent go to the NLU inbox. The ticket
+    itself does not change, so no version is needed."""
+    said = await read_model(request, IntentCorrection)
+    ticket = _ticket_or_404(request)
+    intents = correctable_intents()
+    if said.intent not in intents:
+        return json_error(422, f"意图须是以下之一：{'、'.join(intents)}")
+    if not _conversed(ticket):
+        return json_error(409, f"工单{ticket.id}来自{ticket.channel}，没有与机器人的对话")
+    told = [s for s in (await transcript(request.app, ticket.reporter))["said"]
+            if s["who"] == "resident" and s["text"] == said.text]
+    if not told:
+        return json_error(422, "这句话不在该工单居民的对话记录里")
+    if told[-1].get("intent") == said.intent:
+        return json_error(409, f"机器人已把这句话理解为 {said.intent}，无需更正")
+    operator = account_of(request).username
+    example = request.app["inbox"].add("intent", said.text, told[-1].get("intent"), said.intent, operator, ticket.id)
+    request.app["audit"].record(operator, "intent_correction", ticket.id, text=said.text,
+                                predicted=told[-1].get("intent"), corrected=said.intent)
+    return web.json_response({"example": example.dict()}, dumps=dumps)
+
+
 async def categories(request: web.Request) -> web.Response:
     taxonomy = request.app["taxonomy"]
     return web.json_response([{"path": p, "department": taxonomy.get(p).department} for p in taxonomy.paths()],
@@ -218,5 +250,6 @@ ROUTES = [web.get("/api/console/tickets/{ticket_id}", get_ticket),
           web.post("/api/console/tickets/{ticket_id}/edit", edit_ticket),
           web.post("/api/console/tickets/{ticket_id}/{decision:approve|reject|merge}", decide),
           web.post("/api/console/tickets/{ticket_id}/reply", reply),
+          web.post("/api/console/tickets/{ticket_id}/intent", correct_intent),
           web.get("/api/console/categories", categories),
           web.get("/console/tickets/{ticket_id}", ticket_page)]

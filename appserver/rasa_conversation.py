@@ -21,7 +21,8 @@ def _url(app: web.Application, sender: str) -> str:
 
 
 async def transcript(app: web.Application, sender: str, turns: int = 60) -> Dict[str, Any]:
-    """{"said": [{"who": resident|agent, "text"}], "paused": bool}; masked; empty when Rasa is away."""
+    """{"said": [{"who": resident|agent, "text", "intent" (the resident's, as the agent read it)}],
+    "paused": bool}; masked; empty when Rasa is away."""
     try:
         async with app["http"].get(_url(app, sender), timeout=TIMEOUT) as resp:
             if resp.status != 200:
@@ -31,7 +32,9 @@ async def transcript(app: web.Application, sender: str, turns: int = 60) -> Dict
     except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
         log.warning("no transcript for %s: %s", mask_id(sender), exc)
         return {"said": [], "paused": False}
-    said = [{"who": "resident" if e["event"] == "user" else "agent", "text": mask_pii(e.get("text") or "")}
+    said = [{"who": "resident", "text": mask_pii(e["text"]),
+             "intent": ((e.get("parse_data") or {}).get("intent") or {}).get("name")} if e["event"] == "user"
+            else {"who": "agent", "text": mask_pii(e["text"])}
             for e in tracker.get("events") or [] if e.get("event") in ("user", "bot") and e.get("text")]
     return {"said": said[-turns:], "paused": bool(tracker.get("paused"))}
 

@@ -50,7 +50,8 @@ import psutil  # noqa: E402
 import requests  # noqa: E402
 
 from bench.stats import percentile  # noqa: E402
-from intake.services import Ports, Service, Stack, rasa_workers, venv_bin  # noqa: E402
+from common.paths import venv_bin  # noqa: E402
+from intake.services import Ports, Service, Stack, rasa_workers  # noqa: E402
 
 REPORTS = Path(__file__).with_name("reports")
 REFERENCE = Path(__file__).with_name("reference_bot")

@@ -23,8 +23,7 @@ from typing import Dict, Optional
 import psutil
 import requests
 
-from common.paths import PROJECT_ROOT
-from intake.services import venv_bin
+from common.paths import PROJECT_ROOT, venv_bin
 
 REPORTS = Path(__file__).with_name("reports")
 PORTS = {"INTAKE_REDIS_PORT": "36379", "INTAKE_ACTIONS_PORT": "35055", "INTAKE_RASA_PORT": "35005",

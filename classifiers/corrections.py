@@ -1,24 +1,36 @@
-"""Operators' category corrections accepted by a trainer become training examples: one file,
-training_data/problems/corrections.yml, in the same Rasa YAML as every other example file
-(report_problem blocks with metadata.category), so that `intake train` and `rasa data validate`
-take them like any other. A text already there is not added twice; a text that an existing
-example files under another category is a conflict — reported with where it is, not added —
-for the trainer to settle in the files; so is a text that is an example of another intent
-(「你好」 is a greeting, not a report)."""
+"""Operators' corrections accepted by a trainer become training examples, in the same Rasa YAML
+as every other example file, so that `intake train` and `rasa data validate` take them like any
+other:
+
+- a category correction → training_data/problems/corrections.yml (report_problem blocks with
+  metadata.category; the problem-type model and the intent model read it);
+- an intent correction (a resident message the agent read as the wrong intent) →
+  training_data/nlu/corrections.yml (one block per intent; the intent model reads it).
+
+A text already there is not added twice; a text that an existing example files under another
+label is a conflict — reported with where it is, not added — for the trainer to settle in the
+files (「你好」 is a greeting, not a report). A file is written whole, read back by Rasa's own
+reader first, and only then put in place."""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 import yaml
 
 from classifiers.examples import (PROBLEMS_DIR, Example, example_line, intent_examples, problem_example_files,
                                   read_examples, same_text_key)
 from classifiers.taxonomy import Taxonomy
+from common.paths import PROJECT_ROOT, TRAINING_DATA_DIR
 
 CORRECTIONS_FILE = Path(os.environ.get("INTAKE_CORRECTIONS_FILE", PROBLEMS_DIR / "corrections.yml"))
+INTENT_CORRECTIONS_FILE = Path(os.environ.get("INTAKE_INTENT_CORRECTIONS_FILE",
+                                              TRAINING_DATA_DIR / "nlu" / "corrections.yml"))
+DOMAIN_DIR = PROJECT_ROOT / "bot" / "domain"
+REPORT = "report_problem"
 HEADER = ("# Operators' corrections accepted by trainers in the console (NLU inbox); written by\n"
           "# classifiers/corrections.py — edit freely, `intake train` reads it like every example file.\n")
 
@@ -27,7 +39,7 @@ HEADER = ("# Operators' corrections accepted by trainers in the console (NLU inb
 class Outcome:
     text: str
     label: str
-    result: str  # added | already | conflict | unknown_category
+    result: str  # added | already | conflict | unknown_category | unknown_intent
     detail: Optional[str] = None
 
 
@@ -39,49 +51,96 @@ class AcceptReport:
         return sum(1 for o in self.outcomes if o.result == result)
 
 
-def _read_blocks(path: Path) -> Dict[str, List[str]]:
-    if not path.exists():
-        return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    blocks: Dict[str, List[str]] = {}
-    for block in data.get("nlu") or []:
-        lines = [line.strip()[2:] for line in str(block.get("examples") or "").splitlines() if line.strip().startswith("- ")]
-        blocks.setdefault(block["metadata"]["category"], []).extend(lines)
-    return blocks
+@lru_cache(maxsize=4)
+def correctable_intents(domain_dir: Path = DOMAIN_DIR) -> List[str]:
+    """The intents of the domain a resident's message can have (not the app server's EXTERNAL_
+    ones, not Rasa's nlu_fallback)."""
+    names: List[str] = []
+    for path in sorted(domain_dir.glob("*.yml")):
+        for name in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("intents") or []:
+            name = next(iter(name)) if isinstance(name, dict) else str(name)
+            if not name.startswith("EXTERNAL_") and name != "nlu_fallback" and name not in names:
+                names.append(name)
+    return names
 
 
 def add_corrections(pairs: List[Tuple[str, str]], taxonomy: Taxonomy, path: Path = CORRECTIONS_FILE) -> AcceptReport:
     """Add (text, category path) pairs; each gets an outcome, in the order given."""
-    files = problem_example_files()
-    files += [path] if path.exists() and path not in files else []
-    known = {same_text_key(e.text): e for e in [*intent_examples(), *read_examples(files)]}
-    blocks = _read_blocks(path)
+    def check(label: str) -> Optional[Outcome]:
+        return None if label in taxonomy else Outcome("", label, "unknown_category", f"{label} is not in {taxonomy.source}")
+
+    def block(label: str, lines: List[str]) -> dict:
+        return {"intent": REPORT, "metadata": {"category": label}, "examples": "".join(f"- {line}\n" for line in lines)}
+
+    files = [*problem_example_files(), *([path] if path.exists() else [])]
+    known = [*intent_examples(), *read_examples(dict.fromkeys(files))]
+    return _accept(pairs, path, known, check, lambda label, known_label: known_label == label, block,
+                   lambda b: b["metadata"]["category"])
+
+
+def add_intent_corrections(pairs: List[Tuple[str, str]], intents: Iterable[str],
+                           path: Path = INTENT_CORRECTIONS_FILE) -> AcceptReport:
+    """Add (text, intent) pairs. A report example (any category) already is report_problem."""
+    allowed = set(intents)
+
+    def check(label: str) -> Optional[Outcome]:
+        return None if label in allowed else Outcome("", label, "unknown_intent", f"{label} is not an intent of the domain")
+
+    def same(label: str, known: str) -> bool:
+        # a report example (labelled with its category) is a report_problem example already
+        return known in (label, f"intent:{label}") or (label == REPORT and not known.startswith("intent:"))
+
+    def block(label: str, lines: List[str]) -> dict:
+        return {"intent": label, "examples": "".join(f"- {line}\n" for line in lines)}
+
+    known = [*intent_examples(extra=[path]), *read_examples(problem_example_files())]
+    return _accept(pairs, path, known, check, same, block, lambda b: b["intent"])
+
+
+def _accept(pairs: List[Tuple[str, str]], path: Path, examples: List[Example],
+            check: Callable[[str], Optional[Outcome]], same: Callable[[str, str], bool],
+            block: Callable[[str, List[str]], dict], label_of: Callable[[dict], str]) -> AcceptReport:
+    """``examples``: every example there is already; ``same``: whether a known label is the one
+    asked for; ``block``/``label_of``: how the file's blocks are written and read."""
+    known = {same_text_key(e.text): e for e in examples}
+    blocks = _read_blocks(path, label_of)
     report = AcceptReport()
     for text, label in pairs:
         line = example_line(text)
         key = same_text_key(line)
-        if label not in taxonomy:
-            report.outcomes.append(Outcome(line, label, "unknown_category", f"{label} is not in {taxonomy.source}"))
-        elif key in known and known[key].label == label:
+        invalid = check(label)
+        if invalid:
+            report.outcomes.append(Outcome(line, label, invalid.result, invalid.detail))
+        elif key in known and same(label, known[key].label):
             report.outcomes.append(Outcome(line, label, "already", known[key].source))
         elif key in known:
-            report.outcomes.append(Outcome(line, label, "conflict",
-                                           f"{known[key].source} files it under {known[key].label}"))
+            report.outcomes.append(Outcome(line, label, "conflict", f"{known[key].source} files it under {known[key].label}"))
         else:
             blocks.setdefault(label, []).append(line)
             known[key] = Example(text=line, label=label, source=path.name)  # the same text twice in one go
             report.outcomes.append(Outcome(line, label, "added"))
     if report.count("added"):
-        data = {"version": "3.1", "nlu": [
-            {"intent": "report_problem", "metadata": {"category": label},
-             "examples": "".join(f"- {line}\n" for line in lines)} for label, lines in sorted(blocks.items())]}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".yml.tmp")
-        temporary.write_text(HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10000),
-                             encoding="utf-8")
-        _check_with_rasa(temporary)
-        temporary.replace(path)  # never a half-written training file
+        _write(path, {"version": "3.1", "nlu": [block(label, lines) for label, lines in sorted(blocks.items())]})
     return report
+
+
+def _read_blocks(path: Path, label_of: Callable[[dict], str]) -> Dict[str, List[str]]:
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    blocks: Dict[str, List[str]] = {}
+    for found in data.get("nlu") or []:
+        lines = [line.strip()[2:] for line in str(found.get("examples") or "").splitlines() if line.strip().startswith("- ")]
+        blocks.setdefault(label_of(found), []).extend(lines)
+    return blocks
+
+
+def _write(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".yml.tmp")
+    temporary.write_text(HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10000), encoding="utf-8")
+    _check_with_rasa(temporary)
+    temporary.replace(path)  # never a half-written training file
 
 
 def _check_with_rasa(path: Path) -> None:

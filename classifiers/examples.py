@@ -59,11 +59,14 @@ def read_examples(paths: Iterable[Path]) -> List[Example]:
     return examples
 
 
-def intent_examples(directory: Path = TRAINING_DATA_DIR / "nlu") -> List[Example]:
+def intent_examples(directory: Path = TRAINING_DATA_DIR / "nlu", extra: Iterable[Path] = ()) -> List[Example]:
     """The other intents' examples (greetings, corrections, requests …), labelled `intent:<name>`:
-    a report example must not repeat one of them (`rasa data validate` would flag it)."""
+    a report example must not repeat one of them (`rasa data validate` would flag it). ``extra``:
+    intent files kept elsewhere (the tests' corrections)."""
+    paths = sorted(directory.glob("*.yml"))
+    paths += [path for path in extra if path.exists() and path not in paths]
     examples: List[Example] = []
-    for path in sorted(directory.glob("*.yml")):
+    for path in paths:
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
             if not isinstance(block, dict) or "intent" not in block:
                 continue

@@ -1,5 +1,5 @@
 """The NLU inbox: every correction an operator makes to what the agent understood (the problem
-type, the place, the urgency) becomes a candidate training example — the resident's words, what
+type, the place, the urgency, the intent of a resident's message) becomes a candidate training example — the resident's words, what
 the agent said, what the person said instead, who and when — for a trainer to accept into
 training_data/ or to set aside."""
 from __future__ import annotations
@@ -17,7 +17,7 @@ from common import clock
 from common.privacy import mask_pii
 from dispatch.database import Base
 
-FIELDS = ("category", "place", "urgency")
+FIELDS = ("category", "place", "urgency", "intent")
 STATES = ("pending", "accepted", "rejected")
 
 

@@ -3,7 +3,6 @@
 tests/stories (their user texts go through the NLU, so a misread intent fails a story too)."""
 from __future__ import annotations
 
-import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,32 +10,23 @@ from typing import List
 
 import yaml
 
-from common.paths import PROJECT_ROOT
-from intake.services import DIALOGUE_MODELS, venv_bin
-from intake.training import RASA_DATA
+from classifiers.rasa_data import DataValidation, validate_rasa_data
+from common.paths import PROJECT_ROOT, venv_bin
+from intake.services import DIALOGUE_MODELS
 
 STORIES = PROJECT_ROOT / "tests" / "stories"
-#: Rasa's validator names responses that only custom actions utter (it cannot see them there)
-UNSEEN_BY_VALIDATOR = "is not used in any story or rule"
-#: and intents only the app server triggers (EXTERNAL_…), which must have no text examples
-EXTERNAL_INTENT = re.compile(r"The intent 'EXTERNAL_\w+' is listed in the domain file, but is not found in the NLU")
-
-
-def expected_warning(warning: str) -> bool:
-    return UNSEEN_BY_VALIDATOR in warning or bool(EXTERNAL_INTENT.search(warning))
 
 
 @dataclass
 class DialogueCheck:
-    validate_ok: bool
-    validate_warnings: List[str]
+    validation: DataValidation
     stories: int
     failed: List[str]
     log: str
 
     @property
     def ok(self) -> bool:
-        return self.validate_ok and not self.failed and self.stories > 0
+        return self.validation.ok and not self.failed and self.stories > 0
 
 
 def _run(command: List[str]) -> subprocess.CompletedProcess:
@@ -44,10 +34,7 @@ def _run(command: List[str]) -> subprocess.CompletedProcess:
 
 
 def check_dialogue(out: Path) -> DialogueCheck:
-    validate = _run([venv_bin("rasa"), "data", "validate", "--domain", "bot/domain", "--data", *RASA_DATA,
-                     "--config", "config.yml", "--fail-on-warnings"])
-    warnings = [line.split("UserWarning: ", 1)[1] for line in (validate.stdout + validate.stderr).splitlines()
-                if "UserWarning: " in line and "rasa/shared/utils/io.py" in line]
+    validation = validate_rasa_data()
     test = _run([venv_bin("rasa"), "test", "core", "--e2e", "--model", str(DIALOGUE_MODELS), "--stories",
                  str(STORIES), "--endpoints", "endpoints.yml", "--out", str(out)])
     report = out / "story_report.json"
@@ -58,5 +45,5 @@ def check_dialogue(out: Path) -> DialogueCheck:
                   for p in STORIES.glob("test_*.yml"))
     if test.returncode != 0 or not report.exists():
         failed = failed or [f"rasa test exited with {test.returncode}"]
-    return DialogueCheck(validate_ok=validate.returncode == 0, validate_warnings=warnings, stories=stories,
-                         failed=failed, log=(validate.stderr + test.stderr)[-4000:])
+    return DialogueCheck(validation=validation, stories=stories, failed=failed,
+                         log="\n".join([*validation.errors, test.stderr[-4000:]]))

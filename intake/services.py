@@ -6,7 +6,6 @@ deployment uses. Each service logs to var/log/<name>.log.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from common.paths import MODELS_DIR, PROJECT_ROOT, VAR_DIR
+from common.paths import MODELS_DIR, PROJECT_ROOT, VAR_DIR, venv_bin
 from common.yaml_file import deployment_settings
 
 DIALOGUE_MODELS = MODELS_DIR / "dialogue"
@@ -85,12 +84,6 @@ def rasa_workers() -> int:
 
 def action_workers() -> int:
     return configured_workers("actions", "INTAKE_ACTION_WORKERS", "1")
-
-
-def venv_bin(name: str) -> str:
-    """An executable from this virtualenv first, then from PATH."""
-    local = Path(sys.executable).with_name(name)
-    return str(local) if local.exists() else (shutil.which(name) or name)
 
 
 @dataclass

@@ -11,11 +11,11 @@ from typing import List
 from rich.console import Console
 
 from classifiers.train import is_up_to_date, train_shipped_model
-from common.paths import PROJECT_ROOT
-from intake.services import DIALOGUE_MODELS, venv_bin
+from classifiers.rasa_data import RASA_DATA
+from common.paths import PROJECT_ROOT, venv_bin
+from intake.services import DIALOGUE_MODELS
 
 console = Console()
-RASA_DATA = ["training_data/nlu", "training_data/problems", "bot/data"]
 
 
 def rasa_train_command() -> List[str]:

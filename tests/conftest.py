@@ -28,7 +28,9 @@ os.environ.update({"INTAKE_WEBHOOK_URL": f"http://127.0.0.1:{WEBHOOK_PORT}/hook"
                    "INTAKE_WEBHOOK_SECRET": WEBHOOK_SECRET, "INTAKE_OPEN311_FULL_KEYS": "department-test-key"})
 FULL_KEY = {"X-Api-Key": "department-test-key"}
 # where trainers' accepted corrections go (not the project's training_data/ during tests)
-os.environ["INTAKE_CORRECTIONS_FILE"] = os.path.join(tempfile.mkdtemp(prefix="intake-test-corrections-"), "corrections.yml")
+_corrections = tempfile.mkdtemp(prefix="intake-test-corrections-")
+os.environ["INTAKE_CORRECTIONS_FILE"] = os.path.join(_corrections, "corrections.yml")
+os.environ["INTAKE_INTENT_CORRECTIONS_FILE"] = os.path.join(_corrections, "nlu_corrections.yml")
 
 # WeChat's API as the test stack reaches it (bench/wechat_api.py): customer-service messages for
 # answers slower than WeChat waits and for notifications (a closed ticket's rating question)

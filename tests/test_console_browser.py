@@ -1,10 +1,12 @@
 """The console in a real browser (Debian chromium + playwright): an operator signs in, opens a
 held intake from the queue, corrects its problem type and place, dispatches it; the trainer finds
-the corrections in the NLU inbox. A resident's HTML stays text. Screenshots are kept in
+the corrections in the NLU inbox; an operator says what a misread resident message meant. A
+resident's HTML stays text. Screenshots are kept in
 var/test-output/console/."""
 from __future__ import annotations
 
 import time
+import uuid
 
 import pytest
 import requests
@@ -12,6 +14,7 @@ import requests
 from classifiers.corrections import CORRECTIONS_FILE
 from classifiers.examples import read_examples
 from common.paths import VAR_DIR
+from tests.conftest import say
 from tests.console_people import HELD_OUT, PASSWORD, file_open311, sign_in
 
 SHOTS = VAR_DIR / "test-output" / "console"
@@ -81,8 +84,32 @@ def test_operator_corrects_and_dispatches_then_trainer_sees_it(stack, app_url, b
     trainer.click("header nav a >> text=模型版本")
     trainer.wait_for_selector("#versions tr >> text=线上使用中", timeout=20000)
     trainer.screenshot(path=str(shots / "6-models.png"), full_page=True)
+    # Rasa's own check of the training data, from the page
+    trainer.click("#validate")
+    trainer.wait_for_selector("#validation.ok >> text=校验通过", timeout=120000)
+    trainer.screenshot(path=str(shots / "6-validated.png"), full_page=True)
     trainer.click("#logout")
     trainer.wait_for_url("**/console/login", timeout=20000)
+
+
+def test_operator_says_what_a_misread_message_meant(stack, app_url, rasa_url, browser, people, shots):
+    sender = f"browser-{uuid.uuid4().hex[:10]}"
+    say(rasa_url, sender, "阳光花园6栋楼道的灯坏了一个星期")
+    say(rasa_url, sender, "快点处理")
+    ticket_id = next(t.split("工单号：")[1][:14] for t in say(rasa_url, sender, "确认") if "工单号：" in t)
+    page, dialogs = log_in(browser, app_url, people["operator"], f"/console/tickets/{ticket_id}")
+    line = page.locator("#transcript .said.resident", has_text="快点处理")
+    line.wait_for(timeout=20000)
+    assert "机器人理解为" in line.inner_text()
+    line.locator("select.intent-pick").select_option("affirm")
+    line.locator("button >> text=更正理解").click()
+    page.wait_for_selector("#message.ok >> text=已记入训练样本待审", timeout=20000)
+    page.screenshot(path=str(shots / "10-intent-corrected.png"), full_page=True)
+    trainer, _ = log_in(browser, app_url, people["trainer"], "/console/inbox")
+    row = trainer.locator("#examples tr", has_text="快点处理")
+    row.wait_for(timeout=20000)
+    assert "意图" in row.inner_text() and "肯定/确认" in row.inner_text()
+    assert not dialogs, dialogs
 
 
 def test_two_operators_on_one_intake(stack, app_url, browser, people, shots):

@@ -1,9 +1,10 @@
-"""Operators' category corrections accepted by a trainer become examples in
-training_data/problems/corrections.yml: Rasa reads the file, nothing is written twice, and a
-text our examples already file elsewhere is a reported conflict, not a contradiction."""
+"""Operators' corrections accepted by a trainer become examples — categories in
+training_data/problems/corrections.yml, intents in training_data/nlu/corrections.yml: Rasa reads
+the files, nothing is written twice, and a text our examples already file elsewhere is a reported
+conflict, not a contradiction."""
 from __future__ import annotations
 
-from classifiers.corrections import add_corrections
+from classifiers.corrections import add_corrections, add_intent_corrections, correctable_intents
 from classifiers.examples import read_examples
 from classifiers.taxonomy import default_taxonomy
 
@@ -34,3 +35,18 @@ def test_accepted_corrections_are_examples_once_and_conflicts_are_reported(tmp_p
 
     data = RasaYAMLReader().read(out)
     assert len(data.intent_examples) == 2 and {m.get("intent") for m in data.intent_examples} == {"report_problem"}
+
+
+def test_intent_corrections_are_examples_of_that_intent(tmp_path):
+    out = tmp_path / "nlu_corrections.yml"
+    intents = correctable_intents()
+    assert "cancel" in intents and "report_problem" in intents
+    assert not any(i.startswith("EXTERNAL_") or i == "nlu_fallback" for i in intents)
+    report = add_intent_corrections([("快点处理吧求求了", "affirm"), ("快点处理吧求求了！", "affirm"),
+                                     ("您好，请问是热线吗", "greet"), ("您好，请问是热线吗", "cancel"),
+                                     (SHIPPED_TEXT, "report_problem"), ("算了吧", "no_such_intent")], intents, out)
+    assert [o.result for o in report.outcomes] == ["added", "already", "already", "conflict", "already", "unknown_intent"]
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
+    data = RasaYAMLReader().read(out)
+    assert [(m.get("text"), m.get("intent")) for m in data.intent_examples] == [("快点处理吧求求了", "affirm")]
