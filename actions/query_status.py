@@ -1,6 +1,8 @@
 """Tells a resident where their tickets stand: by number, or their latest ones — only tickets
 this resident filed on this channel; another person's number gets a polite refusal that does not
-say whether the ticket exists."""
+say whether the ticket exists. Asked while a report is still being told or awaits its
+confirmation (「快点处理」「什么时候能处理」 at the summary), the answer is about that report — it
+is not filed yet — unless the resident names a number or an earlier report (「上周反映的」)."""
 from __future__ import annotations
 
 import re
@@ -16,6 +18,8 @@ from dispatch.schema import Ticket
 from common.privacy import mask_pii
 
 TICKET_ID = re.compile(r"(?<!\d)(20\d{12})(?!\d)")
+#: words that point at a report made before this conversation's current one
+EARLIER = re.compile(r"之前|上次|上回|上周|上星期|上个月|以前|前几天|前两天|前些天|昨天|那天|早就|已经反映|反映过|报过|投诉过|工单")
 STATUS_TEXT = {"open": "办理中", "closed": "已办结"}
 
 
@@ -46,6 +50,13 @@ class ActionQueryStatus(Action):
                 else:
                     dispatcher.utter_message(text=f"抱歉，没有查到您在本渠道登记的工单 {ticket_id}。为保护报告人的隐私，"
                                                   "只能查询您本人通过本渠道登记的工单；请核对工单号，或拨打12345热线查询。")
+            return []
+        text = (tracker.latest_message or {}).get("text") or ""
+        telling = tracker.get_slot("stage") == "confirming" or (tracker.active_loop or {}).get("name") == "intake_form"
+        if telling and not EARLIER.search(text):
+            done = "请核对上面的信息，回复“确认”即可" if tracker.get_slot("stage") == "confirming" else "说完下面的问题即可"
+            dispatcher.utter_message(text=f"您这次反映的问题还没有提交。{done}登记，登记后立即派给承办部门，"
+                                          "之后发送“查询进度”可以随时了解办理情况。")
             return []
         mine = store.list(reporter=reporter, channel=channel, limit=3)
         if not mine:

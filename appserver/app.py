@@ -25,6 +25,7 @@ from appserver.console_auth import console_guard
 from appserver.console_handoffs import ROUTES as CONSOLE_HANDOFF_ROUTES
 from appserver.console_models import ROUTES as CONSOLE_MODEL_ROUTES
 from appserver.console_queue import ROUTES as CONSOLE_QUEUE_ROUTES
+from appserver.live_counts import LiveCounts
 from appserver.console_records import ROUTES as CONSOLE_RECORD_ROUTES
 from appserver.console_tickets import ROUTES as CONSOLE_TICKET_ROUTES
 from appserver.deliveries import ROUTES as DELIVERY_ROUTES
@@ -138,6 +139,7 @@ def _add_console(app: web.Application) -> None:
     app["audit"] = AuditLog(engine)
     app["inbox"] = NluInbox(engine)
     app["review_queue"] = ReviewQueue(engine)
+    app["live_counts"] = LiveCounts(app["review_queue"].counts, app["console_settings"].queue.live_poll_s)
     app["review_decisions"] = ReviewDecisions(app["store"])
     app.cleanup_ctx.append(_redis)
     for routes in (CONSOLE_AUTH_ROUTES, CONSOLE_QUEUE_ROUTES, CONSOLE_TICKET_ROUTES, CONSOLE_HANDOFF_ROUTES,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import shutil
 import sys
 import time
 import uuid
@@ -34,6 +35,7 @@ from common.paths import VAR_DIR
 
 REPORTS = VAR_DIR / "model-reports"
 MAX_TEST_FILE = 20 * 1024 * 1024
+KEEP_REPORTS = 30  # comparisons (and the test files uploaded for them) kept; older ones are deleted
 STEP = re.compile(r"^step (\d+)/(\d+)$")
 
 
@@ -119,9 +121,21 @@ async def compare(request: web.Request) -> web.Response:
             None, compare_versions, registry, chosen, saved, REPORTS / name)
     except (DatasetError, RegistryError) as exc:
         return json_error(422, str(exc))
+    _prune_reports()
     pictures = [f"/console/models/reports/{name}/confusion_{v}.png" for v in chosen]
     request.app["audit"].record(account_of(request).username, "model_compare", name, versions=chosen)
     return web.json_response({**report, "pictures": pictures}, dumps=dumps)
+
+
+def _prune_reports() -> None:
+    """The newest KEEP_REPORTS comparisons and uploaded test files stay; a trainer's older ones go."""
+    for pattern in ("compare-*", "*.csv", "*.xlsx"):
+        found = sorted(REPORTS.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in found[KEEP_REPORTS:]:
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink(missing_ok=True)
 
 
 async def report_file(request: web.Request) -> web.StreamResponse:

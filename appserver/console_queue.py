@@ -20,21 +20,21 @@ async def queue(request: web.Request) -> web.Response:
 
 
 async def events(request: web.Request) -> web.StreamResponse:
-    """`event: counts` with the counts per queue now, and again whenever they change."""
+    """`event: counts` with the counts per queue now, and again whenever they change (counted once
+    per interval for every open console: appserver/live_counts.py)."""
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
                                            "X-Accel-Buffering": "no"})
     await response.prepare(request)
-    poll_s = request.app["console_settings"].queue.live_poll_s
-    last = None
+    last, seen = None, 0
     try:
-        while True:
-            counts = await asyncio.get_running_loop().run_in_executor(None, request.app["review_queue"].counts)
-            if counts != last:
-                await response.write(f"event: counts\ndata: {json.dumps(counts)}\n\n".encode())
-                last = counts
-            else:  # a comment line keeps proxies from closing a quiet stream
-                await response.write(b": idle\n\n")
-            await asyncio.sleep(poll_s)
+        async with request.app["live_counts"].watching() as live:
+            while True:
+                seen, counts = await live.after(seen)
+                if counts != last:
+                    await response.write(f"event: counts\ndata: {json.dumps(counts)}\n\n".encode())
+                    last = counts
+                else:  # a comment line keeps proxies from closing a quiet stream
+                    await response.write(b": idle\n\n")
     except (ConnectionResetError, asyncio.CancelledError):
         pass
     return response

@@ -284,3 +284,14 @@ def test_numbered_problems_at_two_places_become_two_tickets(stack, rasa_url, app
     tickets = tickets_of(app_url, confirmed(rasa_url, sender, summary))
     assert [t["location"].get("estate") for t in tickets] == ["海景花园", None]
     assert tickets[1]["location"]["poi"] == "中英街" and tickets[1]["description"].startswith("中英街")
+
+
+def test_a_status_question_at_the_summary_is_about_the_report_not_yet_filed(stack, rasa_url, app_url, sender):
+    summary = say(rasa_url, sender, "金色家园3栋门口的路灯坏了好几天了")
+    assert "请核对" in "\n".join(summary), summary
+    asked = "\n".join(say(rasa_url, sender, "进度怎么样了"))
+    assert "还没有提交" in asked and "确认" in asked and not TICKET.search(asked), asked
+    earlier = "\n".join(say(rasa_url, sender, "我上周反映的问题怎么样了"))
+    assert "还没有提交" not in earlier and "工单" in earlier, earlier  # an earlier report: looked up
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    assert ticket["location"]["estate"] == "金色家园"
