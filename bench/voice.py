@@ -30,6 +30,11 @@ from bench.agent import agent_urls  # noqa: E402
 
 DATA = Path(__file__).with_name("data")
 REPORTS = Path(__file__).with_name("reports")
+#: what the kept-aside calls said before anything was changed after reading them
+KEPT_ASIDE_HISTORY = ("**Kept-aside history.** First run (issue 16): category voice 0.818 / typed 0.727, place voice "
+                      "0.909 / typed 0.955, both 0.727 / 0.682 — the headline. A caller repairing a building inside "
+                      "a place answer (「六栋 不对 是七栋」), seen there, was fixed later with the chat's repair "
+                      "(issue 13), so the place figure below is no longer unseen.")
 SETS = {"tune": DATA / "voice_calls.yml", "holdout": DATA / "voice_calls_holdout.yml"}
 METRICS = ("category", "place", "both")
 
@@ -100,6 +105,7 @@ def write_report(results: Dict[str, Dict[str, Any]], command: str) -> None:
              "Calls posted whole to the voice channel (`final: false`, nothing filed); the typed twins to "
              "/api/analyze. A problem's category is right when its level 2 is one of the acceptable ones, its "
              "place when every expected field matches. The kept-aside set is the headline.", "",
+             KEPT_ASIDE_HISTORY, "",
              "| set | calls | problems | voice category | typed category | voice place | typed place | "
              "voice both | typed both |", "|---|---|---|---|---|---|---|---|---|"]
     for name, r in results.items():

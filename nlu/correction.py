@@ -137,6 +137,13 @@ def read_correction(text: str) -> Optional[Correction]:
     return Correction(said="，".join(reading.said), withdrawn=list(reading.withdrawn))
 
 
+def repaired(text: str) -> str:
+    """What a speaker meant after repairing themselves mid-answer (「锦绣家园六栋不对是七栋」 →
+    「锦绣家园七栋」); the text itself when it takes nothing back."""
+    correction = read_correction(text)
+    return correction.said if correction is not None and correction.said and correction.withdrawn else text
+
+
 def claimed_urgency(text: str) -> Optional[str]:
     """The grade a resident asks for in words (「很急」→紧急, 「不急」→一般), or None."""
     claims: List[Tuple[str, str]] = sorted(

@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field, ValidationError, validator
 
 from common.paths import SETTINGS_DIR
 from common.yaml_file import read_yaml
+from nlu.correction import repaired
 from nlu.normalize import normalize_text
 from nlu.numerals import digits_in_address
 
@@ -126,7 +127,7 @@ def read_call(segments: Sequence[Segment], settings: Optional[VoiceSettings] = N
         if question is not None:
             if question.unit and _SPOKEN_DIGITS.match(turn):
                 turn = digits_in_address(turn + question.unit)
-            read.place_turns.append(turn)
+            read.place_turns.append(repaired(turn))  # 「六栋 不对 是七栋」: the building meant
             question = None
             continue
         report.append(turn)

@@ -51,6 +51,13 @@ def test_the_operators_questions_give_the_callers_answers_their_meaning():
     assert read.report == "楼道灯坏了" and read.place == "海涛花园7栋702室"
 
 
+def test_a_caller_repairing_the_building_is_read_as_meant():
+    read = read_call([Segment(speaker="caller", text="楼下麻将馆每天吵到凌晨", start=0),
+                      Segment(speaker="agent", text="地址是哪里", start=3),
+                      Segment(speaker="caller", text="锦绣家园 六栋 不对 是七栋", start=4)])
+    assert read.place == "锦绣家园7栋"
+
+
 def test_a_call_in_parts_then_whole_files_once_and_a_retry_files_nothing(stack, rasa_url, app_url):
     call_id = f"call-{uuid.uuid4().hex[:10]}"
     first = [seg("agent", "您好，12345热线，请讲", 0), seg("caller", "喂你好我要反映个问题就是我们楼下那个路灯坏了好几天了晚上黑乎乎的", 3)]
