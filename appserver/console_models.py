@@ -1,25 +1,30 @@
 """Trainer tools in the console: the problem-type model's versions (classifiers/registry.py),
 training a new one from training_data/ in a process of its own with its progress, comparing
 versions on a labelled file the trainer uploads (F1 per class side by side, confusion matrices),
-activating one or rolling back — running services follow with their next message.
+activating one or rolling back — running services follow with their next message; and the same
+for Rasa's dialogue model (intents and policies: classifiers/dialogue_versions.py), which every
+Rasa worker swaps in within seconds of its activation.
 
 GET /api/console/models; POST /api/console/models/train, GET /api/console/models/train (progress);
 POST /api/console/models/compare (multipart: test, versions); POST /api/console/models/{version}/activate;
 POST /api/console/models/rollback; GET /console/models/reports/{name} (the comparison's pictures);
 POST /api/console/models/validate (`rasa data validate` on training_data/ and bot/, after accepting
-corrections and before training); page /console/models.
+corrections and before training); POST /api/console/models/dialogue/train,
+POST /api/console/models/dialogue/{version}/activate, POST /api/console/models/dialogue/rollback;
+page /console/models.
 """
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import shutil
 import sys
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from aiohttp import web
 
@@ -28,8 +33,10 @@ from appserver.errors import json_error
 from appserver.uploads import UploadTooLarge, drain, read_limited
 from classifiers.compare import compare_versions
 from classifiers.datasets import DatasetError
-from classifiers.rasa_data import validate_rasa_data
+from classifiers.dialogue_versions import DIALOGUE_DIR, DialogueVersions
+from classifiers.rasa_data import rasa_train_command, validate_rasa_data
 from classifiers.registry import Registry, RegistryError
+from classifiers.versions import VersionStore
 from common.json_body import dumps
 from common.paths import VAR_DIR
 
@@ -44,14 +51,20 @@ def _registry() -> Registry:
 
 
 async def list_models(request: web.Request) -> web.Response:
-    registry = _registry()
+    registry, dialogue = _registry(), DialogueVersions()
     return web.json_response({"active": registry.active(), "versions": [json.loads(v.json()) for v in registry.versions()],
+                              "dialogue": {"active": dialogue.active(),
+                                           "versions": [json.loads(v.json()) for v in dialogue.versions()]},
                               "training": request.app.get("training_job")}, dumps=dumps)
 
 
-async def _run_training(app: web.Application, job: Dict[str, Any]) -> None:
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "classifiers.train_version", "--by", job["by"],
-                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+async def _run_training(app: web.Application, job: Dict[str, Any], command: List[str]) -> None:
+    """One training in a process of its own at a lower priority (conversations come first: the
+    scheduler gives the servers the CPU they ask for, the training takes what is left). Its
+    `step i/n` lines are the progress, a JSON line its result (the problem-type model); the
+    dialogue model's result is the archive it wrote."""
+    process = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE,
+                                                   stderr=asyncio.subprocess.STDOUT, preexec_fn=lambda: os.nice(10))
     last = ""
     async for raw in process.stdout:
         line = raw.decode(errors="replace").strip()
@@ -63,22 +76,35 @@ async def _run_training(app: web.Application, job: Dict[str, Any]) -> None:
         elif line:
             last = line
     code = await process.wait()
+    if code == 0 and job["model"] == "dialogue":
+        job["result"] = {"version": DialogueVersions().newest(), "seconds": time.time() - job["started_at"]}
     job["state"] = "done" if code == 0 and job.get("result") else "failed"
     job["finished_at"] = time.time()
     if job["state"] == "failed":
         job["error"] = last[-500:] or f"exit code {code}"
-    app["audit"].record(job["by"], "model_train", (job.get("result") or {}).get("version"), state=job["state"])
+    app["audit"].record(job["by"], "model_train", (job.get("result") or {}).get("version"), state=job["state"],
+                        model=job["model"])
 
 
-async def train(request: web.Request) -> web.Response:
+def _start_training(request: web.Request, model: str, command: List[str]) -> web.Response:
+    """One training at a time, of either model (each takes the CPU a conversation also needs)."""
     running = request.app.get("training_job")
     if running and running["state"] == "running":
         return json_error(409, f"{running['by']}发起的训练正在进行（{running['step']}/{running['total']}），请等它结束")
-    job = {"id": uuid.uuid4().hex[:8], "by": account_of(request).username, "state": "running", "step": 0, "total": 0,
-           "started_at": time.time()}
+    job = {"id": uuid.uuid4().hex[:8], "model": model, "by": account_of(request).username, "state": "running",
+           "step": 0, "total": 0, "started_at": time.time()}
     request.app["training_job"] = job
-    request.app["training_task"] = asyncio.get_running_loop().create_task(_run_training(request.app, job))
+    request.app["training_task"] = asyncio.get_running_loop().create_task(_run_training(request.app, job, command))
     return web.json_response(job, status=202)
+
+
+async def train(request: web.Request) -> web.Response:
+    who = account_of(request).username
+    return _start_training(request, "problem_type", [sys.executable, "-m", "classifiers.train_version", "--by", who])
+
+
+async def train_dialogue(request: web.Request) -> web.Response:
+    return _start_training(request, "dialogue", rasa_train_command(DIALOGUE_DIR))
 
 
 async def training_progress(request: web.Request) -> web.Response:
@@ -146,10 +172,14 @@ async def report_file(request: web.Request) -> web.StreamResponse:
     return web.FileResponse(path)
 
 
+def _store(request: web.Request) -> VersionStore:
+    return DialogueVersions() if request.match_info.get("model") == "dialogue" else _registry()
+
+
 async def activate(request: web.Request) -> web.Response:
     who = account_of(request).username
     try:
-        made = _registry().activate(request.match_info["version"], who)
+        made = _store(request).activate(request.match_info["version"], who)
     except RegistryError as exc:
         return json_error(404, str(exc))
     request.app["audit"].record(who, "model_activate", made.version)
@@ -159,7 +189,7 @@ async def activate(request: web.Request) -> web.Response:
 async def rollback(request: web.Request) -> web.Response:
     who = account_of(request).username
     try:
-        made = _registry().rollback(who)
+        made = _store(request).rollback(who)
     except RegistryError as exc:
         return json_error(409, str(exc))
     request.app["audit"].record(who, "model_rollback", made.version)
@@ -189,5 +219,8 @@ async def models_page(request: web.Request) -> web.FileResponse:
 ROUTES = [web.get("/api/console/models", list_models), web.post("/api/console/models/train", train),
           web.get("/api/console/models/train", training_progress), web.post("/api/console/models/compare", compare),
           web.post("/api/console/models/rollback", rollback), web.post("/api/console/models/validate", validate),
+          web.post("/api/console/models/dialogue/train", train_dialogue),
+          web.post("/api/console/models/{model:dialogue}/rollback", rollback),
+          web.post("/api/console/models/{model:dialogue}/{version}/activate", activate),
           web.post("/api/console/models/{version}/activate", activate),
           web.get("/console/models/reports/{name}/{file}", report_file), web.get("/console/models", models_page)]

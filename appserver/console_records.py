@@ -72,7 +72,7 @@ async def decide(request: web.Request) -> web.Response:
                                 conflicts=report.count("conflict"))
     return web.json_response({"accepted": len(accepted), "added": report.count("added"), "outcomes": outcomes,
                               "not_pending": sorted(set(wanted.ids) - {e.id for e in found}),
-                              "next": "run `intake train` (or restart with ./run.sh) to train with them"},
+                              "next": "train new versions on /console/models (or `intake train`), then activate them"},
                              dumps=dumps)
 
 

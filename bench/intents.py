@@ -30,7 +30,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from sklearn.metrics import accuracy_score, f1_score  # noqa: E402
 
 from common.paths import PROJECT_ROOT  # noqa: E402
-from intake.services import DIALOGUE_MODELS  # noqa: E402
+from classifiers.dialogue_versions import DIALOGUE_DIR as DIALOGUE_MODELS  # noqa: E402
 
 REPORTS = Path(__file__).with_name("reports")
 SETS = {"eval": PROJECT_ROOT / "tests/data/intents_eval.yml",

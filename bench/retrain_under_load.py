@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -64,7 +65,7 @@ def main(argv: Optional[List[str]] = None) -> None:
 
         started = time.perf_counter()
         process = subprocess.Popen([sys.executable, "-m", "classifiers.train_version", "--by", "bench"],
-                                   stdout=subprocess.PIPE, text=True)
+                                   stdout=subprocess.PIPE, text=True, preexec_fn=lambda: os.nice(10))  # as the console
         done = threading.Event()
 
         def wait_for_training() -> None:

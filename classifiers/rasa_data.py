@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import subprocess
 import time
+from pathlib import Path
 from typing import List
 
 from pydantic import BaseModel
@@ -22,6 +23,13 @@ UNSEEN_BY_VALIDATOR = "is not used in any story or rule"
 EXTERNAL_INTENT = re.compile(r"The intent 'EXTERNAL_\w+' is listed in the domain file, but is not found in the NLU")
 #: Rasa prints its problems as warnings (rasa/shared/utils/io.py) and as error log lines
 _ERROR = re.compile(r"\b(?:ERROR|CRITICAL)\b|InvalidDomain|YamlSyntaxException|YamlValidationException")
+
+
+def rasa_train_command(out: Path) -> List[str]:
+    """`rasa train` of the dialogue model (intent model and policies) into ``out``; always --force:
+    Rasa's cache does not see changes in our components' code."""
+    return [venv_bin("rasa"), "train", "--config", "config.yml", "--domain", "bot/domain",
+            "--data", *RASA_DATA, "--out", str(out), "--force"]
 
 
 def expected_warning(warning: str) -> bool:

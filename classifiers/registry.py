@@ -3,19 +3,18 @@
 how many, who trained it), what it scored on which test file, and who activated it when.
 
 models/problem_type, where every process loads the model from, is a symbolic link to the active
-version; activating or rolling back swaps the link atomically, and the processes that classify
-(Rasa, the action server, the app server) load the new version with their next message
+version; activating or rolling back swaps the link atomically (classifiers/versions.py), and the
+processes that classify (Rasa, the action server, the app server) load the new version with their
+next message
 (classifiers/problem_type.py follows the link) — conversations go on, nothing restarts.
 """
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, List, Optional, Sequence
 
 from pydantic import BaseModel
 
@@ -24,19 +23,11 @@ from classifiers.linear_model import LinearConfig, LinearTextClassifier
 from classifiers.problem_type import MODEL_DIR
 from classifiers.taxonomy import default_taxonomy
 from classifiers.train import data_fingerprint
+from classifiers.versions import Activation, RegistryError, VersionRecord, VersionStore
 from common import clock
 
 VERSIONS_DIR = MODEL_DIR.parent / "problem_type_versions"
 KEEP_VERSIONS = 8  # inactive versions kept for rolling back; older ones are deleted
-
-
-class RegistryError(ValueError):
-    """What cannot be done with the versions; the message says why."""
-
-
-class Activation(BaseModel):
-    at: datetime
-    by: str
 
 
 class Evaluation(BaseModel):
@@ -49,36 +40,22 @@ class Evaluation(BaseModel):
     at: datetime
 
 
-class ModelVersion(BaseModel):
-    version: str
-    created_at: datetime
-    trained_by: str
+class ModelVersion(VersionRecord):
     data_fingerprint: Optional[str] = None
     examples: int = 0
     labels: int = 0
     train_seconds: float = 0.0
-    activations: List[Activation] = []
     evaluations: List[Evaluation] = []
 
 
-class Registry:
-    """The versions on disk and registry.json beside them (one writer at a time: the trainer)."""
+class Registry(VersionStore[ModelVersion]):
+    """The problem-type model's versions (folders) and registry.json beside them."""
+
+    record = ModelVersion
 
     def __init__(self, versions_dir: Path = VERSIONS_DIR, link: Path = MODEL_DIR) -> None:
-        self.dir, self.link, self.file = versions_dir, link, versions_dir / "registry.json"
+        super().__init__(versions_dir, link, versions_dir / "registry.json")
         self._adopt_plain_directory()
-
-    def _read(self) -> Dict[str, ModelVersion]:
-        if not self.file.exists():
-            return {}
-        return {v["version"]: ModelVersion(**v) for v in json.loads(self.file.read_text(encoding="utf-8"))}
-
-    def _write(self, versions: Dict[str, ModelVersion]) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
-        temporary = self.file.with_suffix(".tmp")
-        temporary.write_text(json.dumps([json.loads(v.json()) for v in versions.values()], ensure_ascii=False, indent=1),
-                             encoding="utf-8")
-        temporary.replace(self.file)
 
     def _adopt_plain_directory(self) -> None:
         """A model trained before versions existed (a plain directory) becomes the first version."""
@@ -105,32 +82,16 @@ class Registry:
             name = f"{base}-{n}"
         return name
 
-    def _point_at(self, version: str) -> None:
-        temporary = self.link.with_name(f".{self.link.name}.{os.getpid()}.tmp")
-        if temporary.is_symlink():
-            temporary.unlink()
-        temporary.symlink_to(os.path.relpath(self.dir / version, self.link.parent), target_is_directory=True)
-        os.replace(temporary, self.link)  # atomic: a reader sees the old version or the new one
-
     def directory(self, version: str) -> Path:
         return self.dir / version
 
-    def versions(self) -> List[ModelVersion]:
-        return sorted(self._read().values(), key=lambda v: v.created_at, reverse=True)
-
-    def active(self) -> Optional[str]:
-        return os.readlink(self.link).split(os.sep)[-1] if self.link.is_symlink() else None
+    def usable(self, version: str) -> bool:
+        return (self.dir / version / "meta.json").exists()
 
     def default_comparison(self) -> List[str]:
         """What a trainer compares when they name no versions: the active one and the newest."""
         newest = self.versions()[0].version if self.versions() else None
         return [v for v in dict.fromkeys([self.active(), newest]) if v]
-
-    def get(self, version: str) -> ModelVersion:
-        found = self._read().get(version)
-        if found is None:
-            raise RegistryError(f"no model version {version}; `intake models list` shows them")
-        return found
 
     def train(self, by: str, examples: Optional[Sequence[Example]] = None, fingerprint: Optional[str] = None,
               config: Optional[LinearConfig] = None,
@@ -159,24 +120,6 @@ class Registry:
         self._write(versions)
         self._prune()
         return made
-
-    def activate(self, version: str, by: str) -> ModelVersion:
-        versions = self._read()
-        if version not in versions or not (self.dir / version / "meta.json").exists():
-            raise RegistryError(f"no model version {version}; `intake models list` shows them")
-        self._point_at(version)
-        versions[version].activations.append(Activation(at=clock.now(), by=by))
-        self._write(versions)
-        return versions[version]
-
-    def rollback(self, by: str) -> ModelVersion:
-        """Back to the version that was active before the current one."""
-        current = self.active()
-        history = sorted(((a.at, v.version) for v in self._read().values() for a in v.activations), reverse=True)
-        earlier = [version for _, version in history if version != current and (self.dir / version).exists()]
-        if not earlier:
-            raise RegistryError("no earlier active version to roll back to")
-        return self.activate(earlier[0], by)
 
     def record_evaluation(self, version: str, evaluation: Evaluation) -> None:
         versions = self._read()

@@ -1,13 +1,12 @@
 """`python -m classifiers.train_version --by NAME`: train a new version of the problem-type model
 from training_data/problems in a process of its own (the console starts it, so that training
-never competes with the app server's event loop; at a lower priority, so that conversations
-keep the CPU they need), printing `step N/M` lines for progress and
+never competes with the app server's event loop; the console starts it at a lower priority, so
+that conversations keep the CPU they need), printing `step N/M` lines for progress and
 the new version's name last. The version is not active until a trainer activates it."""
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 
 from classifiers.linear_model import LinearConfig
@@ -18,9 +17,6 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--by", required=True, help="who asked for it (recorded in the registry)")
     args = parser.parse_args(argv)
-    # conversations come first: the scheduler gives the servers the CPU they ask for, and the
-    # training takes what is left (all of it when nobody is talking)
-    os.nice(10)
     config = LinearConfig()
     made = Registry().train(args.by, config=config,
                             progress=lambda step, total: print(f"step {step}/{config.max_iter}", flush=True))

@@ -10,9 +10,9 @@ from typing import List
 
 import yaml
 
+from classifiers.dialogue_versions import DialogueVersions
 from classifiers.rasa_data import DataValidation, validate_rasa_data
 from common.paths import PROJECT_ROOT, venv_bin
-from intake.services import DIALOGUE_MODELS
 
 STORIES = PROJECT_ROOT / "tests" / "stories"
 
@@ -35,7 +35,7 @@ def _run(command: List[str]) -> subprocess.CompletedProcess:
 
 def check_dialogue(out: Path) -> DialogueCheck:
     validation = validate_rasa_data()
-    test = _run([venv_bin("rasa"), "test", "core", "--e2e", "--model", str(DIALOGUE_MODELS), "--stories",
+    test = _run([venv_bin("rasa"), "test", "core", "--e2e", "--model", str(DialogueVersions().model_path()), "--stories",
                  str(STORIES), "--endpoints", "endpoints.yml", "--out", str(out)])
     report = out / "story_report.json"
     failed_file = out / "failed_test_stories.yml"

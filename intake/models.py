@@ -1,6 +1,8 @@
 """`intake models`: the problem-type model's versions for trainers — list them, train a new one
 from training_data/ (not active until chosen), compare versions on the same labelled file,
-activate one or roll back. Running services pick up an activation with their next message."""
+activate one or roll back. Running services pick up an activation with their next message.
+With --dialogue, list/activate/rollback work on Rasa's dialogue model (`intake train` makes its
+versions; every Rasa worker loads an activated one within seconds)."""
 from __future__ import annotations
 
 import getpass
@@ -10,16 +12,18 @@ from typing import List
 import typer
 from rich.console import Console
 
-models_app = typer.Typer(help="Versions of the problem-type model: list, train, compare, activate, rollback.",
-                         no_args_is_help=True)
+models_app = typer.Typer(help="Versions of the problem-type model (--dialogue: of Rasa's dialogue model): "
+                              "list, train, compare, activate, rollback.", no_args_is_help=True)
 console = Console(soft_wrap=True)
 BY = typer.Option(None, "--by", help="who does it (recorded in the registry); default: the shell user")
+DIALOGUE = typer.Option(False, "--dialogue", help="Rasa's dialogue model instead of the problem-type model")
 
 
-def _registry():
+def _registry(dialogue: bool = False):
+    from classifiers.dialogue_versions import DialogueVersions
     from classifiers.registry import Registry
 
-    return Registry()
+    return DialogueVersions() if dialogue else Registry()
 
 
 def _who(by) -> str:
@@ -32,14 +36,18 @@ def _fail(exc: Exception) -> None:
 
 
 @models_app.command("list")
-def list_versions() -> None:
-    registry = _registry()
+def list_versions(dialogue: bool = DIALOGUE) -> None:
+    registry = _registry(dialogue)
     active = registry.active()
     for v in registry.versions():
         last = v.activations[-1] if v.activations else None
-        scores = "; ".join(f"{Path(e.test_file).name} F1 {e.macro_f1:.3f}" for e in v.evaluations) or "not evaluated"
-        console.print(f"{'*' if v.version == active else ' '} {v.version}  {v.examples} examples, {v.labels} categories, "
-                      f"trained by {v.trained_by} in {v.train_seconds:.0f} s; {scores}"
+        if dialogue:
+            what = f"{v.size_mb} MB, trained by {v.trained_by}"
+        else:
+            scores = "; ".join(f"{Path(e.test_file).name} F1 {e.macro_f1:.3f}" for e in v.evaluations) or "not evaluated"
+            what = (f"{v.examples} examples, {v.labels} categories, trained by {v.trained_by} in {v.train_seconds:.0f} s; "
+                    f"{scores}")
+        console.print(f"{'*' if v.version == active else ' '} {v.version}  {what}"
                       + (f"; last activated {last.at:%Y-%m-%d %H:%M} by {last.by}" if last else ""))
 
 
@@ -76,22 +84,23 @@ def compare(versions: List[str] = typer.Argument(None, help="versions (default: 
 
 
 @models_app.command("activate")
-def activate(version: str, by: str = BY) -> None:
+def activate(version: str, by: str = BY, dialogue: bool = DIALOGUE) -> None:
     from classifiers.registry import RegistryError
 
     try:
-        made = _registry().activate(version, _who(by))
+        made = _registry(dialogue).activate(version, _who(by))
     except RegistryError as exc:
         _fail(exc)
-    console.print(f"{made.version} is active; running services use it from their next message")
+    console.print(f"{made.version} is active; running services use it from their next message"
+                  + (" (each Rasa worker within a few seconds)" if dialogue else ""))
 
 
 @models_app.command("rollback")
-def rollback(by: str = BY) -> None:
+def rollback(by: str = BY, dialogue: bool = DIALOGUE) -> None:
     from classifiers.registry import RegistryError
 
     try:
-        made = _registry().rollback(_who(by))
+        made = _registry(dialogue).rollback(_who(by))
     except RegistryError as exc:
         _fail(exc)
     console.print(f"rolled back to {made.version}")

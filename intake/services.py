@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from common.paths import MODELS_DIR, PROJECT_ROOT, VAR_DIR, venv_bin
+from classifiers.dialogue_versions import DialogueVersions
+from common.paths import PROJECT_ROOT, VAR_DIR, venv_bin
 from common.yaml_file import deployment_settings
 
-DIALOGUE_MODELS = MODELS_DIR / "dialogue"
 
 
 @dataclass
@@ -116,7 +116,8 @@ class Stack:
             "actions": ([venv_bin("rasa"), "run", "actions", "--port", str(p.actions), "--actions", "actions"],
                         f"http://127.0.0.1:{p.actions}/health", p.actions),
             "rasa": ([sys.executable, "-m", "rasa_server", "run", "--enable-api", "--port", str(p.rasa),
-                      "--model", str(DIALOGUE_MODELS), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
+                      "--model", str(DialogueVersions().model_path()), "--endpoints", "endpoints.yml",
+                      "--credentials", "credentials.yml"],
                      f"http://127.0.0.1:{p.rasa}/status", p.rasa),
             "app": ([sys.executable, "-m", "appserver.app", "--port", str(p.app)],
                     f"http://127.0.0.1:{p.app}/healthz", p.app),

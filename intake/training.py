@@ -6,21 +6,15 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import List
 
 from rich.console import Console
 
 from classifiers.train import is_up_to_date, train_shipped_model
-from classifiers.rasa_data import RASA_DATA
-from common.paths import PROJECT_ROOT, venv_bin
-from intake.services import DIALOGUE_MODELS
+from classifiers.dialogue_versions import DIALOGUE_DIR as DIALOGUE_MODELS, DialogueVersions
+from classifiers.rasa_data import RASA_DATA, rasa_train_command
+from common.paths import PROJECT_ROOT
 
 console = Console()
-
-
-def rasa_train_command() -> List[str]:
-    return [venv_bin("rasa"), "train", "--config", "config.yml", "--domain", "bot/domain",
-            "--data", *RASA_DATA, "--out", str(DIALOGUE_MODELS), "--force"]
 
 
 #: what the Rasa model is made from: config, domain, data and the code of our trainable component
@@ -63,17 +57,13 @@ def train_all(force: bool = False) -> None:
     else:
         console.print("[bold]Training the Rasa model[/bold]")
         fingerprint = rasa_inputs_fingerprint()
-        result = subprocess.run(rasa_train_command(), cwd=PROJECT_ROOT)
+        result = subprocess.run(rasa_train_command(DIALOGUE_MODELS), cwd=PROJECT_ROOT)
         if result.returncode != 0:
             console.print(f"[red]rasa train failed with exit code {result.returncode}[/red]")
             sys.exit(result.returncode)
-        _keep_latest_models(keep=2)
+        versions = DialogueVersions()
+        made = versions.activate_newest("intake train")
+        versions.prune()
         FINGERPRINT.write_text(fingerprint)
+        console.print(f"  dialogue model {made.version if made else '?'} active")
     console.print(f"[green]training done in {time.perf_counter() - started:.0f} s[/green]")
-
-
-def _keep_latest_models(keep: int) -> None:
-    """Rasa writes a new archive per training; keep the newest few (Rasa loads the newest)."""
-    archives = sorted(Path(DIALOGUE_MODELS).glob("*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in archives[keep:]:
-        old.unlink()

@@ -3,11 +3,12 @@
 `intake run` and the tests start the Rasa server this way. Sanic forks its workers from this
 process, so every worker has them.
 """
-from rasa_server import action_client, action_results, graph_runner, session_settings, slot_copy
+from rasa_server import action_client, action_results, graph_runner, model_follow, session_settings, slot_copy
 
 action_results.install()
 action_client.install()
 graph_runner.install()
+model_follow.install()
 session_settings.install()
 slot_copy.install()
 

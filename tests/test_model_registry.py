@@ -73,3 +73,32 @@ def test_a_model_trained_before_versions_is_adopted(tmp_path):
     assert plain.is_symlink() and registry.active() == registry.versions()[0].version
     assert registry.versions()[0].data_fingerprint == "old"
     assert set(shared_classifier(str(plain)).model.labels) == {LIGHT, NOISE}
+
+
+def test_dialogue_archives_are_versions_activated_and_rolled_back(tmp_path):
+    import os
+    import time
+
+    from classifiers.dialogue_versions import DialogueVersions
+
+    archives, link = tmp_path / "dialogue", tmp_path / "dialogue_active.tar.gz"
+    archives.mkdir()
+    assert DialogueVersions(archives, link).model_path() == archives  # nothing trained yet
+    for n, name in enumerate(["20261101-000000-old.tar.gz", "20261102-000000-mid.tar.gz", "20261103-000000-new.tar.gz"]):
+        (archives / name).write_bytes(b"archive %d" % n)
+        os.utime(archives / name, (time.time() - 100 + n, time.time() - 100 + n))
+    versions = DialogueVersions(archives, link)  # adopted; the newest is active
+    assert versions.active() == "20261103-000000-new.tar.gz" and versions.model_path() == link
+    assert os.path.realpath(link) == str(archives / "20261103-000000-new.tar.gz")
+    versions.activate("20261101-000000-old.tar.gz", "trainer-a")
+    assert os.path.realpath(link) == str(archives / "20261101-000000-old.tar.gz")
+    with pytest.raises(RegistryError):
+        versions.activate("no-such.tar.gz", "trainer-a")
+    assert versions.rollback("trainer-a").version == "20261103-000000-new.tar.gz"
+    (archives / "20261104-000000-newer.tar.gz").write_bytes(b"trained since")
+    assert DialogueVersions(archives, link).activate_newest("intake train").version == "20261104-000000-newer.tar.gz"
+    versions.activate("20261101-000000-old.tar.gz", "trainer-b")
+    versions.prune(keep=2)  # the active one stays, and the newest other
+    assert sorted(p.name for p in archives.glob("*.tar.gz")) == ["20261101-000000-old.tar.gz", "20261104-000000-newer.tar.gz"]
+    assert [v.version for v in DialogueVersions(archives, link).versions()] == [
+        "20261104-000000-newer.tar.gz", "20261101-000000-old.tar.gz"]

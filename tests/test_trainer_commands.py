@@ -132,3 +132,11 @@ def test_import_taxonomy_builds_a_valid_tree(tmp_path):
     missing = write_csv(tmp_path / "bad_tree.csv", [("城市管理",)], header=("level1",))
     result = run("import", "taxonomy", str(missing), "--departments", str(rules), "--out", str(out), check=False)
     assert result.returncode == 2 and "missing column" in result.stdout
+
+
+def test_models_list_shows_the_active_dialogue_version(stack):
+    from classifiers.dialogue_versions import DialogueVersions
+
+    listed = run("models", "list", "--dialogue").stdout
+    assert f"* {DialogueVersions().active()}" in listed
+    assert run("models", "activate", "no-such.tar.gz", "--dialogue", check=False).returncode == 2
