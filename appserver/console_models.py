@@ -9,8 +9,8 @@ GET /api/console/models; POST /api/console/models/train, GET /api/console/models
 POST /api/console/models/compare (multipart: test, versions); POST /api/console/models/{version}/activate;
 POST /api/console/models/rollback; GET /console/models/reports/{name} (the comparison's pictures);
 POST /api/console/models/validate (`rasa data validate` on training_data/ and bot/, after accepting
-corrections and before training); POST /api/console/models/dialogue/train,
-POST /api/console/models/dialogue/{version}/activate, POST /api/console/models/dialogue/rollback;
+corrections and before training); POST /api/console/models/dialogue/train, POST /api/console/models/dialogue/compare (multipart: test
+as Rasa NLU YAML, versions), POST /api/console/models/dialogue/{version}/activate, POST /api/console/models/dialogue/rollback;
 page /console/models.
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from aiohttp import web
 
@@ -111,11 +111,12 @@ async def training_progress(request: web.Request) -> web.Response:
     return web.json_response(request.app.get("training_job") or {"state": "none"})
 
 
-async def compare(request: web.Request) -> web.Response:
-    """multipart: `test` (a labelled CSV/xlsx: title, text, label) and `versions` (comma-separated;
-    default the active one and the newest)."""
+async def _comparison_upload(request: web.Request, suffixes: Tuple[str, ...],
+                             what: str) -> Union[web.Response, Tuple[Path, str]]:
+    """multipart: `test` (a labelled file, kept under var/model-reports) and `versions`
+    (comma-separated); an error answer when the upload is not that."""
     if not request.content_type.startswith("multipart/"):
-        return json_error(400, "send multipart/form-data with a 'test' file (CSV or xlsx: title, text, label)")
+        return json_error(400, f"send multipart/form-data with a 'test' file ({what})")
     saved: Optional[Path] = None
     versions = ""
     try:
@@ -123,10 +124,10 @@ async def compare(request: web.Request) -> web.Response:
             if part.name == "versions":
                 versions = (await part.text()).strip()
             elif part.name == "test":
-                suffix = Path(part.filename or "test.csv").suffix.lower()
-                if suffix not in (".csv", ".xlsx"):
+                suffix = Path(part.filename or "test").suffix.lower()
+                if suffix not in suffixes:
                     await drain(request)
-                    return json_error(415, "the test file must be .csv or .xlsx")
+                    return json_error(415, f"the test file must be {' or '.join(suffixes)}")
                 data = await read_limited(part, MAX_TEST_FILE)
                 REPORTS.mkdir(parents=True, exist_ok=True)
                 stem = re.sub(r"[^\w.-]", "_", Path(part.filename or "test").stem)[:60]
@@ -139,14 +140,59 @@ async def compare(request: web.Request) -> web.Response:
         return json_error(400, f"malformed multipart body: {exc}")
     if saved is None:
         return json_error(400, "a 'test' file is required")
+    return saved, versions
+
+
+def _chosen(versions: str, store: VersionStore) -> List[str]:
+    """The versions named, else the active one and the newest."""
+    return [v.strip() for v in versions.split(",") if v.strip()] or store.default_comparison()
+
+
+async def compare(request: web.Request) -> web.Response:
+    """multipart: `test` (a labelled CSV/xlsx: title, text, label) and `versions` (comma-separated;
+    default the active one and the newest)."""
+    upload = await _comparison_upload(request, (".csv", ".xlsx"), "CSV or xlsx: title, text, label")
+    if isinstance(upload, web.Response):
+        return upload
+    saved, versions = upload
     registry = _registry()
-    chosen = [v.strip() for v in versions.split(",") if v.strip()] or registry.default_comparison()
+    chosen = _chosen(versions, registry)
     name = f"compare-{uuid.uuid4().hex[:8]}"
     try:
         report = await asyncio.get_running_loop().run_in_executor(
             None, compare_versions, registry, chosen, saved, REPORTS / name)
     except (DatasetError, RegistryError) as exc:
         return json_error(422, str(exc))
+    return _compared(request, report, name, chosen)
+
+
+async def compare_dialogue(request: web.Request) -> web.Response:
+    """multipart: `test` (Rasa NLU YAML with intent examples none of the versions trained on) and
+    `versions`: each archive reads every example in a process of its own; per-intent F1 side by
+    side and a confusion matrix per version, as for the problem-type model."""
+    upload = await _comparison_upload(request, (".yml", ".yaml"), "Rasa NLU YAML with `- intent:` blocks")
+    if isinstance(upload, web.Response):
+        return upload
+    saved, versions = upload
+    store = DialogueVersions()
+    chosen = _chosen(versions, store)
+    missing = [v for v in chosen if not store.usable(v)]
+    if missing:
+        return json_error(422, f"no dialogue version {', '.join(missing)}")
+    name = f"compare-{uuid.uuid4().hex[:8]}"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "classifiers.intent_eval", "--test", str(saved), "--out", str(REPORTS / name),
+        *[str(store.path(v)) for v in chosen], stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        preexec_fn=lambda: os.nice(10))
+    out, err = await process.communicate()
+    if process.returncode != 0:
+        said = err.decode(errors="replace").strip().splitlines()
+        return json_error(422 if process.returncode == 2 else 500,
+                          (said[-1] if said else f"exit code {process.returncode}").removeprefix("error: "))
+    return _compared(request, json.loads(out.decode().strip().splitlines()[-1]), name, chosen)
+
+
+def _compared(request: web.Request, report: Dict[str, Any], name: str, chosen: List[str]) -> web.Response:
     _prune_reports()
     pictures = [f"/console/models/reports/{name}/confusion_{v}.png" for v in chosen]
     request.app["audit"].record(account_of(request).username, "model_compare", name, versions=chosen)
@@ -220,6 +266,7 @@ ROUTES = [web.get("/api/console/models", list_models), web.post("/api/console/mo
           web.get("/api/console/models/train", training_progress), web.post("/api/console/models/compare", compare),
           web.post("/api/console/models/rollback", rollback), web.post("/api/console/models/validate", validate),
           web.post("/api/console/models/dialogue/train", train_dialogue),
+          web.post("/api/console/models/dialogue/compare", compare_dialogue),
           web.post("/api/console/models/{model:dialogue}/rollback", rollback),
           web.post("/api/console/models/{model:dialogue}/{version}/activate", activate),
           web.post("/api/console/models/{version}/activate", activate),

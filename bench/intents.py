@@ -16,12 +16,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional
 
 import matplotlib
 
@@ -31,18 +30,12 @@ from sklearn.metrics import accuracy_score, f1_score  # noqa: E402
 
 from common.paths import PROJECT_ROOT  # noqa: E402
 from classifiers.dialogue_versions import DIALOGUE_DIR as DIALOGUE_MODELS  # noqa: E402
+from classifiers.intent_eval import parse_all, read_intent_set  # noqa: E402
 
 REPORTS = Path(__file__).with_name("reports")
 SETS = {"eval": PROJECT_ROOT / "tests/data/intents_eval.yml",
         "holdout2 (headline)": PROJECT_ROOT / "tests/data/intents_holdout2.yml",
         "holdout": PROJECT_ROOT / "tests/data/intents_holdout.yml"}
-
-
-def read_set(path: Path) -> List[Tuple[str, str]]:
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    data = load_data(str(path))
-    return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
 
 
 def latest_model() -> Path:
@@ -52,29 +45,8 @@ def latest_model() -> Path:
     return archives[-1]
 
 
-async def parse_all(model: Path, texts: List[str]) -> Tuple[List[str], List[float], float]:
-    from rasa.core.agent import Agent
-    from rasa.utils.common import configure_logging_and_warnings
-    from rasa.utils.log_utils import configure_structlog
-
-    # per-message debug lines would print the kept-aside set's answers: keep them out of sight
-    configure_logging_and_warnings(logging.WARNING)
-    configure_structlog(logging.WARNING)
-
-    started = time.perf_counter()
-    agent = Agent.load(str(model))
-    load_s = time.perf_counter() - started
-    predicted, times = [], []
-    for text in texts:
-        t = time.perf_counter()
-        result = await agent.parse_message(text)
-        times.append((time.perf_counter() - t) * 1000)
-        predicted.append((result.get("intent") or {}).get("name") or "nlu_fallback")
-    return predicted, times, load_s
-
-
 def evaluate(model: Path) -> Dict[str, object]:
-    sets = {name: read_set(path) for name, path in SETS.items()}
+    sets = {name: read_intent_set(path) for name, path in SETS.items()}
     texts = [t for rows in sets.values() for t, _ in rows]
     predicted, times, load_s = asyncio.run(parse_all(model, texts))
     out: Dict[str, object] = {"model": str(model), "load_s": round(load_s, 1),

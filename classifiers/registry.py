@@ -88,11 +88,6 @@ class Registry(VersionStore[ModelVersion]):
     def usable(self, version: str) -> bool:
         return (self.dir / version / "meta.json").exists()
 
-    def default_comparison(self) -> List[str]:
-        """What a trainer compares when they name no versions: the active one and the newest."""
-        newest = self.versions()[0].version if self.versions() else None
-        return [v for v in dict.fromkeys([self.active(), newest]) if v]
-
     def train(self, by: str, examples: Optional[Sequence[Example]] = None, fingerprint: Optional[str] = None,
               config: Optional[LinearConfig] = None,
               progress: Optional[Callable[[int, int], None]] = None) -> ModelVersion:

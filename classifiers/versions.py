@@ -79,6 +79,11 @@ class VersionStore(Generic[Record]):
     def active(self) -> Optional[str]:
         return os.readlink(self.link).split(os.sep)[-1] if self.link.is_symlink() else None
 
+    def default_comparison(self) -> List[str]:
+        """What a trainer compares when they name no versions: the active one and the newest."""
+        newest = self.versions()[0].version if self.versions() else None
+        return [v for v in dict.fromkeys([self.active(), newest]) if v]
+
     def get(self, version: str) -> Record:
         found = self._read().get(version)
         if found is None:

@@ -16,6 +16,23 @@ from tests.conftest import say
 from tests.console_people import sign_in
 
 
+INTENTS = """version: "3.1"
+nlu:
+- intent: cancel
+  examples: |
+    - 算了不用登记了
+    - 这个单子撤销吧
+- intent: greet
+  examples: |
+    - 哈喽在吗
+    - 你好呀
+- intent: query_status
+  examples: |
+    - 我上周报的那个修好了没
+    - 帮我查一下处理进度
+"""
+
+
 def every_worker_has(rasa_url: str, archive: str, timeout_s: float = 60) -> bool:
     """Ten answers in a row (new connections, so both workers answer) name ``archive``."""
     deadline, streak = time.monotonic() + timeout_s, 0
@@ -45,6 +62,22 @@ def test_an_activated_dialogue_version_reaches_every_worker_without_dropping_con
         assert every_worker_has(rasa_url, copy.name)
         summary = "\n".join(say(rasa_url, sender, "锦绣家园9栋"))  # the conversation goes on
         assert "请核对" in summary and "楼道的灯坏了" in summary, summary
+
+        # compared on a labelled intent file, as the problem-type versions are
+        # (one version here, to keep CI short: each is loaded in the comparing process)
+        compared = trainer.post(f"{app_url}/api/console/models/dialogue/compare", timeout=300,
+                                data={"versions": copy.name},
+                                files={"test": ("intents.yml", INTENTS.encode(), "application/x-yaml")})
+        assert compared.status_code == 200, compared.text
+        results = compared.json()["results"]
+        assert [r["model"] for r in results] == [copy.name] and compared.json()["messages"] == 6
+        assert results[0]["macro_f1"] > 0.5 and "cancel" in results[0]["per_class"]
+        assert all(trainer.get(app_url + src, timeout=10).status_code == 200 for src in compared.json()["pictures"])
+        wrong = trainer.post(f"{app_url}/api/console/models/dialogue/compare", timeout=30,
+                             files={"test": ("intents.txt", b"x", "text/plain")})
+        empty = trainer.post(f"{app_url}/api/console/models/dialogue/compare", timeout=120,
+                             files={"test": ("empty.yml", b"version: '3.1'\nnlu: []\n", "application/x-yaml")})
+        assert wrong.status_code == 415 and empty.status_code == 422 and "intent" in empty.json()["error"]
 
         back = trainer.post(f"{app_url}/api/console/models/dialogue/rollback", json={}, timeout=10)
         assert back.status_code == 200 and back.json()["active"] == first
