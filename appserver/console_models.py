@@ -5,17 +5,18 @@ activating one or rolling back — running services follow with their next messa
 for Rasa's dialogue model (intents and policies: classifiers/dialogue_versions.py), which every
 Rasa worker swaps in within seconds of its activation.
 
-GET /api/console/models; POST /api/console/models/train, GET /api/console/models/train (progress);
-POST /api/console/models/compare (multipart: test, versions); POST /api/console/models/{version}/activate;
-POST /api/console/models/rollback; GET /console/models/reports/{name} (the comparison's pictures);
-POST /api/console/models/validate (`rasa data validate` on training_data/ and bot/, after accepting
-corrections and before training); POST /api/console/models/dialogue/train, POST /api/console/models/dialogue/compare (multipart: test
-as Rasa NLU YAML, versions), POST /api/console/models/dialogue/{version}/activate, POST /api/console/models/dialogue/rollback;
-page /console/models.
+GET /api/console/models; POST /api/console/models/train, GET /api/console/models/train (progress,
+either model); POST /api/console/models/compare (multipart: test, versions);
+POST /api/console/models/{version}/activate; POST /api/console/models/rollback;
+GET /console/models/reports/{name} (the comparison's pictures); POST /api/console/models/validate
+(`rasa data validate` on training_data/ and bot/, after accepting corrections and before training);
+POST /api/console/models/dialogue/train, …/dialogue/compare (multipart: test as Rasa NLU YAML,
+versions), …/dialogue/{version}/activate, …/dialogue/rollback; page /console/models.
 """
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import re
@@ -34,9 +35,10 @@ from appserver.uploads import UploadTooLarge, drain, read_limited
 from classifiers.compare import compare_versions
 from classifiers.datasets import DatasetError
 from classifiers.dialogue_versions import DIALOGUE_DIR, DialogueVersions
-from classifiers.rasa_data import rasa_train_command, validate_rasa_data
+from classifiers.rasa_data import rasa_inputs_fingerprint, rasa_train_command, validate_rasa_data
 from classifiers.registry import Registry, RegistryError
-from classifiers.versions import VersionStore
+from classifiers.versions import Evaluation, VersionStore
+from common import clock
 from common.json_body import dumps
 from common.paths import VAR_DIR
 
@@ -77,7 +79,8 @@ async def _run_training(app: web.Application, job: Dict[str, Any], command: List
             last = line
     code = await process.wait()
     if code == 0 and job["model"] == "dialogue":
-        job["result"] = {"version": DialogueVersions().newest(), "seconds": time.time() - job["started_at"]}
+        made = DialogueVersions().adopt_trained(job["by"], job.get("data_fingerprint"))
+        job["result"] = {"version": made.version if made else None, "seconds": time.time() - job["started_at"]}
     job["state"] = "done" if code == 0 and job.get("result") else "failed"
     job["finished_at"] = time.time()
     if job["state"] == "failed":
@@ -104,7 +107,10 @@ async def train(request: web.Request) -> web.Response:
 
 
 async def train_dialogue(request: web.Request) -> web.Response:
-    return _start_training(request, "dialogue", rasa_train_command(DIALOGUE_DIR))
+    answer = _start_training(request, "dialogue", rasa_train_command(DIALOGUE_DIR))
+    if answer.status == 202:  # what it is trained from, kept with the version it makes
+        request.app["training_job"]["data_fingerprint"] = rasa_inputs_fingerprint()
+    return answer
 
 
 async def training_progress(request: web.Request) -> web.Response:
@@ -189,7 +195,13 @@ async def compare_dialogue(request: web.Request) -> web.Response:
         said = err.decode(errors="replace").strip().splitlines()
         return json_error(422 if process.returncode == 2 else 500,
                           (said[-1] if said else f"exit code {process.returncode}").removeprefix("error: "))
-    return _compared(request, json.loads(out.decode().strip().splitlines()[-1]), name, chosen)
+    report = json.loads(out.decode().strip().splitlines()[-1])
+    fingerprint = hashlib.sha256(saved.read_bytes()).hexdigest()
+    for result in report["results"]:  # kept with each version, as the problem-type comparisons are
+        store.record_evaluation(result["model"], Evaluation(
+            test_file=str(saved), test_fingerprint=fingerprint, messages=report["messages"],
+            accuracy=result["accuracy"], macro_f1=result["macro_f1"], at=clock.now()))
+    return _compared(request, report, name, chosen)
 
 
 def _compared(request: web.Request, report: Dict[str, Any], name: str, chosen: List[str]) -> web.Response:

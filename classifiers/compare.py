@@ -11,7 +11,8 @@ from typing import Dict, List
 from classifiers.datasets import read_labelled
 from classifiers.evaluate import ModelResult, confusion_png, evaluate_shipped
 from classifiers.problem_type import ProblemTypeClassifier
-from classifiers.registry import Evaluation, Registry
+from classifiers.registry import Registry
+from classifiers.versions import Evaluation
 from common import clock
 
 

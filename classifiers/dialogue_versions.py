@@ -34,13 +34,15 @@ class DialogueVersions(VersionStore[DialogueVersion]):
         super().__init__(archives, link, archives / "registry.json")
         self._adopt()
 
-    def _adopt(self, by: str = "intake train") -> None:
+    def _adopt(self, by: str = "intake train", fingerprint: Optional[str] = None) -> None:
+        """Archives without a record get one (``by`` trained them from data with ``fingerprint``)."""
         versions = self._read()
         known: Dict[str, DialogueVersion] = {}
         for archive in sorted(self.dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime):
             made = clock.to_local(datetime.fromtimestamp(archive.stat().st_mtime, timezone.utc))
             known[archive.name] = versions.get(archive.name) or DialogueVersion(
-                version=archive.name, created_at=made, trained_by=by, size_mb=round(archive.stat().st_size / 2**20, 1))
+                version=archive.name, created_at=made, trained_by=by, data_fingerprint=fingerprint,
+                size_mb=round(archive.stat().st_size / 2**20, 1))
         if known != versions:
             self._write(known)
         if known and (self.active() is None or not self.usable(self.active())):
@@ -49,9 +51,23 @@ class DialogueVersions(VersionStore[DialogueVersion]):
     def newest(self) -> Optional[str]:
         return self.versions()[0].version if self.versions() else None
 
-    def activate_newest(self, by: str) -> Optional[DialogueVersion]:
-        """After a training: the archive it wrote becomes a version and the active one."""
-        self._adopt(by)
+    def adopt_trained(self, by: str, fingerprint: Optional[str]) -> Optional[DialogueVersion]:
+        """After a training: the archive it wrote (the newest) is a version trained by ``by`` from
+        data with ``fingerprint`` — also when reading the versions adopted it a moment before."""
+        self._adopt(by, fingerprint)
+        versions = self._read()
+        newest = self.newest()
+        if newest is None:
+            return None
+        made = versions[newest]
+        if fingerprint and made.data_fingerprint is None:
+            made.trained_by, made.data_fingerprint = by, fingerprint
+            self._write(versions)
+        return made
+
+    def activate_newest(self, by: str, fingerprint: Optional[str] = None) -> Optional[DialogueVersion]:
+        """After `intake train`: the archive it wrote becomes a version and the active one."""
+        self.adopt_trained(by, fingerprint)
         newest = self.newest()
         if newest is None:
             return None

@@ -7,6 +7,7 @@ validator cannot see them there) and intents only the app server triggers (EXTER
 must have no text examples)."""
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 import time
@@ -23,6 +24,24 @@ UNSEEN_BY_VALIDATOR = "is not used in any story or rule"
 EXTERNAL_INTENT = re.compile(r"The intent 'EXTERNAL_\w+' is listed in the domain file, but is not found in the NLU")
 #: Rasa prints its problems as warnings (rasa/shared/utils/io.py) and as error log lines
 _ERROR = re.compile(r"\b(?:ERROR|CRITICAL)\b|InvalidDomain|YamlSyntaxException|YamlValidationException")
+
+
+#: what the Rasa model is made from: config, domain, data and the code of our trainable component
+#: (Rasa's own training cache does not see code changes, so a retrain is always --force)
+RASA_INPUTS = ["config.yml", "bot/domain", *RASA_DATA, "classifiers/intent_component.py",
+               "classifiers/linear_model.py", "classifiers/features.py", "nlu/normalize.py"]
+
+
+def rasa_inputs_fingerprint() -> str:
+    """Changes when the pipeline config, the domain or any Rasa training file changes: kept with
+    each dialogue version, and what `intake train` compares to train only when something changed."""
+    digest = hashlib.sha256()
+    for entry in RASA_INPUTS:
+        path = PROJECT_ROOT / entry
+        for file in sorted(path.rglob("*.yml")) if path.is_dir() else [path]:
+            digest.update(str(file.relative_to(PROJECT_ROOT)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
 
 
 def rasa_train_command(out: Path) -> List[str]:

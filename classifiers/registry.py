@@ -14,9 +14,7 @@ import shutil
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, List, Optional, Sequence
-
-from pydantic import BaseModel
+from typing import Callable, Optional, Sequence
 
 from classifiers.examples import Example, problem_example_files, read_examples
 from classifiers.linear_model import LinearConfig, LinearTextClassifier
@@ -30,22 +28,10 @@ VERSIONS_DIR = MODEL_DIR.parent / "problem_type_versions"
 KEEP_VERSIONS = 8  # inactive versions kept for rolling back; older ones are deleted
 
 
-class Evaluation(BaseModel):
-    test_file: str
-    test_fingerprint: str
-    depth: int
-    messages: int
-    accuracy: float
-    macro_f1: float
-    at: datetime
-
-
 class ModelVersion(VersionRecord):
-    data_fingerprint: Optional[str] = None
     examples: int = 0
     labels: int = 0
     train_seconds: float = 0.0
-    evaluations: List[Evaluation] = []
 
 
 class Registry(VersionStore[ModelVersion]):
@@ -115,13 +101,6 @@ class Registry(VersionStore[ModelVersion]):
         self._write(versions)
         self._prune()
         return made
-
-    def record_evaluation(self, version: str, evaluation: Evaluation) -> None:
-        versions = self._read()
-        found = versions[version]
-        found.evaluations = [e for e in found.evaluations if e.test_fingerprint != evaluation.test_fingerprint]
-        found.evaluations.append(evaluation)
-        self._write(versions)
 
     def _prune(self) -> None:
         versions = self._read()

@@ -26,11 +26,23 @@ class Activation(BaseModel):
     by: str
 
 
+class Evaluation(BaseModel):
+    test_file: str
+    test_fingerprint: str
+    depth: Optional[int] = None  # the taxonomy level a problem-type test file is labelled at
+    messages: int
+    accuracy: float
+    macro_f1: float
+    at: datetime
+
+
 class VersionRecord(BaseModel):
     version: str
     created_at: datetime
     trained_by: str
+    data_fingerprint: Optional[str] = None
     activations: List[Activation] = []
+    evaluations: List[Evaluation] = []
 
 
 Record = TypeVar("Record", bound=VersionRecord)
@@ -98,6 +110,14 @@ class VersionStore(Generic[Record]):
         versions[version].activations.append(Activation(at=clock.now(), by=by))
         self._write(versions)
         return versions[version]
+
+    def record_evaluation(self, version: str, evaluation: Evaluation) -> None:
+        """What ``version`` scored on a test file (the same file again replaces the figure)."""
+        versions = self._read()
+        found = versions[version]
+        found.evaluations = [e for e in found.evaluations if e.test_fingerprint != evaluation.test_fingerprint]
+        found.evaluations.append(evaluation)
+        self._write(versions)
 
     def rollback(self, by: str) -> Record:
         """Back to the version that was active before the current one."""

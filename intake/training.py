@@ -1,7 +1,6 @@
 """`intake train`: the problem-type model (when its data changed) and the Rasa model."""
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 import time
@@ -11,32 +10,15 @@ from rich.console import Console
 
 from classifiers.train import is_up_to_date, train_shipped_model
 from classifiers.dialogue_versions import DIALOGUE_DIR as DIALOGUE_MODELS, DialogueVersions
-from classifiers.rasa_data import RASA_DATA, rasa_train_command
+from classifiers.rasa_data import rasa_inputs_fingerprint, rasa_train_command
 from common.paths import PROJECT_ROOT
 
 console = Console()
-
-
-#: what the Rasa model is made from: config, domain, data and the code of our trainable component
-#: (Rasa's own training cache does not see code changes, so a retrain is always --force)
-RASA_INPUTS = ["config.yml", "bot/domain", *RASA_DATA, "classifiers/intent_component.py",
-               "classifiers/linear_model.py", "classifiers/features.py", "nlu/normalize.py"]
 FINGERPRINT = DIALOGUE_MODELS / "inputs.sha256"
 
 
 def dialogue_model_exists() -> bool:
     return any(Path(DIALOGUE_MODELS).glob("*.tar.gz"))
-
-
-def rasa_inputs_fingerprint() -> str:
-    """Changes when the pipeline config, the domain or any Rasa training file changes."""
-    digest = hashlib.sha256()
-    for entry in RASA_INPUTS:
-        path = PROJECT_ROOT / entry
-        for file in sorted(path.rglob("*.yml")) if path.is_dir() else [path]:
-            digest.update(str(file.relative_to(PROJECT_ROOT)).encode())
-            digest.update(file.read_bytes())
-    return digest.hexdigest()
 
 
 def dialogue_model_up_to_date() -> bool:
@@ -62,7 +44,7 @@ def train_all(force: bool = False) -> None:
             console.print(f"[red]rasa train failed with exit code {result.returncode}[/red]")
             sys.exit(result.returncode)
         versions = DialogueVersions()
-        made = versions.activate_newest("intake train")
+        made = versions.activate_newest("intake train", fingerprint)
         versions.prune()
         FINGERPRINT.write_text(fingerprint)
         console.print(f"  dialogue model {made.version if made else '?'} active")

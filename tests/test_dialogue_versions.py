@@ -73,6 +73,8 @@ def test_an_activated_dialogue_version_reaches_every_worker_without_dropping_con
         assert [r["model"] for r in results] == [copy.name] and compared.json()["messages"] == 6
         assert results[0]["macro_f1"] > 0.5 and "cancel" in results[0]["per_class"]
         assert all(trainer.get(app_url + src, timeout=10).status_code == 200 for src in compared.json()["pictures"])
+        kept = DialogueVersions().get(copy.name).evaluations
+        assert [(e.messages, e.macro_f1) for e in kept] == [(6, results[0]["macro_f1"])]  # in the version's record
         wrong = trainer.post(f"{app_url}/api/console/models/dialogue/compare", timeout=30,
                              files={"test": ("intents.txt", b"x", "text/plain")})
         empty = trainer.post(f"{app_url}/api/console/models/dialogue/compare", timeout=120,

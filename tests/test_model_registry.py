@@ -96,7 +96,8 @@ def test_dialogue_archives_are_versions_activated_and_rolled_back(tmp_path):
         versions.activate("no-such.tar.gz", "trainer-a")
     assert versions.rollback("trainer-a").version == "20261103-000000-new.tar.gz"
     (archives / "20261104-000000-newer.tar.gz").write_bytes(b"trained since")
-    assert DialogueVersions(archives, link).activate_newest("intake train").version == "20261104-000000-newer.tar.gz"
+    made = DialogueVersions(archives, link).activate_newest("intake train", "data-fp")
+    assert (made.version, made.data_fingerprint) == ("20261104-000000-newer.tar.gz", "data-fp")
     versions.activate("20261101-000000-old.tar.gz", "trainer-b")
     versions.prune(keep=2)  # the active one stays, and the newest other
     assert sorted(p.name for p in archives.glob("*.tar.gz")) == ["20261101-000000-old.tar.gz", "20261104-000000-newer.tar.gz"]
