@@ -14,10 +14,18 @@ from common.privacy import mask_id, mask_pii
 
 log = logging.getLogger(__name__)
 TIMEOUT = aiohttp.ClientTimeout(total=10)
+EXTERNAL_PREFIX = "EXTERNAL: "  # rasa.shared.core.constants.EXTERNAL_MESSAGE_PREFIX
 
 
 def _url(app: web.Application, sender: str) -> str:
     return f"{app['rasa_url']}/conversations/{sender}/tracker"
+
+
+def _external(event: Dict[str, Any]) -> bool:
+    """An intent the app server triggered (a closed ticket's rating question), not the resident's
+    words: Rasa writes it as a user message 「EXTERNAL: EXTERNAL_ticket_closed」."""
+    return event["event"] == "user" and ((event.get("metadata") or {}).get("is_external")
+                                         or str(event.get("text")).startswith(EXTERNAL_PREFIX))
 
 
 async def transcript(app: web.Application, sender: str, turns: int = 60) -> Dict[str, Any]:
@@ -35,7 +43,8 @@ async def transcript(app: web.Application, sender: str, turns: int = 60) -> Dict
     said = [{"who": "resident", "text": mask_pii(e["text"]),
              "intent": ((e.get("parse_data") or {}).get("intent") or {}).get("name")} if e["event"] == "user"
             else {"who": "agent", "text": mask_pii(e["text"])}
-            for e in tracker.get("events") or [] if e.get("event") in ("user", "bot") and e.get("text")]
+            for e in tracker.get("events") or []
+            if e.get("event") in ("user", "bot") and e.get("text") and not _external(e)]
     return {"said": said[-turns:], "paused": bool(tracker.get("paused"))}
 
 

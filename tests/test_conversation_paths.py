@@ -166,7 +166,7 @@ def post_status(app_url: str, ticket_id: str, body: dict, secret: str = None, ti
     return requests.post(f"{app_url}/api/tickets/{ticket_id}/status", data=raw, headers=headers, timeout=60)
 
 
-def test_closing_asks_for_satisfaction_and_dissatisfaction_reopens(stack, rasa_url, app_url, sender):
+def test_closing_asks_for_satisfaction_and_dissatisfaction_reopens(stack, rasa_url, app_url, sender, people):
     ticket = filed_ticket(app_url, confirmed(rasa_url, sender, say(rasa_url, sender, "海景花园3栋楼下的路灯坏了")))
     ticket_id = ticket["service_request_id"]
     closed = post_status(app_url, ticket_id, {"status": "closed", "note": "已更换灯泡"})
@@ -186,6 +186,12 @@ def test_closing_asks_for_satisfaction_and_dissatisfaction_reopens(stack, rasa_u
     kinds = [(e["actor"], e["changes"]["status"]["to"]) for e in
              requests.get(f"{app_url}/api/tickets/{ticket_id}/history", timeout=10).json() if e["kind"] == "status"]
     assert kinds == [("department", "closed"), ("resident", "open")]
+    # the operator reads the resident's words, not the rating question the app server triggered
+    from tests.console_people import sign_in
+
+    operator = sign_in(app_url, people["operator"])
+    said = operator.get(f"{app_url}/api/console/tickets/{ticket_id}", timeout=10).json()["transcript"]
+    assert "灯还是不亮，晚上一片黑" in [s["text"] for s in said] and not any("EXTERNAL" in s["text"] for s in said)
 
 
 def test_satisfied_resident_is_thanked(stack, rasa_url, app_url, sender):
