@@ -1,7 +1,8 @@
 """What the console keeps for people other than operators: the NLU inbox of operators'
 corrections for trainers (GET /api/console/inbox, page /console/inbox; POST
-/api/console/inbox/decide accepts category corrections into training_data/problems/corrections.yml
-and intent corrections into training_data/nlu/corrections.yml, or sets examples aside) and the audit log for admins (GET /api/console/audit)."""
+/api/console/inbox/decide accepts category corrections into training_data/problems/corrections.yml,
+intent corrections into training_data/nlu/corrections.yml and urgency corrections into
+training_data/urgency/corrections.yml, or sets examples aside) and the audit log for admins (GET /api/console/audit)."""
 from __future__ import annotations
 
 from typing import List
@@ -11,12 +12,13 @@ from pydantic import BaseModel, Field, validator
 
 from appserver.console_auth import account_of
 from appserver.errors import json_error, query_limit, read_model
-from classifiers.corrections import (CORRECTIONS_FILE, INTENT_CORRECTIONS_FILE, AcceptReport, add_corrections,
-                                     add_intent_corrections, correctable_intents)
+from classifiers.corrections import (CORRECTIONS_FILE, INTENT_CORRECTIONS_FILE, URGENCY_CORRECTIONS_FILE, AcceptReport,
+                                     add_corrections, add_intent_corrections, add_urgency_corrections,
+                                     correctable_intents)
 from common.json_body import dumps
 from console.inbox import FIELDS, STATES
 
-TRAINABLE = ("category", "intent")  # urgency and place corrections wait for their own training data (issue 17)
+TRAINABLE = ("category", "intent", "urgency")  # a place correction is checked against the gazetteer, not trained
 
 
 class Decision(BaseModel):
@@ -42,7 +44,7 @@ async def inbox(request: web.Request) -> web.Response:
 
 
 async def decide(request: web.Request) -> web.Response:
-    """Accept: category and intent corrections are written as training examples (already there: accepted;
+    """Accept: category, intent and urgency corrections are written as training examples (already there: accepted;
     a conflict with an existing example or another kind of correction: left pending, with why).
     Reject: set aside."""
     wanted = await read_model(request, Decision)
@@ -55,18 +57,20 @@ async def decide(request: web.Request) -> web.Response:
         return web.json_response({"rejected": done, "not_pending": sorted(set(wanted.ids) - {e.id for e in found})})
     categories = [e for e in found if e.field == "category"]
     intents = [e for e in found if e.field == "intent"]
-    trainable = categories + intents
+    urgencies = [e for e in found if e.field == "urgency"]
+    trainable = categories + intents + urgencies
     try:
         report = AcceptReport(
             add_corrections([(e.text, e.corrected) for e in categories], request.app["taxonomy"], CORRECTIONS_FILE).outcomes
             + add_intent_corrections([(e.text, e.corrected) for e in intents], correctable_intents(),
-                                     INTENT_CORRECTIONS_FILE).outcomes)
+                                     INTENT_CORRECTIONS_FILE).outcomes
+            + add_urgency_corrections([(e.text, e.corrected) for e in urgencies], URGENCY_CORRECTIONS_FILE).outcomes)
     except (OSError, ValueError) as exc:  # nothing was written, nothing is marked accepted
         return json_error(422, str(exc))
     accepted = [e.id for e, o in zip(trainable, report.outcomes) if o.result in ("added", "already")]
     inbox.decide(accepted, "accepted", trainer)
     outcomes = [{"id": e.id, "result": o.result, "detail": o.detail} for e, o in zip(trainable, report.outcomes)]
-    outcomes += [{"id": e.id, "result": "not_trainable", "detail": f"{e.field} corrections are not training data yet"}
+    outcomes += [{"id": e.id, "result": "not_trainable", "detail": f"{e.field} corrections are checked, not trained on"}
                  for e in found if e.field not in TRAINABLE]
     request.app["audit"].record(trainer, "inbox_accept", None, ids=accepted, added=report.count("added"),
                                 conflicts=report.count("conflict"))

@@ -5,7 +5,9 @@ other:
 - a category correction → training_data/problems/corrections.yml (report_problem blocks with
   metadata.category; the problem-type model and the intent model read it);
 - an intent correction (a resident message the agent read as the wrong intent) →
-  training_data/nlu/corrections.yml (one block per intent; the intent model reads it).
+  training_data/nlu/corrections.yml (one block per intent; the intent model reads it);
+- an urgency correction → training_data/urgency/corrections.yml ([console, text, grade] items, the
+  urgency model's format, checked by its own reader).
 
 A text already there is not added twice; a text that an existing example files under another
 label is a conflict — reported with where it is, not added — for the trainer to settle in the
@@ -29,6 +31,8 @@ from common.paths import PROJECT_ROOT, TRAINING_DATA_DIR
 CORRECTIONS_FILE = Path(os.environ.get("INTAKE_CORRECTIONS_FILE", PROBLEMS_DIR / "corrections.yml"))
 INTENT_CORRECTIONS_FILE = Path(os.environ.get("INTAKE_INTENT_CORRECTIONS_FILE",
                                               TRAINING_DATA_DIR / "nlu" / "corrections.yml"))
+URGENCY_CORRECTIONS_FILE = Path(os.environ.get("INTAKE_URGENCY_CORRECTIONS_FILE",
+                                               TRAINING_DATA_DIR / "urgency" / "corrections.yml"))
 DOMAIN_DIR = PROJECT_ROOT / "bot" / "domain"
 REPORT = "report_problem"
 HEADER = ("# Operators' corrections accepted by trainers in the console (NLU inbox); written by\n"
@@ -95,6 +99,41 @@ def add_intent_corrections(pairs: List[Tuple[str, str]], intents: Iterable[str],
 
     known = [*intent_examples(extra=[path]), *read_examples(problem_example_files())]
     return _accept(pairs, path, known, check, same, block, lambda b: b["intent"])
+
+
+def add_urgency_corrections(pairs: List[Tuple[str, str]], path: Path = URGENCY_CORRECTIONS_FILE) -> AcceptReport:
+    """Add (text, grade) pairs to the urgency model's training reports."""
+    from classifiers.urgency_model import DATA_DIR, GRADES, read_reports
+
+    files = sorted({*DATA_DIR.glob("*.yml"), *([path] if path.exists() else [])})
+    known = {same_text_key(text): (grade, source) for text, grade, source in read_reports(files)}
+    items = ((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("items") or []) if path.exists() else []
+    report = AcceptReport()
+    for text, grade in pairs:
+        line = example_line(text)
+        key = same_text_key(line)
+        if grade not in GRADES:
+            report.outcomes.append(Outcome(line, grade, "unknown_grade", f"{grade} is not one of {', '.join(GRADES)}"))
+        elif key in known and known[key][0] == grade:
+            report.outcomes.append(Outcome(line, grade, "already", known[key][1]))
+        elif key in known:
+            report.outcomes.append(Outcome(line, grade, "conflict", f"{known[key][1]} grades it {known[key][0]}"))
+        else:
+            items.append(["console", line, grade])
+            known[key] = (grade, path.name)
+            report.outcomes.append(Outcome(line, grade, "added"))
+    if report.count("added"):
+        temporary = path.with_suffix(".yml.tmp")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(HEADER + yaml.safe_dump({"items": items}, allow_unicode=True, sort_keys=False,
+                                                     width=10000, default_flow_style=None), encoding="utf-8")
+        try:
+            read_reports([temporary])
+        except ValueError as exc:
+            temporary.unlink(missing_ok=True)
+            raise ValueError(f"the urgency corrections could not be written: {exc}") from exc
+        temporary.replace(path)
+    return report
 
 
 def _accept(pairs: List[Tuple[str, str]], path: Path, examples: List[Example],

@@ -65,7 +65,10 @@ def _fit_weights(x: torch.Tensor, targets: torch.Tensor, n_labels: int, config: 
 
 
 class LinearTextClassifier:
-    """Train, predict with calibrated probabilities, save and load."""
+    """Train, predict with calibrated probabilities, save and load. ``features_type`` is what turns
+    text into a row (the urgency model adds hazard concepts to the words)."""
+
+    features_type = TextFeatures
 
     def __init__(self, labels: List[str], features: TextFeatures, weight: torch.Tensor, bias: torch.Tensor,
                  config: Optional[LinearConfig] = None, temperature: float = 1.0) -> None:
@@ -108,7 +111,7 @@ class LinearTextClassifier:
     def _fit(cls, texts: List[str], labels: List[str], weights: List[float], label_list: List[str],
              config: LinearConfig, progress: Optional[Progress]) -> "LinearTextClassifier":
         torch.manual_seed(config.seed)
-        features = TextFeatures.fit(texts)
+        features = cls.features_type.fit(texts)
         index = {label: i for i, label in enumerate(label_list)}
         targets = torch.tensor([index[y] for y in labels])
         weight, bias = _fit_weights(features.transform(texts), targets, len(label_list), config,
@@ -155,7 +158,7 @@ class LinearTextClassifier:
             raise ValueError(f"{directory} holds a model of another kind ({meta.get('model', 'n-gram')}); "
                              "run `intake train --force`")
         tensors = torch.load(directory / "weights.pt", weights_only=True)
-        features = TextFeatures.load(directory / "features.json")
+        features = cls.features_type.load(directory / "features.json")
         if tensors["weight"].shape != (features.size, len(meta["labels"])):
             raise ValueError(f"{directory}: weights {tuple(tensors['weight'].shape)} do not match "
                              f"{features.size} features × {len(meta['labels'])} labels; retrain")

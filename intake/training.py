@@ -1,4 +1,4 @@
-"""`intake train`: the problem-type model (when its data changed) and the Rasa model."""
+"""`intake train`: the problem-type model, the urgency model (each when its data changed) and the Rasa model."""
 from __future__ import annotations
 
 import subprocess
@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.console import Console
 
 from classifiers.train import is_up_to_date, train_shipped_model
+from classifiers import urgency_model
 from classifiers.dialogue_versions import DIALOGUE_DIR as DIALOGUE_MODELS, DialogueVersions
 from classifiers.rasa_data import rasa_inputs_fingerprint, rasa_train_command
 from common.paths import PROJECT_ROOT
@@ -34,6 +35,12 @@ def train_all(force: bool = False) -> None:
                       f"version {stats['version']} active")
     else:
         console.print("problem-type classifier is up to date")
+    if force or not urgency_model.is_up_to_date():
+        console.print("[bold]Training the urgency model[/bold] (training_data/urgency, settings/hazards.yml)")
+        stats = urgency_model.train_urgency_model()
+        console.print(f"  {stats['examples']} reports, {stats['seconds']:.1f} s")
+    else:
+        console.print("urgency model is up to date")
     if not force and dialogue_model_up_to_date():
         console.print("Rasa model is up to date")
     else:

@@ -1,11 +1,12 @@
-"""Urgency grading (特急/紧急/一般) with the reasons that triggered it.
+"""Urgency grading (特急/紧急/一般) with the reasons that raised it.
 
-Keyword rules live in settings/urgency.yml; the category's default urgency is combined with
-them (the higher grade wins), so a gas leak is never filed as 一般 whatever its category.
+Three things grade a report and the highest grade wins: the trigger rules of settings/urgency.yml
+(「着火」 is 特急 however it is told), the urgency model trained on training_data/urgency (hazards told
+in other words: 「一棵树横在马路中间」; classifiers/urgency_model.py) and the category's default grade.
+None of them can lower what another raised, and every raise names its reason for the operator.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -13,7 +14,9 @@ from typing import Dict, List, Optional
 
 import yaml
 
+from classifiers.urgency_model import UrgencyReading, shared_model
 from common.paths import SETTINGS_DIR
+from nlu.negation import Negation
 
 LEVELS = ("特急", "紧急", "一般")
 
@@ -31,9 +34,8 @@ class Urgency:
 class UrgencyRules:
     ranks: Dict[str, int]
     rules: List[dict]
-    negations: List[str]
     levels: Dict[str, dict]
-    past_markers: List[str] = field(default_factory=list)
+    negation: Negation = field(default_factory=Negation)
 
     @classmethod
     def load(cls, path: Path) -> "UrgencyRules":
@@ -42,17 +44,8 @@ class UrgencyRules:
         unknown = {r["level"] for r in data["rules"]} - set(levels)
         if unknown:
             raise ValueError(f"{path}: rules use undefined urgency levels {sorted(unknown)}")
-        return cls(ranks={k: int(v["rank"]) for k, v in levels.items()}, rules=data["rules"],
-                   negations=list(data.get("negations", [])), levels=levels,
-                   past_markers=list(data.get("past_markers", [])))
-
-    def _negated(self, text: str, pos: int) -> bool:
-        """「没有人受伤」「不是煤气味」: a negation shortly before the keyword in the same clause;
-        「上个月着火的那栋楼」: an event in the past, not happening now."""
-        clause = re.split(r"[，。！？；,.!?;\s]", text[:pos])[-1]
-        # 「没有人受伤」 within four characters; a single 没/无 only right before (「没人管的井盖丢了」)
-        return (any(n in clause[-(4 if len(n) > 1 else 2):] for n in self.negations)
-                or any(p in clause for p in self.past_markers))
+        return cls(ranks={k: int(v["rank"]) for k, v in levels.items()}, rules=data["rules"], levels=levels,
+                   negation=Negation.load(path))
 
     def with_floor(self, urgency: Urgency, default_level: Optional[str]) -> Urgency:
         """Raise ``urgency`` to the category's default grade when that is higher."""
@@ -61,19 +54,31 @@ class UrgencyRules:
         return Urgency(level=default_level, reasons=[f"类别默认{default_level}", *urgency.reasons])
 
     def assess(self, text: str, default_level: Optional[str] = None) -> Urgency:
-        """Grade ``text``; ``default_level`` is the category's default (the floor)."""
+        """Grade ``text`` by the rules and, when one is trained, the model; ``default_level`` is the
+        category's default (the floor)."""
+        model = shared_model()
+        return self.with_floor(self.combine(self.by_rules(text), model.read(text) if model else None), default_level)
+
+    def combine(self, urgency: Urgency, reading: Optional[UrgencyReading]) -> Urgency:
+        """The rules' grade raised to the model's when that is higher, its reason added."""
+        if reading is None or self.ranks[reading.level] <= self.ranks[urgency.level]:
+            return urgency
+        return Urgency(level=reading.level, reasons=[*urgency.reasons, reading.reason()])
+
+    def by_rules(self, text: str) -> Urgency:
+        """The grade the trigger words give, with their reasons."""
         level = "一般"
         reasons: List[str] = []
         for rule in self.rules:
             for word in rule["keywords"]:
                 pos = text.find(word)
-                if pos >= 0 and not self._negated(text, pos):
+                if pos >= 0 and not self.negation.covers(text, pos):
                     if rule["reason"] not in reasons:
                         reasons.append(rule["reason"])
                     if self.ranks[rule["level"]] > self.ranks[level]:
                         level = rule["level"]
                     break
-        return self.with_floor(Urgency(level=level, reasons=reasons), default_level)
+        return Urgency(level=level, reasons=reasons)
 
 
 @lru_cache(maxsize=1)

@@ -31,6 +31,7 @@ FULL_KEY = {"X-Api-Key": "department-test-key"}
 _corrections = tempfile.mkdtemp(prefix="intake-test-corrections-")
 os.environ["INTAKE_CORRECTIONS_FILE"] = os.path.join(_corrections, "corrections.yml")
 os.environ["INTAKE_INTENT_CORRECTIONS_FILE"] = os.path.join(_corrections, "nlu_corrections.yml")
+os.environ["INTAKE_URGENCY_CORRECTIONS_FILE"] = os.path.join(_corrections, "urgency_corrections.yml")
 
 # WeChat's API as the test stack reaches it (bench/wechat_api.py): customer-service messages for
 # answers slower than WeChat waits and for notifications (a closed ticket's rating question)

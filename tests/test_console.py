@@ -130,6 +130,16 @@ def test_held_intake_is_corrected_and_dispatched(stack, app_url, receiver, peopl
     assert set(mine) == {"place", "urgency"}  # the category it was filed under was right: no correction
     assert mine["urgency"]["predicted"] == "一般" and mine["urgency"]["corrected"] == "紧急"
     assert mine["place"]["author"] == people["operator"]
+    # a trainer accepts the urgency correction: a training report for the urgency model; a place is not trained on
+    trainer = sign_in(app_url, people["trainer"])
+    decided = trainer.post(f"{app_url}/api/console/inbox/decide", timeout=30,
+                           json={"ids": [mine["urgency"]["id"], mine["place"]["id"]], "decision": "accept"}).json()
+    assert {o["id"]: o["result"] for o in decided["outcomes"]} == {mine["urgency"]["id"]: "added",
+                                                                  mine["place"]["id"]: "not_trainable"}, decided
+    from classifiers.corrections import URGENCY_CORRECTIONS_FILE
+    from classifiers.urgency_model import read_reports
+
+    assert (mine["urgency"]["text"], "紧急") in [(t, g) for t, g, _ in read_reports([URGENCY_CORRECTIONS_FILE])]
 
 
 def test_reject_needs_a_reason_and_merge_links(stack, app_url, people):

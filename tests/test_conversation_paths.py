@@ -50,7 +50,7 @@ def test_corrections_at_the_summary_change_the_ticket(stack, rasa_url, app_url, 
 
 
 def test_a_new_place_at_the_summary_is_asked_about_when_it_needs_a_choice(stack, rasa_url, app_url, sender):
-    say(rasa_url, sender, "海景花园3栋门口的井盖没了")
+    say(rasa_url, sender, "海景花园3栋门口的垃圾桶好几天没人清理了")
     asked = "\n".join(say(rasa_url, sender, "不对，地址是深盐路"))
     assert "哪一处" in asked and "工单号" not in asked, asked
     summary = say(rasa_url, sender, "2")
@@ -59,7 +59,7 @@ def test_a_new_place_at_the_summary_is_asked_about_when_it_needs_a_choice(stack,
 
 
 def test_two_problems_in_one_message_become_two_tickets(stack, rasa_url, app_url, sender):
-    summary = say(rasa_url, sender, "海景花园3栋楼下的路灯坏了，还有幸福路上的井盖丢了")
+    summary = say(rasa_url, sender, "海景花园3栋楼下的路灯坏了，还有幸福路上的垃圾好几天没人清运了")
     assert "2个问题" in "\n".join(summary), summary
     tickets = tickets_of(app_url, confirmed(rasa_url, sender, summary))
     assert len(tickets) == 2

@@ -9,7 +9,7 @@ import pytest
 
 from actions.place_choice import choose
 from bench.location import load_cases
-from bench.urgency import load_cases as load_urgency_cases
+from bench.urgency import TEAM_SET, load_cases as load_urgency_cases
 from dispatch.calendar import WorkingCalendar, load_calendar, CalendarError
 from dispatch.deadlines import deadlines
 from nlu.gazetteer import Gazetteer, GazetteerError, default_gazetteer
@@ -127,14 +127,14 @@ def test_labelled_sets_are_big_enough_and_well_formed():
     covered = {f for c in cases for f in c.expected}
     assert covered >= {"province", "city", "district", "street", "community", "estate", "road", "house_number",
                        "poi", "building", "unit", "room"}
-    urgency = load_urgency_cases()
+    urgency = load_urgency_cases(TEAM_SET)
     assert len(urgency) >= 100 and {u[2] for u in urgency} == {"特急", "紧急", "一般"}
 
 
 def test_every_top_urgency_message_is_graded_top():
     """特急 recall must be 1.0: a fire or a gas leak never waits in a queue."""
     from nlu.urgency import assess_urgency
-    missed = [text for _, text, level, _ in load_urgency_cases() if level == "特急"
+    missed = [text for _, text, level, _ in load_urgency_cases(TEAM_SET) if level == "特急"
               and assess_urgency(text).level != "特急"]
     assert missed == []
 

@@ -1,0 +1,269 @@
+"""The urgency model: three grades (特急/紧急/一般), calibrated, from what a report puts at risk.
+
+Trigger words (settings/urgency.yml) miss hazards told in other words: a tree lying across a road,
+tiles that already hit a car, an old man whose carer is in hospital. This model reads the words
+(TF-IDF, as the problem-type model) and the hazard concepts of settings/hazards.yml — one column per
+concept and per pair found together, so 「老人」 with 「没人接」 can weigh more than either alone —
+with the same class-balanced linear layer and softmax temperature (classifiers/linear_model.py),
+trained on training_data/urgency. nlu/urgency.py combines it with the rules: the higher grade wins.
+
+A grade the model gives comes with the concepts that pushed it, so an operator reads why
+(「道路被挡、道路交通（模型：特急 0.83）」).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import torch
+import yaml
+
+from classifiers.features import TextFeatures
+from classifiers.linear_model import LinearConfig, LinearTextClassifier
+from common.paths import MODELS_DIR, SETTINGS_DIR, TRAINING_DATA_DIR
+from nlu.hazard import HAZARDS_FILE, HazardLexicon, default_lexicon
+from nlu.normalize import normalize_text
+
+GRADES = ("特急", "紧急", "一般")
+MODEL_DIR = MODELS_DIR / "urgency"
+DATA_DIR = TRAINING_DATA_DIR / "urgency"
+CONCEPT_NORM = 1.0  # length of a message's concept columns together; each TF-IDF view has length 1
+REPORT_LENGTH = 80  # characters: the concepts of longer texts weigh less
+
+
+class HazardFeatures:
+    """The words (TextFeatures) plus one column per hazard concept and per pair of concepts."""
+
+    def __init__(self, text: TextFeatures, lexicon: HazardLexicon, names: List[str]) -> None:
+        if names != lexicon.names:
+            raise ValueError(f"the model was trained on hazard concepts {names}, settings/hazards.yml has "
+                             f"{lexicon.names}; run `intake train`")
+        self.text = text
+        self.lexicon = lexicon
+        self.names = names
+        # who is exposed and how bad it is mean something only beside a hazard: 「已经」「有人」「孩子」 are
+        # in most long letters. So they have no column of their own, only pairs with a hazard.
+        kinds = {c.name: c.kind for c in lexicon.concepts}
+        self._single = {i for i, name in enumerate(names) if kinds[name] in ("hazard", "meaning")}
+        self.pairs = [(a, b) for a, b in combinations(range(len(names)), 2)
+                      if "hazard" in (kinds[names[a]], kinds[names[b]])]
+        self._pair_column = {pair: len(names) + i for i, pair in enumerate(self.pairs)}
+
+    @classmethod
+    def fit(cls, texts: Sequence[str]) -> "HazardFeatures":
+        lexicon = default_lexicon()
+        return cls(TextFeatures.fit(texts), lexicon, lexicon.names)
+
+    @property
+    def size(self) -> int:
+        return self.text.size + len(self.names) + len(self.pairs)
+
+    def concept_columns(self, text: str) -> List[int]:
+        """Columns (after the words) of the concepts and pairs found in ``text``."""
+        found = [self.names.index(name) for name in self.lexicon.found(normalize_text(text))]
+        return ([i for i in found if i in self._single]
+                + [self._pair_column[pair] for pair in combinations(found, 2) if pair in self._pair_column])
+
+    def transform(self, texts: Sequence[str]) -> torch.Tensor:
+        words = self.text.transform(texts)
+        rows, columns = words.indices().tolist()
+        values = words.values().tolist()
+        for r, text in enumerate(texts):
+            extra = self.concept_columns(text)
+            rows.extend([r] * len(extra))
+            columns.extend(self.text.size + c for c in extra)
+            # one unit-length view as the words are, so a long letter naming many concepts in passing
+            # does not outweigh a short report naming two
+            values.extend([self.concept_value(text, len(extra))] * len(extra))
+        indices = torch.tensor([rows, columns], dtype=torch.int64).reshape(2, -1)
+        return torch.sparse_coo_tensor(indices, torch.tensor(values, dtype=torch.float32), (len(texts), self.size),
+                                       check_invariants=False).coalesce()
+
+    @staticmethod
+    def concept_value(text: str, columns: int) -> float:
+        """A concept column's value: the concepts of a message together have length CONCEPT_NORM, less
+        for a text longer than a report (a word met once in a two-page letter is weaker evidence)."""
+        return CONCEPT_NORM / max(1, columns) ** 0.5 * min(1.0, (REPORT_LENGTH / max(1, len(text))) ** 0.5)
+
+    def recognises(self, text: str) -> bool:
+        return self.text.recognises(text) or bool(self.lexicon.found(normalize_text(text)))
+
+    def column_concepts(self, column: int) -> Tuple[str, ...]:
+        """The concept names a concept or pair column (counted after the words) stands for."""
+        if column < len(self.names):
+            return (self.names[column],)
+        a, b = self.pairs[column - len(self.names)]
+        return self.names[a], self.names[b]
+
+    def save(self, path: Path) -> None:
+        self.text.save(path)
+        path.with_name("concepts.json").write_text(json.dumps(self.names, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> "HazardFeatures":
+        names = json.loads(path.with_name("concepts.json").read_text(encoding="utf-8"))
+        return cls(TextFeatures.load(path), default_lexicon(), names)
+
+
+class UrgencyClassifier(LinearTextClassifier):
+    features_type = HazardFeatures
+
+
+@dataclass
+class UrgencyReading:
+    """What the model says of one message."""
+    level: str
+    probabilities: Dict[str, float]
+    concepts: List[str] = field(default_factory=list)  # labels of the concepts that pushed the grade
+
+    def reason(self) -> str:
+        said = "、".join(self.concepts)
+        return f"{said}（模型：{self.level} {self.probabilities[self.level]:.2f}）" if said else \
+            f"模型判断{self.level}（{self.probabilities[self.level]:.2f}）"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """特急 when its probability reaches ``top``; 紧急 when 特急 + 紧急 reach ``urgent``."""
+    top: float = 0.5
+    urgent: float = 0.5
+
+    @classmethod
+    def configured(cls) -> "Thresholds":
+        data = yaml.safe_load((SETTINGS_DIR / "urgency.yml").read_text(encoding="utf-8")) or {}
+        model = data.get("model") or {}
+        made = cls(float(model.get("top_at", cls.top)), float(model.get("urgent_at", cls.urgent)))
+        if not (0 < made.top <= 1 and 0 < made.urgent <= 1):
+            raise ValueError("settings/urgency.yml model.top_at and model.urgent_at must be in (0, 1]")
+        return made
+
+
+class UrgencyModel:
+    def __init__(self, classifier: UrgencyClassifier, thresholds: Optional[Thresholds] = None) -> None:
+        self.classifier = classifier
+        self.thresholds = thresholds or Thresholds.configured()
+        self._column = {label: i for i, label in enumerate(classifier.labels)}
+        if set(self._column) != set(GRADES):
+            raise ValueError(f"an urgency model needs the grades {GRADES}, this one has {classifier.labels}")
+
+    @classmethod
+    def train(cls, texts: Sequence[str], grades: Sequence[str], config: Optional[LinearConfig] = None,
+              thresholds: Optional[Thresholds] = None) -> "UrgencyModel":
+        unknown = set(grades) - set(GRADES)
+        if unknown:
+            raise ValueError(f"unknown urgency grades {sorted(unknown)}; use {GRADES}")
+        return cls(UrgencyClassifier.train(texts, grades, config), thresholds)
+
+    def grade(self, probabilities: Dict[str, float]) -> str:
+        if probabilities["特急"] >= self.thresholds.top:
+            return "特急"
+        if probabilities["特急"] + probabilities["紧急"] >= self.thresholds.urgent:
+            return "紧急"
+        return "一般"
+
+    def read(self, text: str) -> Optional[UrgencyReading]:
+        """The model's grade of ``text``, or None when it knows nothing the text says. It raises a
+        grade only for a report naming a hazard (settings/hazards.yml, kind hazard): with nothing
+        to point at, a guess is no reason an operator could check."""
+        known = self.classifier.predict_known([text])[0]
+        if known is None:
+            return None
+        probabilities = {label: known[i] for label, i in self._column.items()}
+        lexicon = self.classifier.features.lexicon
+        named = lexicon.hazards.intersection(lexicon.found(normalize_text(text)))
+        level = self.grade(probabilities) if named else "一般"
+        return UrgencyReading(level, probabilities, self._pushing(text, level) if level != "一般" else [])
+
+    def _pushing(self, text: str, level: str, most: int = 3) -> List[str]:
+        """Labels of the concepts whose columns add most to ``level``'s score, strongest first."""
+        features: HazardFeatures = self.classifier.features
+        weights = self.classifier.weight[:, self._column[level]]
+        scored: Dict[str, float] = {}
+        for column in features.concept_columns(text):
+            gain = float(weights[features.text.size + column])
+            for name in features.column_concepts(column):
+                scored[name] = scored.get(name, 0.0) + gain
+        ranked = [name for name, gain in sorted(scored.items(), key=lambda kv: -kv[1]) if gain > 0]
+        return [features.lexicon.labels[name] for name in ranked[:most]]
+
+    def save(self, directory: Path, extra_meta: Optional[Dict[str, object]] = None) -> None:
+        self.classifier.save(directory, extra_meta)
+
+    @classmethod
+    def load(cls, directory: Path = MODEL_DIR) -> "UrgencyModel":
+        return cls(UrgencyClassifier.load(directory))
+
+
+def read_reports(paths: Sequence[Path]) -> List[Tuple[str, str, str]]:
+    """(text, grade, file name) of every [style, text, grade] item; precise errors for bad items."""
+    reports: List[Tuple[str, str, str]] = []
+    for path in paths:
+        items = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("items") or []
+        for i, item in enumerate(items):
+            if not isinstance(item, list) or len(item) != 3 or item[2] not in GRADES or not str(item[1]).strip():
+                raise ValueError(f"{path}: item {i} must be [style, text, 特急|紧急|一般]: {item}")
+            reports.append((str(item[1]), item[2], path.name))
+    return reports
+
+
+def training_reports(directory: Path = DATA_DIR) -> List[Tuple[str, str]]:
+    """(text, grade) of every report in training_data/urgency/*.yml."""
+    reports = [(text, grade) for text, grade, _ in read_reports(sorted(directory.glob("*.yml")))]
+    if not reports:
+        raise ValueError(f"{directory}: no urgency training reports")
+    return reports
+
+
+def data_fingerprint(directory: Path = DATA_DIR) -> str:
+    """Changes with the reports, the hazard concepts, the negation words or the model's code."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in [*sorted(directory.glob("*.yml")), HAZARDS_FILE, SETTINGS_DIR / "urgency.yml", Path(__file__),
+                 here / "linear_model.py", here / "features.py", here.parent / "nlu" / "hazard.py",
+                 here.parent / "nlu" / "negation.py"]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def is_up_to_date(directory: Path = MODEL_DIR) -> bool:
+    meta = directory / "meta.json"
+    return meta.exists() and LinearTextClassifier.read_meta(directory).get("fingerprint") == data_fingerprint()
+
+
+def train_urgency_model(directory: Path = MODEL_DIR) -> Dict[str, object]:
+    """Train on training_data/urgency and replace the model in ``directory`` (written beside, then
+    renamed, so a process loading it never reads half a model)."""
+    started = time.perf_counter()
+    reports = training_reports()
+    model = UrgencyModel.train([t for t, _ in reports], [g for _, g in reports])
+    staging, old = directory.with_name(directory.name + ".new"), directory.with_name(directory.name + ".old")
+    shutil.rmtree(staging, ignore_errors=True)
+    model.save(staging, {"fingerprint": data_fingerprint(), "examples": len(reports)})
+    shutil.rmtree(old, ignore_errors=True)
+    if directory.exists():
+        directory.rename(old)
+    staging.rename(directory)
+    shutil.rmtree(old, ignore_errors=True)
+    return {"examples": len(reports), "seconds": time.perf_counter() - started}
+
+
+_loaded: Dict[str, object] = {"stamp": None, "model": None}
+
+
+def shared_model() -> Optional[UrgencyModel]:
+    """The trained model, loaded once per process and again when `intake train` replaced it (its
+    meta.json changed); None before any was trained."""
+    try:
+        stamp = (MODEL_DIR / "meta.json").stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+    if stamp != _loaded["stamp"]:
+        _loaded["model"], _loaded["stamp"] = UrgencyModel.load(MODEL_DIR), stamp
+    return _loaded["model"]

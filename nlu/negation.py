@@ -1,0 +1,52 @@
+"""Whether a word found in a message is denied or about the past, so it says nothing about now.
+
+「没有人受伤」「不是煤气味」: a negation shortly before the word in the same clause;
+「上个月着火的那栋楼」: a clause about the past. The urgency rules and the urgency model's hazard
+concepts read words the same way; the word lists are settings/urgency.yml's.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import List
+
+import yaml
+
+from common.paths import SETTINGS_DIR
+
+_CLAUSE_END = re.compile(r"[，。！？；,.!?;\s]")
+
+
+@dataclass(frozen=True)
+class Negation:
+    negations: List[str] = field(default_factory=list)
+    past_markers: List[str] = field(default_factory=list)
+
+    def covers(self, text: str, pos: int) -> bool:
+        """True when the word starting at ``pos`` is negated or in a clause about the past."""
+        clause = _CLAUSE_END.split(text[:pos])[-1]
+        # 「没有人受伤」 within four characters; a single 没/无 only right before (「没人管的井盖丢了」)
+        return (any(n in clause[-(4 if len(n) > 1 else 2):] for n in self.negations)
+                or any(self._in_the_past(clause, p) for p in self.past_markers))
+
+    @staticmethod
+    def _in_the_past(clause: str, marker: str) -> bool:
+        """「上周着火的那栋楼」 is about the past; 「自上周起每天停水」「从去年开始」 is since then, still now."""
+        start = clause.find(marker)
+        while start >= 0:
+            if clause[max(0, start - 1):start] not in ("从", "自", "打"):
+                return True
+            start = clause.find(marker, start + 1)
+        return False
+
+    @classmethod
+    def load(cls, path: Path) -> "Negation":
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return cls(list(data.get("negations", [])), list(data.get("past_markers", [])))
+
+
+@lru_cache(maxsize=1)
+def default_negation() -> Negation:
+    return Negation.load(SETTINGS_DIR / "urgency.yml")

@@ -1,0 +1,142 @@
+"""The urgency model beside the trigger rules: hazards told without trigger words are raised with a
+reason an operator can read, nothing is lowered, ordinary mail and bad input stay 一般, and the
+training data, its kept-aside set and trainers' corrections stay apart."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from classifiers.corrections import add_urgency_corrections
+from classifiers.urgency_model import (DATA_DIR, GRADES, UrgencyModel, UrgencyReading, data_fingerprint, read_reports,
+                                       shared_model, train_urgency_model, training_reports)
+from nlu.hazard import HazardLexicon
+from nlu.negation import Negation, default_negation
+from nlu.normalize import normalize_text
+from nlu.urgency import LEVELS, Urgency, assess_urgency, default_rules
+
+HOLDOUT = Path(__file__).resolve().parents[1] / "bench" / "data" / "urgency_holdout.yml"
+RANK = {"一般": 1, "紧急": 2, "特急": 3}
+
+
+def grade(text: str) -> Urgency:
+    return assess_urgency(normalize_text(text))
+
+
+@pytest.fixture(scope="module")
+def model() -> UrgencyModel:
+    made = shared_model()
+    assert made is not None, "`intake train` trains the urgency model before the tests"
+    return made
+
+
+@pytest.mark.parametrize("text", [
+    "小区后门的路上倒了一棵大树，把路全挡住了，车过不去",
+    "路灯杆倒了横在人行道上",
+    "电梯里困了人",
+])
+def test_hazards_without_trigger_words_are_top_urgency(model, text):
+    urgency = grade(text)
+    assert urgency.level == "特急", urgency
+
+
+def test_a_model_raise_names_what_is_at_risk(model):
+    urgency = grade("小区后门的路上倒了一棵大树，把路全挡住了，车过不去")
+    said = [r for r in urgency.reasons if "模型" in r]
+    assert said and "道路被挡" in said[0], urgency.reasons
+
+
+@pytest.mark.parametrize("text", [
+    "楼上装修太吵了", "请问社区的消防演练什么时候举行", "上个月停了一次电，想问问电费怎么算",
+    "路灯坏了好几天", "没有着火，就是楼道有点乱",
+])
+def test_ordinary_messages_stay_ordinary(model, text):
+    assert grade(text).level == "一般"
+
+
+@pytest.mark.parametrize("text", [
+    "我" * 5000 + "家门口的井盖没了", "hello, the street light near my house is broken!", "😭😭😭😭🔥",
+    "13812345678", "海月社区55栋", "啊" * 300, "", "   ", "<script>alert(1)</script>", "１２３４５ＡＢＣ",
+])
+def test_bad_input_gets_a_grade_never_an_exception(model, text):
+    urgency = grade(text)
+    assert urgency.level in LEVELS and isinstance(urgency.reasons, list)
+
+
+def test_the_model_never_raises_without_a_hazard_named(model):
+    """Near-even probabilities on a message with nothing to point at are no reason to raise."""
+    reading = model.read(normalize_text("狗叫了一晚上"))
+    assert reading is None or reading.level == "一般"
+
+
+def test_rules_and_model_only_raise():
+    rules = default_rules()
+    fire = rules.by_rules("楼道里着火了")
+    calm = UrgencyReading("一般", {"特急": 0.05, "紧急": 0.05, "一般": 0.9})
+    assert rules.combine(fire, calm).level == "特急"
+    raised = rules.combine(Urgency(), UrgencyReading("紧急", {"特急": 0.2, "紧急": 0.6, "一般": 0.2}, ["停水停电停气停暖"]))
+    assert raised.level == "紧急" and raised.reasons == ["停水停电停气停暖（模型：紧急 0.60）"]
+    assert rules.with_floor(raised, "特急").level == "特急"
+
+
+def test_negation_and_the_past_are_read_as_in_the_rules():
+    negation = Negation(["没有", "不是"], ["上周", "去年"])
+    text = "没有人受伤"
+    assert negation.covers(text, text.index("受伤"))
+    assert negation.covers("上周停水了", 2)
+    assert not negation.covers("自上周起每天下午停水", 7)  # since then, still now
+    assert not negation.covers("从去年开始一直停水", 7)
+
+
+def test_concepts_respect_negation_except_how_a_message_is_meant(tmp_path):
+    path = tmp_path / "hazards.yml"
+    path.write_text(yaml.safe_dump({"concepts": {
+        "injury": {"label": "有人受伤", "words": ["受伤"]},
+        "question": {"label": "咨询", "kind": "meaning", "words": ["想问"]}}}, allow_unicode=True), encoding="utf-8")
+    lexicon = HazardLexicon.load(default_negation(), path)
+    assert lexicon.found("有人受伤了") == ["injury"] and lexicon.found("没有人受伤") == []
+    assert lexicon.found("不是投诉，想问一下") == ["question"]
+    assert lexicon.hazards == {"injury"}
+    path.write_text(yaml.safe_dump({"concepts": {"x": {"label": "x", "kind": "danger", "words": ["x"]}}}), encoding="utf-8")
+    with pytest.raises(ValueError, match="kind 'danger'"):
+        HazardLexicon.load(default_negation(), path)
+
+
+def test_kept_aside_reports_are_never_training_data():
+    kept = {normalize_text(item[1]) for item in yaml.safe_load(HOLDOUT.read_text(encoding="utf-8"))["items"]}
+    trained = {normalize_text(text) for text, _ in training_reports()}
+    assert len(kept) >= 100 and len(kept) + len(trained) >= 400
+    assert not kept & trained
+    assert {g for _, g in training_reports()} == set(GRADES)
+
+
+def test_a_bad_training_report_is_named(tmp_path):
+    path = tmp_path / "bad.yml"
+    path.write_text("items:\n- [typed, 楼道着火了, 很急]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad.yml: item 0 must be \[style, text, 特急\|紧急\|一般\]"):
+        read_reports([path])
+
+
+def test_training_writes_a_model_that_loads_and_grades(tmp_path):
+    stats = train_urgency_model(tmp_path / "urgency")
+    assert stats["examples"] == len(training_reports())
+    assert sorted(p.name for p in (tmp_path / "urgency").iterdir()) == ["concepts.json", "features.json", "meta.json", "weights.pt"]
+    assert not (tmp_path / "urgency.new").exists() and not (tmp_path / "urgency.old").exists()
+    loaded = UrgencyModel.load(tmp_path / "urgency")
+    reading = loaded.read(normalize_text("路中间有个井盖没了，刚才一个老人差点掉进去"))
+    assert reading is not None and RANK[reading.level] >= 2 and abs(sum(reading.probabilities.values()) - 1) < 1e-4
+    assert UrgencyModel.load(tmp_path / "urgency").classifier.read_meta(tmp_path / "urgency")["fingerprint"] == data_fingerprint()
+
+
+def test_urgency_corrections_become_training_reports(tmp_path):
+    path = tmp_path / "urgency_corrections.yml"
+    first = add_urgency_corrections([("桥洞底下积水没过了车顶，有人在车里", "特急"), ("狗叫了一晚上", "很急")], path)
+    assert [o.result for o in first.outcomes] == ["added", "unknown_grade"]
+    assert read_reports([path]) == [("桥洞底下积水没过了车顶，有人在车里", "特急", path.name)]
+    again = add_urgency_corrections([("桥洞底下积水没过了车顶，有人在车里", "特急")], path)
+    assert [o.result for o in again.outcomes] == ["already"]
+    a_report = next(text for text, g, _ in read_reports(sorted(DATA_DIR.glob("*.yml"))) if g == "一般")
+    conflict = add_urgency_corrections([(a_report, "特急")], path)
+    assert conflict.outcomes[0].result == "conflict" and "grades it 一般" in conflict.outcomes[0].detail
+    assert len(read_reports([path])) == 1
