@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ from common.paths import MODELS_DIR, SETTINGS_DIR, TRAINING_DATA_DIR
 from nlu.hazard import HAZARDS_FILE, HazardLexicon, default_lexicon
 from nlu.normalize import normalize_text
 
+logger = logging.getLogger(__name__)
+
 GRADES = ("特急", "紧急", "一般")
 MODEL_DIR = MODELS_DIR / "urgency"
 DATA_DIR = TRAINING_DATA_DIR / "urgency"
@@ -38,7 +41,8 @@ REPORT_LENGTH = 80  # characters: the concepts of longer texts weigh less
 
 
 class HazardFeatures:
-    """The words (TextFeatures) plus one column per hazard concept and per pair of concepts."""
+    """The words (TextFeatures) plus one column per hazard or meaning concept and per pair of concepts
+    one of which is a hazard."""
 
     def __init__(self, text: TextFeatures, lexicon: HazardLexicon, names: List[str]) -> None:
         if names != lexicon.names:
@@ -259,11 +263,18 @@ _loaded: Dict[str, object] = {"stamp": None, "model": None}
 
 def shared_model() -> Optional[UrgencyModel]:
     """The trained model, loaded once per process and again when `intake train` replaced it (its
-    meta.json changed); None before any was trained."""
+    meta.json changed); None before any was trained, or when the one on disk no longer fits the
+    settings (logged once: the trigger rules still grade every message)."""
     try:
         stamp = (MODEL_DIR / "meta.json").stat().st_mtime_ns
     except FileNotFoundError:
         return None
     if stamp != _loaded["stamp"]:
-        _loaded["model"], _loaded["stamp"] = UrgencyModel.load(MODEL_DIR), stamp
+        _loaded["stamp"] = stamp
+        try:
+            _loaded["model"] = UrgencyModel.load(MODEL_DIR)
+        except (OSError, ValueError, KeyError, RuntimeError) as exc:
+            logger.error("the urgency model in %s cannot be used (%s); grading by the trigger rules until "
+                         "`intake train`", MODEL_DIR, exc)
+            _loaded["model"] = None
     return _loaded["model"]

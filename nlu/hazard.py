@@ -37,6 +37,7 @@ class HazardLexicon:
         self.negation = negation
         self.labels: Dict[str, str] = {c.name: c.label for c in concepts}
         self.hazards = {c.name for c in concepts if c.kind == "hazard"}
+        self._recent: Dict[str, List[str]] = {}
 
     @classmethod
     def load(cls, negation: Negation, path: Path = HAZARDS_FILE) -> "HazardLexicon":
@@ -59,8 +60,15 @@ class HazardLexicon:
         return [c.name for c in self.concepts]
 
     def found(self, text: str) -> List[str]:
-        """Names of the concepts the (normalised) text mentions, in the lexicon's order."""
-        return [c.name for c in self.concepts if self._mentions(c, text)]
+        """Names of the concepts the (normalised) text mentions, in the lexicon's order. The urgency
+        model asks several times per message (its features, its gate, its reasons): kept for the last
+        few texts."""
+        names = self._recent.get(text)
+        if names is None:
+            if len(self._recent) >= 64:
+                self._recent.clear()
+            names = self._recent[text] = [c.name for c in self.concepts if self._mentions(c, text)]
+        return list(names)
 
     def _mentions(self, concept: Concept, text: str) -> bool:
         for word in concept.words:

@@ -79,8 +79,8 @@ def extract_location(text: str) -> Optional[LocationMatch]:
     """Return the address found in ``text`` with its span, or None when no place is named."""
     if not text:
         return None
-    work = digits_in_address(text)
-    # digits_in_address shortens the text; spans are kept in ``work`` and mapped back by search.
+    work = said_once(digits_in_address(text))
+    # digits_in_address and said_once shorten the text; spans are kept in ``work`` and mapped back by search.
     address = Address()
     taken = [False] * len(work)
     spans: List[Tuple[int, int]] = []
@@ -145,11 +145,48 @@ def extract_location(text: str) -> Optional[LocationMatch]:
         return None
     doubts = _drop_absurd(address)
     start, end = min(s for s, _ in spans), max(e for _, e in spans)
-    address.text = work[start:end]
+    address.text = _without_gap_fillers(work, sorted(spans))
     # map the span back onto the original text when the numerals were converted
     if work != text:
         start, end = _span_in_original(text, work, start, end)
     return LocationMatch(address=address, start=start, end=end, doubts=doubts)
+
+
+# the same unit said twice in a row (「北京市北京市」, a caller repeating themselves)
+_REPEATED_UNIT = re.compile(r"([\u4e00-\u9fff]{1,7}?(?:省|市|区|县|街道|镇|乡))\1+")
+# a province or city followed by a lower unit: its later repetitions say nothing new
+_HIGHER_UNIT = re.compile(r"([\u4e00-\u9fff]{1,6}?[省市])(?=[\u4e00-\u9fff]{1,6}?(?:区|县|市|街道))")
+# what a speaker says between two parts of an address: 「海月社区啊55栋」「海月社区那个55栋」
+_GAP_FILLERS = re.compile(r"(?:嗯|啊|呃|额|哦|噢|唉|诶|哎|那个|这个|就是|的话|呢|吧|嘛|呀|[，,、\s])+")
+
+
+def said_once(text: str) -> str:
+    """An administrative unit named again is named once: 「北京市北京市石景山区」 and
+    「北京市石景山区北京市八角街道」 → 「北京市石景山区(八角街道)」, 「深圳市深圳市盐田区」 → 「深圳市盐田区」."""
+    text = _REPEATED_UNIT.sub(r"\1", text)
+    first = _HIGHER_UNIT.search(text)
+    if first:
+        name = first.group(1)
+        # the shortest ending of the match that is a name said again later: 「我在北京市」 → 「北京市」
+        for cut in range(max(0, len(name) - 3), -1, -1):
+            said = name[cut:]
+            if len(said) >= 3 and text.find(said, first.end()) >= 0:
+                return text[:first.end()] + text[first.end():].replace(said, "")
+    return text
+
+
+def _without_gap_fillers(work: str, spans: List[Tuple[int, int]]) -> str:
+    """The address text from its first part to its last, without fillers said between parts."""
+    pieces: List[str] = []
+    cursor: Optional[int] = None
+    for start, end in spans:
+        if cursor is not None:
+            gap = work[cursor:start]
+            pieces.append("" if _GAP_FILLERS.fullmatch(gap) else gap)
+            start = max(start, cursor)
+        pieces.append(work[start:end])
+        cursor = max(end, cursor if cursor is not None else end)
+    return "".join(pieces)
 
 
 def _drop_absurd(address: Address) -> List[str]:

@@ -61,11 +61,17 @@ def _scan(text: str, longest: int, lookup: Callable[[int, int], Optional[List[Un
           taken: Sequence[Tuple[int, int]] = ()) -> List[Mention]:
     """Longest match first at each position, matches not overlapping each other or ``taken``."""
     found: List[Mention] = []
+    # free[i]: how many characters from i on are not taken (a match starting at i may be that long)
+    free = [0] * (len(text) + 1)
+    blocked = [False] * len(text)
+    for s, e in taken:
+        for k in range(max(0, s), min(e, len(text))):
+            blocked[k] = True
+    for k in range(len(text) - 1, -1, -1):
+        free[k] = 0 if blocked[k] else free[k + 1] + 1
     i = 0
     while i < len(text):
-        for length in range(min(longest, len(text) - i), 1, -1):
-            if any(s < i + length and i < e for s, e in taken):
-                continue
+        for length in range(min(longest, free[i]), 1, -1):
             units = lookup(i, i + length)
             if units and not _inside_longer_name(text, i + length, units):
                 found += [Mention(u, i, i + length) for u in units]

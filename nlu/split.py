@@ -45,13 +45,16 @@ def split_problems(text: str, classify: Classify, place_of: Optional[PlaceOf] = 
         return [text.strip()] if text.strip() else []
     groups: List[Tuple[List[str], str, float]] = []  # clauses, label and confidence of the opening clause
     for clause in parts:
-        label, confidence = classify(clause)
         if not groups:
-            groups.append(([clause], label, confidence))
+            groups.append(([clause], *classify(clause)))
             continue
         before, before_label, before_confidence = groups[-1]
         marked = _FURTHER.match(clause) and len(clause.strip("，,。！？；")) >= min_chars
-        if marked and ((confidence >= min_confidence and label != before_label)
+        if not marked:  # an unmarked clause goes on the problem before it: its own label is not needed
+            before.append(clause)
+            continue
+        label, confidence = classify(clause)
+        if ((confidence >= min_confidence and label != before_label)
                        or (before_confidence >= min_confidence and _elsewhere(clause, before, place_of))):
             groups.append(([_CONNECTIVE.sub("", clause)], label, confidence))
         else:

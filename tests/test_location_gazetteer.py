@@ -161,3 +161,21 @@ def test_category_sla_in_working_days():
     # 3 working days from Sep 30 evening: Oct 8, 9, 10 (make-up day), but the grade's own
     # 5 natural days (Oct 5) come first
     assert working == datetime(2026, 10, 5, 18, 0)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("海月社区啊55栋", "海月社区55栋"),
+    ("在海月社区啊那个55栋", "海月社区55栋"),
+    ("嗯海月社区呃55栋3单元", "海月社区55栋3单元"),
+    ("北京市北京市石景山区八角街道", "北京市石景山区八角街道"),
+    ("我在北京市石景山区北京市八角街道", "北京市石景山区八角街道"),
+    ("盐田区盐田区海山街道海涛社区阳光花园5栋", "盐田区海山街道海涛社区阳光花园5栋"),
+    ("青岛市市南区团岛路5号", "青岛市市南区团岛路5号"),
+])
+def test_place_text_keeps_no_fillers_and_names_each_unit_once(text, expected):
+    assert locate(text).address.text == expected
+
+
+def test_a_city_said_twice_is_still_placed_in_the_area():
+    located = locate("深圳市深圳市盐田区海山街道海涛社区阳光花园5栋")
+    assert located.address.district == "盐田区" and located.placement.status == "placed"

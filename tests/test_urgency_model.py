@@ -140,3 +140,16 @@ def test_urgency_corrections_become_training_reports(tmp_path):
     conflict = add_urgency_corrections([(a_report, "特急")], path)
     assert conflict.outcomes[0].result == "conflict" and "grades it 一般" in conflict.outcomes[0].detail
     assert len(read_reports([path])) == 1
+
+
+def test_a_model_that_no_longer_fits_the_settings_leaves_the_rules_grading(tmp_path, monkeypatch, caplog):
+    import classifiers.urgency_model as urgency_model
+
+    train_urgency_model(tmp_path / "urgency")
+    concepts = tmp_path / "urgency" / "concepts.json"
+    concepts.write_text('["renamed"]', encoding="utf-8")
+    monkeypatch.setattr(urgency_model, "MODEL_DIR", tmp_path / "urgency")
+    monkeypatch.setattr(urgency_model, "_loaded", {"stamp": None, "model": None})
+    assert urgency_model.shared_model() is None
+    assert "cannot be used" in caplog.text
+    assert assess_urgency("楼道里着火了").level == "特急"  # the rules still grade

@@ -88,14 +88,14 @@ def test_text_then_location_message_files_a_placed_ticket(stack, rasa_url, app_u
 
 def test_retried_message_is_answered_once_and_filed_once(stack, rasa_url, app_url):
     openid = f"o-{uuid.uuid4().hex[:16]}"
-    report = _xml(openid, "text", "<Content><![CDATA[海涛社区3栋楼下井盖没了]]></Content>", msg_id=987654321012344)
+    report = _xml(openid, "text", "<Content><![CDATA[海涛社区3栋楼下的垃圾桶满了好几天没人清理]]></Content>", msg_id=987654321012344)
     assert "请核对" in reply_text(send(rasa_url, report, encrypted=False), encrypted=False)
     xml = _xml(openid, "text", "<Content><![CDATA[确认]]></Content>", msg_id=987654321012345)
     first = reply_text(send(rasa_url, xml, encrypted=False), encrypted=False)
     again = reply_text(send(rasa_url, xml, encrypted=False), encrypted=False)
     assert TICKET.search(first) and again == first
     listed = requests.get(f"{app_url}/open311/v2/requests.json", timeout=10).json()
-    assert sum(t["description"] == "海涛社区3栋楼下井盖没了" for t in listed) == 1
+    assert sum(t["description"] == "海涛社区3栋楼下的垃圾桶满了好几天没人清理" for t in listed) == 1
 
 
 def test_voice_uses_wechat_recognition_and_other_kinds_are_explained(stack, rasa_url):
