@@ -20,6 +20,9 @@ _HOME = re.compile(r"(?:住在|家住|家在|我家在?|住的是|住)$")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z\s'-]*[A-Za-z]")
 # 「海山路」 is a road, not 海山街道: a short name followed by a road word is part of the road's
 # name (but 「大梅沙路灯」「海涛路口」 are not roads)
+# what follows a place's short name when it is one (a pinyin match of two characters needs it)
+_PLACE_AFTER = re.compile(r"\s*(?:社区|小区|花园|家园|街道|村|片区|一带|那边|这边|那里|这里|附近|门口|楼下|\d+\s*[栋号幢]|"
+                          r"[一二三四五六七八九十]+[栋号幢])")
 _ROAD_AFTER = re.compile(r"(?:大道|路|道|街|巷)(?![灯面边上旁况段牌基沿口])")
 
 
@@ -87,10 +90,14 @@ def _by_characters(text: str, gazetteer: Gazetteer) -> List[Mention]:
 
 
 def _by_pinyin(text: str, gazetteer: Gazetteer, taken: List[Tuple[int, int]]) -> List[Mention]:
+    """Homophones of gazetteer names (「海滔社区」 for 海涛社区). Two syllables alone sound like too many
+    ordinary words (「劳动合同」 holds dong-he, 东和; 「还统计」 hai-tong, 海桐): a two-character
+    homophone counts only when a place word follows it (「动和社区」「海桐那边」「永安3栋」)."""
     sounds = syllables(text)
     if len(sounds) != len(text):  # alignment lost (should not happen); do not guess
         return []
-    return _scan(text, 6, lambda i, j: gazetteer.pinyin_names.get(tuple(sounds[i:j])), taken)
+    found = _scan(text, 6, lambda i, j: gazetteer.pinyin_names.get(tuple(sounds[i:j])), taken)
+    return [m for m in found if m.end - m.start > 2 or _PLACE_AFTER.match(text, m.end)]
 
 
 def _inside_longer_name(text: str, end: int, units: List[Unit]) -> bool:

@@ -179,3 +179,15 @@ def test_place_text_keeps_no_fillers_and_names_each_unit_once(text, expected):
 def test_a_city_said_twice_is_still_placed_in_the_area():
     located = locate("深圳市深圳市盐田区海山街道海涛社区阳光花园5栋")
     assert located.address.district == "盐田区" and located.placement.status == "placed"
+
+
+@pytest.mark.parametrize("text, community", [
+    ("公司不跟我签劳动合同", None),  # dong-he inside 劳动合同 is not 东和社区
+    ("我还统计了一下", None),  # hai-tong is not 海桐社区
+    ("我住在动和社区", "东和社区"),  # a homophone followed by a place word is
+    ("还统那边的路灯坏了", "海桐社区"),
+    ("大眉沙那边", "大梅沙社区"),  # three syllables are enough on their own
+    ("海滔社区三栋楼下", "海涛社区"),
+])
+def test_short_homophones_are_places_only_where_a_place_is_said(text, community):
+    assert locate(text).address.community == community
