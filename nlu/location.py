@@ -170,8 +170,11 @@ def said_once(text: str) -> str:
         # the shortest ending of the match that is a name said again later: 「我在北京市」 → 「北京市」
         for cut in range(max(0, len(name) - 3), -1, -1):
             said = name[cut:]
-            if len(said) >= 3 and text.find(said, first.end()) >= 0:
-                return text[:first.end()] + text[first.end():].replace(said, "")
+            # only where it is again followed by a lower unit: 「华润超市…华润超市门口」 keeps both
+            again = re.compile(re.escape(said) + r"(?=[\u4e00-\u9fff]{1,6}?(?:区|县|市|街道))")
+            rest = text[first.end():]
+            if len(said) >= 3 and again.search(rest):
+                return text[:first.end()] + again.sub("", rest)
     return text
 
 

@@ -191,3 +191,10 @@ def test_a_city_said_twice_is_still_placed_in_the_area():
 ])
 def test_short_homophones_are_places_only_where_a_place_is_said(text, community):
     assert locate(text).address.community == community
+
+
+def test_a_shop_named_twice_is_not_taken_for_a_city_said_twice():
+    from nlu.location import said_once
+
+    assert said_once("华润超市旁边的小区，华润超市门口有垃圾") == "华润超市旁边的小区，华润超市门口有垃圾"
+    assert said_once("我在北京市石景山区北京市八角街道") == "我在北京市石景山区八角街道"
