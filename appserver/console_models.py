@@ -117,10 +117,11 @@ async def training_progress(request: web.Request) -> web.Response:
     return web.json_response(request.app.get("training_job") or {"state": "none"})
 
 
-async def _comparison_upload(request: web.Request, suffixes: Tuple[str, ...],
-                             what: str) -> Union[web.Response, Tuple[Path, str]]:
+async def _comparison_upload(request: web.Request, suffixes: Tuple[str, ...], what: str,
+                             store: VersionStore) -> Union[web.Response, Tuple[Path, List[str], str]]:
     """multipart: `test` (a labelled file, kept under var/model-reports) and `versions`
-    (comma-separated); an error answer when the upload is not that."""
+    (comma-separated; default the active one and the newest of ``store``) → the saved file, the
+    versions chosen and a name for the report; an error answer when the upload is not that."""
     if not request.content_type.startswith("multipart/"):
         return json_error(400, f"send multipart/form-data with a 'test' file ({what})")
     saved: Optional[Path] = None
@@ -146,24 +147,18 @@ async def _comparison_upload(request: web.Request, suffixes: Tuple[str, ...],
         return json_error(400, f"malformed multipart body: {exc}")
     if saved is None:
         return json_error(400, "a 'test' file is required")
-    return saved, versions
-
-
-def _chosen(versions: str, store: VersionStore) -> List[str]:
-    """The versions named, else the active one and the newest."""
-    return [v.strip() for v in versions.split(",") if v.strip()] or store.default_comparison()
+    chosen = [v.strip() for v in versions.split(",") if v.strip()] or store.default_comparison()
+    return saved, chosen, f"compare-{uuid.uuid4().hex[:8]}"
 
 
 async def compare(request: web.Request) -> web.Response:
     """multipart: `test` (a labelled CSV/xlsx: title, text, label) and `versions` (comma-separated;
     default the active one and the newest)."""
-    upload = await _comparison_upload(request, (".csv", ".xlsx"), "CSV or xlsx: title, text, label")
+    registry = _registry()
+    upload = await _comparison_upload(request, (".csv", ".xlsx"), "CSV or xlsx: title, text, label", registry)
     if isinstance(upload, web.Response):
         return upload
-    saved, versions = upload
-    registry = _registry()
-    chosen = _chosen(versions, registry)
-    name = f"compare-{uuid.uuid4().hex[:8]}"
+    saved, chosen, name = upload
     try:
         report = await asyncio.get_running_loop().run_in_executor(
             None, compare_versions, registry, chosen, saved, REPORTS / name)
@@ -176,16 +171,14 @@ async def compare_dialogue(request: web.Request) -> web.Response:
     """multipart: `test` (Rasa NLU YAML with intent examples none of the versions trained on) and
     `versions`: each archive reads every example in a process of its own; per-intent F1 side by
     side and a confusion matrix per version, as for the problem-type model."""
-    upload = await _comparison_upload(request, (".yml", ".yaml"), "Rasa NLU YAML with `- intent:` blocks")
+    store = DialogueVersions()
+    upload = await _comparison_upload(request, (".yml", ".yaml"), "Rasa NLU YAML with `- intent:` blocks", store)
     if isinstance(upload, web.Response):
         return upload
-    saved, versions = upload
-    store = DialogueVersions()
-    chosen = _chosen(versions, store)
+    saved, chosen, name = upload
     missing = [v for v in chosen if not store.usable(v)]
     if missing:
         return json_error(422, f"no dialogue version {', '.join(missing)}")
-    name = f"compare-{uuid.uuid4().hex[:8]}"
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "classifiers.intent_eval", "--test", str(saved), "--out", str(REPORTS / name),
         *[str(store.path(v)) for v in chosen], stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,

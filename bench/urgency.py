@@ -120,12 +120,15 @@ def cross_validate(folds: int, seed: int = 7) -> Dict[str, float]:
     return {"folds": folds, "reports": len(reports), **figures(gold, predicted)}
 
 
-def grade_letters(path: Path, grade: Grader) -> Dict[str, object]:
-    """How many real letters each grade gets: alarms on everyday mail are what operators pay for."""
+def read_letters(path: Path) -> List[str]:
     with path.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    counts = Counter(grade(normalize_text(f"{row.get('title', '')}。{row.get('text', '')}")).level for row in rows)
-    return {"letters": len(rows), **{g: counts.get(g, 0) for g in GRADES}}
+        return [normalize_text(f"{row.get('title', '')}。{row.get('text', '')}") for row in csv.DictReader(handle)]
+
+
+def grade_letters(letters: List[str], grade: Grader) -> Dict[str, object]:
+    """How many real letters each grade gets: alarms on everyday mail are what operators pay for."""
+    counts = Counter(grade(text).level for text in letters)
+    return {"letters": len(letters), **{g: counts.get(g, 0) for g in GRADES}}
 
 
 def table(summaries: List[Dict[str, object]]) -> List[str]:
@@ -174,7 +177,8 @@ def main() -> None:
                   f"accuracy {cv['accuracy']:.3f}, 特急 recall {cv['特急_recall']:.3f}, 紧急+ recall "
                   f"{cv['urgent_or_higher_recall']:.3f}, 一般 recall {cv['一般_recall']:.3f}", ""]
     if args.letters and args.letters.exists():
-        letters = {name: grade_letters(args.letters, grade) for name, grade in chosen}
+        texts = read_letters(args.letters)
+        letters = {name: grade_letters(texts, grade) for name, grade in chosen}
         report["letters"] = letters
         lines += [f"## Real letters ({args.letters.name}, routine complaints for the most part): grades given", "",
                   "| grader | letters | 特急 | 紧急 | 一般 |", "|---|---|---|---|---|"]

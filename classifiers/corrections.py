@@ -123,17 +123,17 @@ def add_urgency_corrections(pairs: List[Tuple[str, str]], path: Path = URGENCY_C
             known[key] = (grade, path.name)
             report.outcomes.append(Outcome(line, grade, "added"))
     if report.count("added"):
-        temporary = path.with_suffix(".yml.tmp")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(HEADER + yaml.safe_dump({"items": items}, allow_unicode=True, sort_keys=False,
-                                                     width=10000, default_flow_style=None), encoding="utf-8")
-        try:
-            read_reports([temporary])
-        except ValueError as exc:
-            temporary.unlink(missing_ok=True)
-            raise ValueError(f"the urgency corrections could not be written: {exc}") from exc
-        temporary.replace(path)
+        _write(path, {"items": items}, _check_reports, default_flow_style=None)  # one item a line
     return report
+
+
+def _check_reports(path: Path) -> None:
+    from classifiers.urgency_model import read_reports
+
+    try:
+        read_reports([path])
+    except ValueError as exc:
+        raise ValueError(f"the urgency corrections could not be written: {exc}") from exc
 
 
 def _accept(pairs: List[Tuple[str, str]], path: Path, examples: List[Example],
@@ -159,7 +159,8 @@ def _accept(pairs: List[Tuple[str, str]], path: Path, examples: List[Example],
             known[key] = Example(text=line, label=label, source=path.name)  # the same text twice in one go
             report.outcomes.append(Outcome(line, label, "added"))
     if report.count("added"):
-        _write(path, {"version": "3.1", "nlu": [block(label, lines) for label, lines in sorted(blocks.items())]})
+        _write(path, {"version": "3.1", "nlu": [block(label, lines) for label, lines in sorted(blocks.items())]},
+               _check_with_rasa)
     return report
 
 
@@ -174,21 +175,27 @@ def _read_blocks(path: Path, label_of: Callable[[dict], str]) -> Dict[str, List[
     return blocks
 
 
-def _write(path: Path, data: dict) -> None:
+def _write(path: Path, data: dict, check: Callable[[Path], None], **dump: object) -> None:
+    """Write the file whole beside ``path``, let ``check`` read it back (a ValueError: nothing is
+    written), then put it in place: never a half-written or unreadable training file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".yml.tmp")
-    temporary.write_text(HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10000), encoding="utf-8")
-    _check_with_rasa(temporary)
-    temporary.replace(path)  # never a half-written training file
+    temporary.write_text(HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10000, **dump),
+                         encoding="utf-8")
+    try:
+        check(temporary)
+    except ValueError:
+        temporary.unlink(missing_ok=True)
+        raise
+    temporary.replace(path)
 
 
 def _check_with_rasa(path: Path) -> None:
-    """Rasa's own reader (what `rasa train` and `rasa data validate` use) reads the file, or
-    nothing is written: a training file that breaks training is never left for the trainer."""
+    """Rasa's own reader (what `rasa train` and `rasa data validate` use) reads the file: a training
+    file that breaks training is never left for the trainer."""
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
     try:
         RasaYAMLReader().read(path)
     except Exception as exc:  # Rasa raises several kinds; any of them means the file is unusable
-        path.unlink(missing_ok=True)
         raise ValueError(f"the corrections could not be written: Rasa cannot read the result ({exc})") from exc

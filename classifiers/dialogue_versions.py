@@ -48,9 +48,6 @@ class DialogueVersions(VersionStore[DialogueVersion]):
         if known and (self.active() is None or not self.usable(self.active())):
             self.activate(self.newest(), by)
 
-    def newest(self) -> Optional[str]:
-        return self.versions()[0].version if self.versions() else None
-
     def adopt_trained(self, by: str, fingerprint: Optional[str]) -> Optional[DialogueVersion]:
         """After a training: the archive it wrote (the newest) is a version trained by ``by`` from
         data with ``fingerprint`` — also when reading the versions adopted it a moment before."""

@@ -91,10 +91,13 @@ class VersionStore(Generic[Record]):
     def active(self) -> Optional[str]:
         return os.readlink(self.link).split(os.sep)[-1] if self.link.is_symlink() else None
 
+    def newest(self) -> Optional[str]:
+        found = self.versions()
+        return found[0].version if found else None
+
     def default_comparison(self) -> List[str]:
         """What a trainer compares when they name no versions: the active one and the newest."""
-        newest = self.versions()[0].version if self.versions() else None
-        return [v for v in dict.fromkeys([self.active(), newest]) if v]
+        return [v for v in dict.fromkeys([self.active(), self.newest()]) if v]
 
     def get(self, version: str) -> Record:
         found = self._read().get(version)
