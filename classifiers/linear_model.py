@@ -1,6 +1,6 @@
 """The problem-type model: a linear layer in torch over TF-IDF features (classifiers/features.py),
 trained with the class-balanced one-vs-rest squared-hinge objective of a linear SVM, solved by
-L-BFGS, then calibrated by a softmax temperature fitted on held-out data.
+liblinear (scikit-learn's LinearSVC), then calibrated by a softmax temperature fitted on held-out data.
 
 Why this and not a neural net: with a few hundred to a few thousand messages per deployment,
 this objective measured best of everything tried on real messages (fastText-style bags, softmax
@@ -10,21 +10,30 @@ cores and answers in about a millisecond, and needs no pretrained weights.
 from __future__ import annotations
 
 import json
+import logging
 import random
+import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+import numpy as np
+import scipy.sparse
 import torch
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.svm import LinearSVC
 
 from classifiers.calibration import fit_temperature
 from classifiers.features import TextFeatures
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class LinearConfig:
     c: float = 1.0  # inverse regularisation strength, as in LinearSVC
-    max_iter: int = 100  # L-BFGS iterations (more changed nothing measurable)
+    max_iter: int = 1000  # liblinear coordinate-descent passes at most, per label
+    tolerance: float = 1e-4  # liblinear's stopping tolerance (LinearSVC's default)
     balanced: bool = True  # weigh classes by inverse frequency: small categories matter as much
     calibration_share: float = 0.15  # held out to fit the temperature, then trained on everything
     seed: int = 13
@@ -35,33 +44,36 @@ Progress = Callable[[int, int], None]
 
 def _fit_weights(x: torch.Tensor, targets: torch.Tensor, n_labels: int, config: LinearConfig,
                  sample_weight: torch.Tensor, progress: Optional[Progress]) -> Tuple[torch.Tensor, torch.Tensor]:
-    """Minimise ½‖W‖² + ½‖b‖² + C Σᵢ wᵢ Σₖ max(0, 1 − yᵢₖ sᵢₖ)², yᵢₖ = ±1 (one vs rest)."""
+    """Minimise, for each label k, ½‖wₖ‖² + ½bₖ² + C Σᵢ cᵢ max(0, 1 − yᵢₖ (xᵢ·wₖ + bₖ))², yᵢₖ = ±1,
+    with liblinear's dual coordinate descent (scikit-learn's LinearSVC on one label at a time,
+    so that progress is reported per label): about 60× faster on two cores than L-BFGS in torch
+    on the same objective, which took 100 s for our 2,700 examples. ``intercept_scaling=1``
+    makes liblinear regularise the bias as ½bₖ²; cᵢ is the row's weight (balanced per class)."""
     n = x.shape[0]
-    weight = torch.zeros(x.shape[1], n_labels, requires_grad=True)
-    bias = torch.zeros(n_labels, requires_grad=True)
-    signs = -torch.ones(n, n_labels)
-    signs[torch.arange(n), targets] = 1.0
     per_row = sample_weight.clone()
     if config.balanced:
         counts = torch.bincount(targets, minlength=n_labels).float().clamp(min=1)
         per_row = per_row * (n / (n_labels * counts))[targets]
-    optimizer = torch.optim.LBFGS([weight, bias], lr=1.0, max_iter=config.max_iter, history_size=20,
-                                  line_search_fn="strong_wolfe", tolerance_grad=1e-6, tolerance_change=1e-9)
-    calls = [0]
-
-    def closure() -> torch.Tensor:
-        optimizer.zero_grad()
-        scores = torch.sparse.mm(x, weight) + bias
-        margins = torch.clamp(1 - signs * scores, min=0)
-        loss = 0.5 * (weight ** 2).sum() + 0.5 * (bias ** 2).sum() + config.c * (per_row[:, None] * margins ** 2).sum()
-        loss.backward()
-        calls[0] += 1
+    x = x.coalesce()
+    rows = scipy.sparse.csr_matrix((x.values().numpy().astype(np.float64), x.indices().numpy()), shape=tuple(x.shape))
+    wanted = targets.numpy()
+    row_weight = per_row.numpy().astype(np.float64)
+    weight = np.zeros((x.shape[1], n_labels), dtype=np.float32)
+    bias = np.zeros(n_labels, dtype=np.float32)
+    for k in range(n_labels):
+        solver = LinearSVC(C=config.c, loss="squared_hinge", dual=True, tol=config.tolerance,
+                           max_iter=config.max_iter, intercept_scaling=1.0, random_state=config.seed)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConvergenceWarning)
+            solver.fit(rows, (wanted == k).astype(np.int64), sample_weight=row_weight)
+        if any(issubclass(w.category, ConvergenceWarning) for w in caught):
+            log.warning("label %d of %d: liblinear stopped at max_iter=%d before the tolerance", k + 1, n_labels,
+                        config.max_iter)
+        weight[:, k] = solver.coef_[0]
+        bias[k] = solver.intercept_[0]
         if progress:
-            progress(min(calls[0], config.max_iter), config.max_iter)
-        return loss
-
-    optimizer.step(closure)
-    return weight.detach(), bias.detach()
+            progress(k + 1, n_labels)
+    return torch.from_numpy(weight), torch.from_numpy(bias)
 
 
 class LinearTextClassifier:

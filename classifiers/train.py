@@ -37,10 +37,10 @@ def train_shipped_model(by: str = "intake train", config: Optional[LinearConfig]
 
     config = config or LinearConfig()
     registry = Registry()
-    with Progress(TextColumn("[bold]problem-type model"), BarColumn(), TextColumn("L-BFGS step {task.completed}/{task.total}"),
+    with Progress(TextColumn("[bold]problem-type model"), BarColumn(), TextColumn("category {task.completed}/{task.total}"),
                   TimeElapsedColumn()) as bar:
-        task = bar.add_task("train", total=config.max_iter)
-        made = registry.train(by, config=config, progress=lambda step, _n: bar.update(task, completed=step))
+        task = bar.add_task("train", total=None)
+        made = registry.train(by, config=config, progress=lambda step, total: bar.update(task, completed=step, total=total))
     if activate:
         registry.activate(made.version, by)
     return {"examples": made.examples, "labels": made.labels, "seconds": made.train_seconds, "version": made.version}

@@ -1,7 +1,7 @@
 """`python -m classifiers.train_version --by NAME`: train a new version of the problem-type model
 from training_data/problems in a process of its own (the console starts it, so that training
 never competes with the app server's event loop; the console starts it at a lower priority, so
-that conversations keep the CPU they need), printing `step N/M` lines for progress and
+that conversations keep the CPU they need), printing `step N/M` lines for progress (one step per category) and
 the new version's name last. The version is not active until a trainer activates it."""
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     config = LinearConfig()
     made = Registry().train(args.by, config=config,
-                            progress=lambda step, total: print(f"step {step}/{config.max_iter}", flush=True))
+                            progress=lambda step, total: print(f"step {step}/{total}", flush=True))
     print(json.dumps({"version": made.version, "examples": made.examples, "labels": made.labels,
                       "seconds": made.train_seconds}), flush=True)
 

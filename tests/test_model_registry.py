@@ -10,13 +10,11 @@ import pytest
 
 from classifiers.compare import compare_versions
 from classifiers.examples import Example
-from classifiers.linear_model import LinearConfig
 from classifiers.problem_type import shared_classifier
 from classifiers.registry import Registry, RegistryError
 
 LIGHT, NOISE, WATER = ("城乡建设/城市建设和市政管理/城市公共设施", "环境保护/环境污染/噪音污染",
                        "城乡建设/城市建设和市政管理/自来水供应")
-QUICK = LinearConfig(max_iter=20)
 
 
 def examples(extra_water: bool) -> list:
@@ -33,13 +31,13 @@ def test_versions_train_activate_roll_back_and_compare(tmp_path):
     with pytest.raises(RegistryError):
         registry.rollback("trainer-a")
 
-    first = registry.train("trainer-a", examples(False), "data-1", QUICK)
+    first = registry.train("trainer-a", examples(False), "data-1")
     assert registry.active() is None  # trained is not live
     registry.activate(first.version, "trainer-a")
     loaded = shared_classifier(str(tmp_path / "problem_type"))
     assert set(loaded.model.labels) == {LIGHT, NOISE}
 
-    second = registry.train("trainer-b", examples(True), "data-2", QUICK)
+    second = registry.train("trainer-b", examples(True), "data-2")
     registry.activate(second.version, "admin-c")
     # the same path now loads the new version: a running service follows with its next message
     assert set(shared_classifier(str(tmp_path / "problem_type")).model.labels) == {LIGHT, NOISE, WATER}
@@ -67,7 +65,7 @@ def test_a_model_trained_before_versions_is_adopted(tmp_path):
     from classifiers.linear_model import LinearTextClassifier
 
     plain = tmp_path / "problem_type"
-    model = LinearTextClassifier.train([e.text for e in examples(False)], [e.label for e in examples(False)], QUICK)
+    model = LinearTextClassifier.train([e.text for e in examples(False)], [e.label for e in examples(False)])
     model.save(plain, {"fingerprint": "old", "examples": 8})
     registry = Registry(versions_dir=tmp_path / "problem_type_versions", link=plain)
     assert plain.is_symlink() and registry.active() == registry.versions()[0].version
