@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Optional
 
 from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import declarative_base
+from sqlalchemy.pool import QueuePool
 
 from common.paths import VAR_DIR
 
@@ -31,6 +32,13 @@ def engine_for(url: Optional[str] = None) -> Engine:
     kwargs = {"future": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 30}
+        if _sqlite_file(url):
+            # SQLAlchemy 1.4 opens and closes a file database's connection for every session
+            # (NullPool); closing the last connection checkpoints the WAL. Under load (issue 12)
+            # that was a quarter of the action server's time. Kept connections instead, each used
+            # by one thread at a time (the pool's rule), so any thread may take one.
+            kwargs["poolclass"] = QueuePool
+            kwargs["connect_args"]["check_same_thread"] = False
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_wal)
@@ -66,6 +74,11 @@ def add_missing_columns(engine: Engine) -> None:
         for index in table.indexes:
             if any(column in added for column in index.columns):
                 index.create(engine, checkfirst=True)
+
+
+def _sqlite_file(url: str) -> bool:
+    database = make_url(url).database
+    return bool(database) and database != ":memory:" and not database.startswith("file::memory:")
 
 
 def _sqlite_wal(dbapi_connection, _record) -> None:

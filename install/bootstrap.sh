@@ -43,12 +43,18 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   started=$SECONDS
   [ -x "$VENV/bin/python" ] || { step "creating virtualenv $VENV"; "$PY" -m venv "$VENV"; }
   step "installing locked Python dependencies ($(grep -vc '^#' "$ROOT/install/requirements.lock") packages)"
-  "$VENV/bin/pip" install --disable-pip-version-check --no-deps --progress-bar on \
+  # --no-compile, then compileall on every core below: pip compiles one file after another, which
+  # was half of this step (PYTHONDONTWRITEBYTECODE may be set, so the files must be compiled here).
+  "$VENV/bin/pip" install --disable-pip-version-check --no-deps --no-compile --progress-bar on \
     -r "$ROOT/install/requirements.lock"
   # Rasa 3.6 declares Requires-Python <3.11; its dependencies come from the lock (see README).
   step "installing rasa 3.6.21 and rasa-sdk 3.6.2"
-  "$VENV/bin/pip" install --disable-pip-version-check --no-deps --ignore-requires-python \
+  "$VENV/bin/pip" install --disable-pip-version-check --no-deps --no-compile --ignore-requires-python \
     rasa==3.6.21 rasa-sdk==3.6.2
+  step "compiling the installed Python files ($(nproc) cores)"
+  # a few files inside packages are Python 2 examples that no import reaches; pip skips them too
+  "$VENV/bin/python" -m compileall -q -j 0 "$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
+    >/dev/null 2>&1 || true
   step "installing the intake project"
   "$VENV/bin/pip" install --disable-pip-version-check --no-deps -q -e "$ROOT"
   step "checking the environment (pip check)"

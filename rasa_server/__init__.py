@@ -1,3 +1,4 @@
-"""The Rasa server's pieces that are ours: its entry point, the tracker store, and two measured
-adjustments to Rasa's action-server calls (answer validation, kept-alive connections), each in
-its own file."""
+"""The Rasa server's pieces that are ours: its entry point, the tracker and lock stores, and
+measured adjustments to Rasa 3.6's turn path (action-server answers validated, kept-alive
+connections, JSON encoding, slot copies, dialogue states computed once per prediction, the graph
+run in order, models followed), each in its own file."""

@@ -3,7 +3,8 @@
 `intake run` and the tests start the Rasa server this way. Sanic forks its workers from this
 process, so every worker has them.
 """
-from rasa_server import action_client, action_results, graph_runner, model_follow, session_settings, slot_copy
+from rasa_server import (action_client, action_results, graph_runner, model_follow, session_settings, slot_copy,
+                         state_memo)
 
 action_results.install()
 action_client.install()
@@ -11,6 +12,7 @@ graph_runner.install()
 model_follow.install()
 session_settings.install()
 slot_copy.install()
+state_memo.install()
 
 if __name__ == "__main__":
     from rasa.__main__ import main

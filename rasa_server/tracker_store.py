@@ -30,6 +30,7 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 
+from rasa_server.fast_json import encode_json
 from rasa_server.redis_client import LoopRedis
 
 DEFAULT_MAX_EVENTS = 2000
@@ -132,7 +133,7 @@ class EventLogTrackerStore(RedisTrackerStore):
             flags = "".join("1" if starts_session(e) else "0" for e in new)
             newest = repr(max(e["timestamp"] for e in new))
             done, stored = await self.redis.script(APPEND, keys, [base, self.max_events, expiry, newest, flags,
-                                                                  *(json.dumps(e, ensure_ascii=False) for e in new)])
+                                                                  *(encode_json(e) for e in new)])
             if done:
                 self._remember(tracker.sender_id, newest)
                 return
