@@ -105,6 +105,8 @@ class LinearTextClassifier:
         if len(weights) != len(texts):
             raise ValueError("sample_weight needs one weight per text")
         label_list = sorted(set(labels))
+        if len(label_list) < 2:
+            raise ValueError(f"training needs examples of at least two labels, not only {label_list}")
         temperature = 1.0
         held_out = sorted(_stratified_holdout(list(labels), config.calibration_share, config.seed))
         if held_out:
