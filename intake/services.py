@@ -16,10 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from actions.model_warmup import ENV as WARM_URGENCY_MODEL_ENV
 from classifiers.dialogue_versions import DialogueVersions
 from common.paths import PROJECT_ROOT, VAR_DIR, venv_bin
 from common.yaml_file import deployment_settings
 
+#: seconds after its start that the action server loads the urgency model (actions/model_warmup.py)
+WARM_URGENCY_MODEL_AFTER_S = 20
 
 
 @dataclass
@@ -125,6 +128,8 @@ class Stack:
         workers = {"rasa": rasa_workers, "actions": action_workers}
         command, health, port = commands[name]
         extra = {"SANIC_WORKERS": str(workers[name]())} if name in workers else {}
+        if name == "actions":
+            extra[WARM_URGENCY_MODEL_ENV] = str(WARM_URGENCY_MODEL_AFTER_S)
         return Service(name, command, health, port, log_dir / f"{name}.log", extra_env=extra)
 
     def start(self, name: str, timeout: float = 300) -> Service:

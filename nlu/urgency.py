@@ -10,13 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import TYPE_CHECKING, Dict, List, Optional
 
 import yaml
 
-from classifiers.urgency_model import UrgencyReading, shared_model
 from common.paths import SETTINGS_DIR
 from nlu.negation import Negation
+
+if TYPE_CHECKING:
+    from classifiers.urgency_model import UrgencyReading
 
 LEVELS = ("特急", "紧急", "一般")
 
@@ -55,7 +57,10 @@ class UrgencyRules:
 
     def assess(self, text: str, default_level: Optional[str] = None) -> Urgency:
         """Grade ``text`` by the rules and, when one is trained, the model; ``default_level`` is the
-        category's default (the floor)."""
+        category's default (the floor). The model (torch) is imported on first use: the action
+        server, which only regrades a corrected description, starts without it (200 MB, seconds)."""
+        from classifiers.urgency_model import shared_model
+
         model = shared_model()
         return self.with_floor(self.combine(self.by_rules(text), model.read(text) if model else None), default_level)
 
