@@ -37,7 +37,8 @@ class HazardLexicon:
         self.negation = negation
         self.labels: Dict[str, str] = {c.name: c.label for c in concepts}
         self.hazards = {c.name for c in concepts if c.kind == "hazard"}
-        self._recent: Dict[str, List[str]] = {}
+        # the urgency model asks several times per message (its features, its gate, its reasons)
+        self._found = lru_cache(maxsize=64)(self._concepts_in)
 
     @classmethod
     def load(cls, negation: Negation, path: Path = HAZARDS_FILE) -> "HazardLexicon":
@@ -60,15 +61,12 @@ class HazardLexicon:
         return [c.name for c in self.concepts]
 
     def found(self, text: str) -> List[str]:
-        """Names of the concepts the (normalised) text mentions, in the lexicon's order. The urgency
-        model asks several times per message (its features, its gate, its reasons): kept for the last
-        few texts."""
-        names = self._recent.get(text)
-        if names is None:
-            if len(self._recent) >= 64:
-                self._recent.clear()
-            names = self._recent[text] = [c.name for c in self.concepts if self._mentions(c, text)]
-        return list(names)
+        """Names of the concepts the (normalised) text mentions, in the lexicon's order; remembered
+        for the last texts asked about."""
+        return list(self._found(text))
+
+    def _concepts_in(self, text: str) -> Tuple[str, ...]:
+        return tuple(c.name for c in self.concepts if self._mentions(c, text))
 
     def _mentions(self, concept: Concept, text: str) -> bool:
         for word in concept.words:

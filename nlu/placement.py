@@ -18,11 +18,11 @@ PLACED, CHOOSE, OUTSIDE, UNKNOWN, PIN = "placed", "choose", "outside", "unknown"
 # a place named right after these is where the resident lives, not necessarily the problem
 _HOME = re.compile(r"(?:住在|家住|家在|我家在?|住的是|住)$")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z\s'-]*[A-Za-z]")
-# 「海山路」 is a road, not 海山街道: a short name followed by a road word is part of the road's
-# name (but 「大梅沙路灯」「海涛路口」 are not roads)
 # what follows a place's short name when it is one (a pinyin match of two characters needs it)
 _PLACE_AFTER = re.compile(r"\s*(?:社区|小区|花园|家园|街道|村|片区|一带|那边|这边|那里|这里|附近|门口|楼下|\d+\s*[栋号幢]|"
                           r"[一二三四五六七八九十]+[栋号幢])")
+# 「海山路」 is a road, not 海山街道: a short name followed by a road word is part of the road's
+# name (but 「大梅沙路灯」「海涛路口」 are not roads)
 _ROAD_AFTER = re.compile(r"(?:大道|路|道|街|巷)(?![灯面边上旁况段牌基沿口])")
 
 

@@ -55,7 +55,7 @@ def split_problems(text: str, classify: Classify, place_of: Optional[PlaceOf] = 
             continue
         label, confidence = classify(clause)
         if ((confidence >= min_confidence and label != before_label)
-                       or (before_confidence >= min_confidence and _elsewhere(clause, before, place_of))):
+                or (before_confidence >= min_confidence and _elsewhere(clause, before, place_of))):
             groups.append(([_CONNECTIVE.sub("", clause)], label, confidence))
         else:
             before.append(clause)
