@@ -87,6 +87,8 @@ class Phase:
     malformed_sent: int = 0
     malformed_mishandled: int = 0
     cut: int = 0
+    #: set when a worker was killed: a request on its connections is cut, not mishandled
+    worker_killed: bool = False
     conversations: int = 0
     #: sender → (turns sent, turns answered) — to check afterwards that nothing was lost or doubled
     sent: Dict[str, List[int]] = field(default_factory=dict)
@@ -180,8 +182,12 @@ async def _malformed(session: aiohttp.ClientSession, url: str, phase: Phase) -> 
             await resp.read()
             if resp.status not in (400, 422):
                 phase.malformed_mishandled += 1
-    except aiohttp.ClientError:
-        phase.malformed_mishandled += 1
+    except aiohttp.ClientError as exc:
+        if not phase.worker_killed:
+            phase.malformed_mishandled += 1
+            return
+        phase.cut += 1
+        _sample(phase, f"{type(exc).__name__} (malformed request): {exc}")
 
 
 def _sample(phase: Phase, text: str) -> None:
@@ -200,6 +206,7 @@ async def drive(url: str, script: Sequence[Tuple[str, str]], phase: Phase, secon
                                                counter)) for _ in range(phase.residents)]
         if kill:
             await asyncio.sleep(seconds / 2)
+            phase.worker_killed = True
             os.kill(kill, signal.SIGKILL)
         await asyncio.gather(*tasks)
         phase.seconds = time.monotonic() - started

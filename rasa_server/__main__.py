@@ -4,7 +4,7 @@
 process, so every worker has them.
 """
 from rasa_server import (action_client, action_results, graph_runner, heap_freeze, model_follow, session_settings,
-                         slot_copy, state_memo)
+                         slot_copy, state_memo, worker_sockets)
 
 action_results.install()
 action_client.install()
@@ -14,6 +14,7 @@ heap_freeze.install()  # after model_follow: freezes what it loaded
 session_settings.install()
 slot_copy.install()
 state_memo.install()
+worker_sockets.install()
 
 if __name__ == "__main__":
     from rasa.__main__ import main
