@@ -24,6 +24,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.svm import LinearSVC
 
 from classifiers.calibration import fit_temperature
+from classifiers.freshness import read_meta
 from classifiers.features import TextFeatures
 
 log = logging.getLogger(__name__)
@@ -179,9 +180,7 @@ class LinearTextClassifier:
         return cls(meta["labels"], features, tensors["weight"], tensors["bias"], LinearConfig(**meta["config"]),
                    float(meta.get("temperature", 1.0)))
 
-    @staticmethod
-    def read_meta(directory: Path) -> Dict[str, object]:
-        return json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+    read_meta = staticmethod(read_meta)
 
 
 def _stratified_holdout(labels: List[str], share: float, seed: int) -> set:

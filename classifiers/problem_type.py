@@ -8,12 +8,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+from classifiers.freshness import PROBLEM_MODEL_DIR
 from classifiers.linear_model import LinearTextClassifier
 from classifiers.taxonomy import Category, Taxonomy, default_taxonomy
-from common.paths import MODELS_DIR
 from dispatch.review import category_review_below
 
-MODEL_DIR = MODELS_DIR / "problem_type"
+MODEL_DIR = PROBLEM_MODEL_DIR
 
 
 @dataclass

@@ -20,7 +20,7 @@ from classifiers.examples import Example, problem_example_files, read_examples
 from classifiers.linear_model import LinearConfig, LinearTextClassifier
 from classifiers.problem_type import MODEL_DIR
 from classifiers.taxonomy import default_taxonomy
-from classifiers.train import data_fingerprint
+from classifiers.freshness import problem_data_fingerprint
 from classifiers.versions import Activation, RegistryError, VersionRecord, VersionStore
 from common import clock
 
@@ -81,7 +81,7 @@ class Registry(VersionStore[ModelVersion]):
         example's category must be in the taxonomy, or the version could not be loaded."""
         if examples is None:
             files = problem_example_files()
-            examples, fingerprint = read_examples(files), data_fingerprint(files)
+            examples, fingerprint = read_examples(files), problem_data_fingerprint(files)
         taxonomy = default_taxonomy()
         unknown = sorted({e.label for e in examples if e.label not in taxonomy})
         if unknown:

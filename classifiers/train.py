@@ -1,32 +1,11 @@
 """Training of the shipped problem-type model from our own examples (training_data/problems)."""
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from classifiers.examples import problem_example_files
-from classifiers.linear_model import LinearConfig, LinearTextClassifier
-from classifiers.problem_type import MODEL_DIR
-from common.paths import SETTINGS_DIR
-
-
-def data_fingerprint(files: List[Path]) -> str:
-    """Changes whenever an example file, the taxonomy or the model code changes."""
-    digest = hashlib.sha256()
-    for path in [*files, SETTINGS_DIR / "taxonomy.yml", Path(__file__).with_name("linear_model.py"), Path(__file__).with_name("features.py")]:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def is_up_to_date(directory: Path = MODEL_DIR) -> bool:
-    if not (directory / "meta.json").exists():
-        return False
-    meta = LinearTextClassifier.read_meta(directory)
-    return meta.get("fingerprint") == data_fingerprint(problem_example_files())
+from classifiers.linear_model import LinearConfig
 
 
 def train_shipped_model(by: str = "intake train", config: Optional[LinearConfig] = None,

@@ -12,7 +12,6 @@ A grade the model gives comes with the concepts that pushed it, so an operator r
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import shutil
@@ -26,16 +25,17 @@ import torch
 import yaml
 
 from classifiers.features import TextFeatures
+from classifiers.freshness import URGENCY_DATA_DIR, URGENCY_MODEL_DIR, urgency_data_fingerprint
 from classifiers.linear_model import LinearConfig, LinearTextClassifier
-from common.paths import MODELS_DIR, SETTINGS_DIR, TRAINING_DATA_DIR
-from nlu.hazard import HAZARDS_FILE, HazardLexicon, default_lexicon
+from common.paths import SETTINGS_DIR
+from nlu.hazard import HazardLexicon, default_lexicon
 from nlu.normalize import normalize_text
 
 logger = logging.getLogger(__name__)
 
 GRADES = ("特急", "紧急", "一般")
-MODEL_DIR = MODELS_DIR / "urgency"
-DATA_DIR = TRAINING_DATA_DIR / "urgency"
+MODEL_DIR = URGENCY_MODEL_DIR
+DATA_DIR = URGENCY_DATA_DIR
 CONCEPT_NORM = 1.0  # length of a message's concept columns together; each TF-IDF view has length 1
 REPORT_LENGTH = 80  # characters: the concepts of longer texts weigh less
 
@@ -224,23 +224,6 @@ def training_reports(directory: Path = DATA_DIR) -> List[Tuple[str, str]]:
     return reports
 
 
-def data_fingerprint(directory: Path = DATA_DIR) -> str:
-    """Changes with the reports, the hazard concepts, the negation words or the model's code."""
-    here = Path(__file__).parent
-    digest = hashlib.sha256()
-    for path in [*sorted(directory.glob("*.yml")), HAZARDS_FILE, SETTINGS_DIR / "urgency.yml", Path(__file__),
-                 here / "linear_model.py", here / "features.py", here.parent / "nlu" / "hazard.py",
-                 here.parent / "nlu" / "negation.py"]:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def is_up_to_date(directory: Path = MODEL_DIR) -> bool:
-    meta = directory / "meta.json"
-    return meta.exists() and LinearTextClassifier.read_meta(directory).get("fingerprint") == data_fingerprint()
-
-
 def train_urgency_model(directory: Path = MODEL_DIR) -> Dict[str, object]:
     """Train on training_data/urgency and replace the model in ``directory`` (written beside, then
     renamed, so a process loading it never reads half a model)."""
@@ -249,7 +232,7 @@ def train_urgency_model(directory: Path = MODEL_DIR) -> Dict[str, object]:
     model = UrgencyModel.train([t for t, _ in reports], [g for _, g in reports])
     staging, old = directory.with_name(directory.name + ".new"), directory.with_name(directory.name + ".old")
     shutil.rmtree(staging, ignore_errors=True)
-    model.save(staging, {"fingerprint": data_fingerprint(), "examples": len(reports)})
+    model.save(staging, {"fingerprint": urgency_data_fingerprint(), "examples": len(reports)})
     shutil.rmtree(old, ignore_errors=True)
     if directory.exists():
         directory.rename(old)

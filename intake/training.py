@@ -8,8 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from classifiers.train import is_up_to_date, train_shipped_model
-from classifiers import urgency_model
+from classifiers.freshness import problem_model_up_to_date, urgency_model_up_to_date
 from classifiers.dialogue_versions import DIALOGUE_DIR as DIALOGUE_MODELS, DialogueVersions
 from classifiers.rasa_data import rasa_inputs_fingerprint, rasa_train_command
 from common.paths import PROJECT_ROOT
@@ -28,14 +27,20 @@ def dialogue_model_up_to_date() -> bool:
 
 def train_all(force: bool = False) -> None:
     started = time.perf_counter()
-    if force or not is_up_to_date():
+    # the trainers (torch, scikit-learn, jieba) are imported only when something is trained:
+    # `intake run` asks this before every start
+    if force or not problem_model_up_to_date():
+        from classifiers.train import train_shipped_model
+
         console.print("[bold]Training the problem-type classifier[/bold] (training_data/problems)")
         stats = train_shipped_model()
         console.print(f"  {stats['examples']} examples, {stats['labels']} categories, {stats['seconds']:.1f} s; "
                       f"version {stats['version']} active")
     else:
         console.print("problem-type classifier is up to date")
-    if force or not urgency_model.is_up_to_date():
+    if force or not urgency_model_up_to_date():
+        from classifiers import urgency_model
+
         console.print("[bold]Training the urgency model[/bold] (training_data/urgency, settings/hazards.yml)")
         stats = urgency_model.train_urgency_model()
         console.print(f"  {stats['examples']} reports, {stats['seconds']:.1f} s")

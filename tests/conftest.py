@@ -107,9 +107,9 @@ def wechat_api():
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory, receiver, wechat_api) -> Stack:
     from intake.training import dialogue_model_exists, train_all
-    from classifiers.train import is_up_to_date
+    from classifiers.freshness import problem_model_up_to_date
 
-    if not dialogue_model_exists() or not is_up_to_date():
+    if not dialogue_model_exists() or not problem_model_up_to_date():
         train_all()
     var_dir = tmp_path_factory.mktemp("intake-var")
     stack = Stack(ports=TEST_PORTS, var_dir=var_dir, db_url=f"sqlite:///{var_dir / 'tickets.db'}")

@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from classifiers.corrections import add_urgency_corrections
-from classifiers.urgency_model import (DATA_DIR, GRADES, UrgencyModel, UrgencyReading, data_fingerprint, read_reports,
+from classifiers.freshness import urgency_data_fingerprint
+from classifiers.urgency_model import (DATA_DIR, GRADES, UrgencyModel, UrgencyReading, read_reports,
                                        shared_model, train_urgency_model, training_reports)
 from nlu.hazard import HazardLexicon
 from nlu.negation import Negation, default_negation
@@ -126,7 +127,7 @@ def test_training_writes_a_model_that_loads_and_grades(tmp_path):
     loaded = UrgencyModel.load(tmp_path / "urgency")
     reading = loaded.read(normalize_text("路中间有个井盖没了，刚才一个老人差点掉进去"))
     assert reading is not None and RANK[reading.level] >= 2 and abs(sum(reading.probabilities.values()) - 1) < 1e-4
-    assert UrgencyModel.load(tmp_path / "urgency").classifier.read_meta(tmp_path / "urgency")["fingerprint"] == data_fingerprint()
+    assert UrgencyModel.load(tmp_path / "urgency").classifier.read_meta(tmp_path / "urgency")["fingerprint"] == urgency_data_fingerprint()
 
 
 def test_urgency_corrections_become_training_reports(tmp_path):
