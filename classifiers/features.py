@@ -8,6 +8,8 @@ weights (no pickle), so a model directory can be inspected and loaded safely.
 Fitting uses scikit-learn's TfidfVectorizer; turning text into a row does the same arithmetic
 (sublinear tf × idf, L2 per view) straight from the fitted vocabulary, because the vectorizer's
 per-call validation cost about 2 ms per view and message — more than the analysis itself.
+Rows come as a SciPy CSR matrix: liblinear trains on it and a message is scored by one sparse ×
+dense product in NumPy (torch's sparse tensors cost more to build than the arithmetic in them).
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from typing import Callable, Dict, List, Sequence, Tuple
 
 import jieba
 import numpy as np
-import torch
+import scipy.sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from nlu.normalize import normalize_text
@@ -55,7 +57,7 @@ _ANALYZERS: Dict[str, Callable[[str], Tuple[str, ...]]] = {}
 
 
 class TextFeatures:
-    """Fit on training texts, then turn any text into one sparse row (torch COO tensor)."""
+    """Fit on training texts, then turn any text into one sparse row (a CSR matrix row)."""
 
     def __init__(self, views: Dict[str, TfidfVectorizer]) -> None:
         self.views = views
@@ -73,10 +75,11 @@ class TextFeatures:
             view.fit(normalized)
         return cls(views)
 
-    def _row(self, text: str) -> Tuple[List[int], List[float]]:
-        """Column indices and values of one normalised text, as TfidfVectorizer.transform gives."""
-        columns: List[int] = []
-        values: List[float] = []
+    def _row(self, text: str) -> Tuple[List[np.ndarray], List[np.ndarray]]:
+        """Column indices and values of one normalised text (one array each per view that found
+        a term), as TfidfVectorizer.transform gives."""
+        columns: List[np.ndarray] = []
+        values: List[np.ndarray] = []
         for analyze, vocabulary, idf, offset in self._fitted:
             counts = Counter(i for i in map(vocabulary.get, analyze(text)) if i is not None)
             if not counts:
@@ -84,8 +87,8 @@ class TextFeatures:
             index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
             weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * idf[index]
             weights /= np.sqrt(np.dot(weights, weights))
-            columns.extend((index + offset).tolist())
-            values.extend(weights.tolist())
+            columns.append(index + offset)
+            values.append(weights)
         return columns, values
 
     def recognises(self, text: str) -> bool:
@@ -103,18 +106,12 @@ class TextFeatures:
     def size(self) -> int:
         return sum(len(v.vocabulary_) for v in self.views.values())
 
-    def transform(self, texts: Sequence[str]) -> torch.Tensor:
-        rows: List[int] = []
-        columns: List[int] = []
-        values: List[float] = []
-        for r, text in enumerate(texts):
-            cols, vals = self._row(normalize_text(text))
-            rows.extend([r] * len(cols))
-            columns.extend(cols)
-            values.extend(vals)
-        indices = torch.tensor([rows, columns], dtype=torch.int64).reshape(2, -1)
-        return torch.sparse_coo_tensor(indices, torch.tensor(values, dtype=torch.float32), (len(texts), self.size),
-                                       check_invariants=False).coalesce()
+    def rows(self, texts: Sequence[str]) -> List[Tuple[List[np.ndarray], List[np.ndarray]]]:
+        """Each text's columns and values (see _row); subclasses add columns of their own."""
+        return [self._row(normalize_text(text)) for text in texts]
+
+    def transform(self, texts: Sequence[str]) -> scipy.sparse.csr_matrix:
+        return stack_rows(self.rows(texts), self.size)
 
     def save(self, path: Path) -> None:
         data = {name: {"vocabulary": {k: int(i) for k, i in v.vocabulary_.items()}, "idf": v.idf_.tolist()}
@@ -131,3 +128,16 @@ class TextFeatures:
             view.set_params(vocabulary=data[name]["vocabulary"])
             view.idf_ = np.asarray(data[name]["idf"], dtype=np.float64)
         return cls(views)
+
+
+def stack_rows(rows: Sequence[Tuple[List[np.ndarray], List[np.ndarray]]], width: int) -> scipy.sparse.csr_matrix:
+    """One CSR matrix (float32) from per-text column and value arrays; a text's columns are
+    distinct (each view's terms counted once, views side by side)."""
+    lengths = [sum(len(c) for c in cols) for cols, _ in rows]
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    columns = [c for cols, _ in rows for c in cols]
+    values = [v for _, vals in rows for v in vals]
+    return scipy.sparse.csr_matrix(
+        (np.concatenate(values).astype(np.float32) if values else np.zeros(0, np.float32),
+         np.concatenate(columns) if columns else np.zeros(0, np.int64), indptr), shape=(len(rows), width))

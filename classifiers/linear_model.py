@@ -43,7 +43,7 @@ class LinearConfig:
 Progress = Callable[[int, int], None]
 
 
-def _fit_weights(x: torch.Tensor, targets: torch.Tensor, n_labels: int, config: LinearConfig,
+def _fit_weights(x: scipy.sparse.csr_matrix, targets: torch.Tensor, n_labels: int, config: LinearConfig,
                  sample_weight: torch.Tensor, progress: Optional[Progress]) -> Tuple[torch.Tensor, torch.Tensor]:
     """Minimise, for each label k, ½‖wₖ‖² + ½bₖ² + C Σᵢ cᵢ max(0, 1 − yᵢₖ (xᵢ·wₖ + bₖ))², yᵢₖ = ±1,
     with liblinear's dual coordinate descent (scikit-learn's LinearSVC on one label at a time,
@@ -55,8 +55,8 @@ def _fit_weights(x: torch.Tensor, targets: torch.Tensor, n_labels: int, config: 
     if config.balanced:
         counts = torch.bincount(targets, minlength=n_labels).float().clamp(min=1)
         per_row = per_row * (n / (n_labels * counts))[targets]
-    x = x.coalesce()
-    rows = scipy.sparse.csr_matrix((x.values().numpy().astype(np.float64), x.indices().numpy()), shape=tuple(x.shape))
+    rows = x.astype(np.float64)
+    rows.sort_indices()  # liblinear reads each row in column order, as the coalesced tensors gave it
     wanted = targets.numpy()
     row_weight = per_row.numpy().astype(np.float64)
     weight = np.zeros((x.shape[1], n_labels), dtype=np.float32)
@@ -89,6 +89,8 @@ class LinearTextClassifier:
         self.features = features
         self.weight = weight
         self.bias = bias
+        self._weight = weight.numpy()  # the same memory, for scoring in NumPy
+        self._bias = bias.numpy()
         self.config = config or LinearConfig()
         self.temperature = temperature
 
@@ -134,11 +136,10 @@ class LinearTextClassifier:
         return cls(label_list, features, weight, bias, config)
 
     def scores(self, texts: Sequence[str]) -> torch.Tensor:
-        return self._scores(self.features.transform(texts))
+        return torch.from_numpy(self._scores(self.features.transform(texts)))
 
-    def _scores(self, rows: torch.Tensor) -> torch.Tensor:
-        with torch.no_grad():
-            return torch.sparse.mm(rows, self.weight) + self.bias
+    def _scores(self, rows: scipy.sparse.csr_matrix) -> np.ndarray:
+        return np.asarray(rows @ self._weight) + self._bias
 
     def predict_known(self, texts: Sequence[str]) -> List[Optional[List[float]]]:
         """Probabilities per text, or None for a text without a meaningful term the model knows
@@ -146,16 +147,19 @@ class LinearTextClassifier:
         probs = self._proba(self.features.transform(texts))
         return [probs[i].tolist() if self.features.recognises(text) else None for i, text in enumerate(texts)]
 
-    def predict_proba(self, texts: Sequence[str]) -> torch.Tensor:
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         return self._proba(self.features.transform(texts))
 
-    def _proba(self, rows: torch.Tensor) -> torch.Tensor:
-        return torch.softmax(self._scores(rows) / self.temperature, dim=-1)
+    def _proba(self, rows: scipy.sparse.csr_matrix) -> np.ndarray:
+        logits = self._scores(rows) / self.temperature
+        logits -= logits.max(axis=1, keepdims=True)
+        probs = np.exp(logits)
+        return probs / probs.sum(axis=1, keepdims=True)
 
     def predict(self, text: str, top_k: int = 3) -> List[Tuple[str, float]]:
         probs = self.predict_proba([text])[0]
-        values, indices = probs.topk(min(top_k, len(self.labels)))
-        return [(self.labels[i], float(v)) for v, i in zip(values.tolist(), indices.tolist())]
+        best = np.argsort(-probs, kind="stable")[:min(top_k, len(self.labels))]
+        return [(self.labels[i], float(probs[i])) for i in best]
 
     def save(self, directory: Path, extra_meta: Optional[Dict[str, object]] = None) -> None:
         directory.mkdir(parents=True, exist_ok=True)

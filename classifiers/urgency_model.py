@@ -21,10 +21,12 @@ from itertools import combinations
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+import numpy as np
+import scipy.sparse
 import torch
 import yaml
 
-from classifiers.features import TextFeatures
+from classifiers.features import TextFeatures, stack_rows
 from classifiers.freshness import URGENCY_DATA_DIR, URGENCY_MODEL_DIR, urgency_data_fingerprint
 from classifiers.linear_model import LinearConfig, LinearTextClassifier
 from common.paths import SETTINGS_DIR
@@ -74,20 +76,16 @@ class HazardFeatures:
         return ([i for i in found if i in self._single]
                 + [self._pair_column[pair] for pair in combinations(found, 2) if pair in self._pair_column])
 
-    def transform(self, texts: Sequence[str]) -> torch.Tensor:
-        words = self.text.transform(texts)
-        rows, columns = words.indices().tolist()
-        values = words.values().tolist()
-        for r, text in enumerate(texts):
+    def transform(self, texts: Sequence[str]) -> scipy.sparse.csr_matrix:
+        rows = self.text.rows(texts)
+        for (columns, values), text in zip(rows, texts):
             extra = self.concept_columns(text)
-            rows.extend([r] * len(extra))
-            columns.extend(self.text.size + c for c in extra)
-            # one unit-length view as the words are, so a long letter naming many concepts in passing
-            # does not outweigh a short report naming two
-            values.extend([self.concept_value(text, len(extra))] * len(extra))
-        indices = torch.tensor([rows, columns], dtype=torch.int64).reshape(2, -1)
-        return torch.sparse_coo_tensor(indices, torch.tensor(values, dtype=torch.float32), (len(texts), self.size),
-                                       check_invariants=False).coalesce()
+            if extra:
+                columns.append(self.text.size + np.asarray(extra, dtype=np.int64))
+                # one unit-length view as the words are, so a long letter naming many concepts in
+                # passing does not outweigh a short report naming two
+                values.append(np.full(len(extra), self.concept_value(text, len(extra))))
+        return stack_rows(rows, self.size)
 
     @staticmethod
     def concept_value(text: str, columns: int) -> float:

@@ -19,11 +19,11 @@ def test_rows_match_scikit_learn(tmp_path):
     examples = [e.text for e in read_examples(problem_example_files())]
     features = TextFeatures.fit(examples[::2])
     unseen = examples[1::2][:300] + ["", "   ", "😀😀😀", "WiFi 信号差，Router 坏了", "噪音" * 5000]
-    ours = features.transform(unseen).to_dense().numpy()
+    ours = features.transform(unseen).toarray()
     assert ours.shape == (len(unseen), features.size)
     np.testing.assert_allclose(ours, _reference(features, unseen), atol=1e-6)
     assert not ours[-5].any()  # nothing to read: an all-zero row, not an error
 
     features.save(tmp_path / "features.json")
     loaded = TextFeatures.load(tmp_path / "features.json")
-    np.testing.assert_allclose(loaded.transform(unseen).to_dense().numpy(), ours, atol=0)
+    np.testing.assert_allclose(loaded.transform(unseen).toarray(), ours, atol=0)
