@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from collections import OrderedDict
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from pypinyin.converter import DefaultConverter
 from pypinyin.core import Pinyin
@@ -77,6 +78,16 @@ class Gazetteer:
     latin_names: Dict[str, List[Unit]]  # pinyin without suffix, e.g. "dameisha"
     longest_name: int
 
+    @cached_property
+    def name_starts(self) -> FrozenSet[str]:
+        """The first character of every name: a scan skips the positions no name begins at."""
+        return frozenset(name[0] for name in self.names)
+
+    @cached_property
+    def pinyin_starts(self) -> FrozenSet[str]:
+        """The first syllable of every name's pinyin."""
+        return frozenset(sounds[0] for sounds in self.pinyin_names)
+
     @classmethod
     def load(cls, path: Path) -> "Gazetteer":
         data = read_yaml(path, GazetteerError, "the gazetteer")
@@ -131,13 +142,28 @@ def core_name(name: str) -> str:
 
 
 class _RememberingConverter(DefaultConverter):
-    """pypinyin's converter, remembering each tone-marked syllable's plain form: converting the
-    style of every character again was most of the time a long letter spent in pinyin (the same
-    syllables, 963 real letters: 3.7 → 2.1 ms each). At most a few thousand entries."""
+    """pypinyin's converter, remembering each tone-marked syllable's plain form and the syllables
+    of the last WORDS_KEPT words it converted: converting every word and its style again was most
+    of the time a long letter spent in pinyin (the same syllables, 963 real letters: 3.7 → 2.1 ms
+    each for the styles; the words, 2.1 → 0.9 ms). Both are pure functions of their keys; callers
+    get copies, so nothing they do reaches what is kept."""
+
+    WORDS_KEPT = 50_000
 
     def __init__(self) -> None:
         super().__init__()
         self._converted: Dict[Tuple[Any, ...], Any] = {}
+        self._words: "OrderedDict[Tuple[Any, ...], List[List[str]]]" = OrderedDict()
+
+    def convert(self, words: str, style: Any, heteronym: bool, errors: Any, strict: bool, **kwargs: Any) -> Any:
+        key = (words, style, heteronym, errors, strict, tuple(sorted(kwargs.items())))
+        found = self._words.get(key)
+        if found is None:
+            found = super().convert(words, style, heteronym, errors, strict, **kwargs)
+            self._words[key] = found
+            if len(self._words) > self.WORDS_KEPT:
+                self._words.popitem(last=False)
+        return [list(syllable) for syllable in found]
 
     def convert_style(self, han: str, orig_pinyin: str, style: Any, strict: bool, **kwargs: Any) -> Any:
         key = (orig_pinyin, style, strict, tuple(sorted(kwargs.items())))
@@ -150,9 +176,13 @@ class _RememberingConverter(DefaultConverter):
 _PINYIN = Pinyin(_RememberingConverter())
 
 
+def _as_characters(text: str) -> List[str]:
+    return list(text)
+
+
 def syllables(text: str) -> List[str]:
     """One pinyin syllable per character (non-Chinese characters stay themselves)."""
-    return _PINYIN.lazy_pinyin(text, errors=lambda s: list(s))
+    return _PINYIN.lazy_pinyin(text, errors=_as_characters)
 
 
 class _Builder:

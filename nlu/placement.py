@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, List, Optional, Sequence, Tuple
+from typing import AbstractSet, Callable, List, Optional, Sequence, Tuple
 
 from dispatch.location import Address
 from nlu.gazetteer import Gazetteer, Unit, core_name, syllables, unique_units
@@ -61,8 +61,10 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> List[Mention]:
 
 
 def _scan(text: str, longest: int, lookup: Callable[[int, int], Optional[List[Unit]]],
-          taken: Sequence[Tuple[int, int]] = ()) -> List[Mention]:
-    """Longest match first at each position, matches not overlapping each other or ``taken``."""
+          first: Sequence[str], starts: AbstractSet[str], taken: Sequence[Tuple[int, int]] = ()) -> List[Mention]:
+    """Longest match first at each position, matches not overlapping each other or ``taken``.
+    A position whose character (or syllable) ``first[i]`` begins no name is passed over at once:
+    in a long letter that names no place of ours, that was nearly every position."""
     found: List[Mention] = []
     # free[i]: how many characters from i on are not taken (a match starting at i may be that long)
     free = [0] * (len(text) + 1)
@@ -74,6 +76,9 @@ def _scan(text: str, longest: int, lookup: Callable[[int, int], Optional[List[Un
         free[k] = 0 if blocked[k] else free[k + 1] + 1
     i = 0
     while i < len(text):
+        if first[i] not in starts:
+            i += 1
+            continue
         for length in range(min(longest, free[i]), 1, -1):
             units = lookup(i, i + length)
             if units and not _inside_longer_name(text, i + length, units):
@@ -86,7 +91,8 @@ def _scan(text: str, longest: int, lookup: Callable[[int, int], Optional[List[Un
 
 
 def _by_characters(text: str, gazetteer: Gazetteer) -> List[Mention]:
-    return _scan(text, gazetteer.longest_name, lambda i, j: gazetteer.names.get(text[i:j]))
+    return _scan(text, gazetteer.longest_name, lambda i, j: gazetteer.names.get(text[i:j]), text,
+                 gazetteer.name_starts)
 
 
 def _by_pinyin(text: str, gazetteer: Gazetteer, taken: List[Tuple[int, int]]) -> List[Mention]:
@@ -96,7 +102,8 @@ def _by_pinyin(text: str, gazetteer: Gazetteer, taken: List[Tuple[int, int]]) ->
     sounds = syllables(text)
     if len(sounds) != len(text):  # alignment lost (should not happen); do not guess
         return []
-    found = _scan(text, 6, lambda i, j: gazetteer.pinyin_names.get(tuple(sounds[i:j])), taken)
+    found = _scan(text, 6, lambda i, j: gazetteer.pinyin_names.get(tuple(sounds[i:j])), sounds,
+                  gazetteer.pinyin_starts, taken)
     return [m for m in found if m.end - m.start > 2 or _PLACE_AFTER.match(text, m.end)]
 
 
