@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from pypinyin.converter import DefaultConverter
+from pypinyin.constants import Style
 from pypinyin.core import Pinyin
 from shapely.geometry import Point, Polygon
 
@@ -87,6 +88,22 @@ class Gazetteer:
     def pinyin_starts(self) -> FrozenSet[str]:
         """The first syllable of every name's pinyin."""
         return frozenset(sounds[0] for sounds in self.pinyin_names)
+
+    @cached_property
+    def _name_syllables(self) -> FrozenSet[str]:
+        return frozenset(s for sounds in self.pinyin_names for s in sounds)
+
+    @cached_property
+    def _sounding(self) -> Dict[str, bool]:
+        return {}
+
+    def may_sound_like_a_name(self, char: str) -> bool:
+        """Whether some reading of ``char`` is a syllable of a name's pinyin (a character that is
+        not Chinese stands for itself): only runs of such characters can be a homophone of a name."""
+        known = self._sounding.get(char)
+        if known is None:
+            known = self._sounding[char] = not self._name_syllables.isdisjoint(readings(char))
+        return known
 
     @classmethod
     def load(cls, path: Path) -> "Gazetteer":
@@ -183,6 +200,11 @@ def _as_characters(text: str) -> List[str]:
 def syllables(text: str) -> List[str]:
     """One pinyin syllable per character (non-Chinese characters stay themselves)."""
     return _PINYIN.lazy_pinyin(text, errors=_as_characters)
+
+
+def readings(char: str) -> List[str]:
+    """Every pinyin reading of one character, without tones (a character that is not Chinese: itself)."""
+    return _PINYIN.pinyin(char, style=Style.NORMAL, heteronym=True, errors=_as_characters)[0]
 
 
 class _Builder:

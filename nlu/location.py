@@ -100,7 +100,8 @@ def extract_location(text: str) -> Optional[LocationMatch]:
     # the place is read from the clause of the first place named (building, unit and room also
     # from the clause after it: 「海景花园，3栋2单元」): 「海景花园3栋的路灯坏了，还有幸福路上的
     # 井盖丢了」 names two places, not one spanning both
-    window = _site_window(work, clauses=1)
+    first_site = _first_site(work)
+    window = _site_window(work, first_site, clauses=1)
     for key, pattern in _PATTERNS:
         if getattr(address, key):
             continue
@@ -131,7 +132,7 @@ def extract_location(text: str) -> Optional[LocationMatch]:
                     address.house_number = hn.group(1) or hn.group(2)
                     claim(m.end(1), hn.end())
             break
-    lo, hi = _site_window(work, clauses=2) or (0, len(work))
+    lo, hi = _site_window(work, first_site, clauses=2) or (0, len(work))
     for key, pattern in (("building", _BUILDING), ("unit", _UNIT), ("room", _ROOM)):
         m = pattern.search(work, lo, hi)
         if m and claim(m.start(), m.end()):
@@ -216,14 +217,19 @@ def _free_segments(taken: List[bool], window: Optional[Tuple[int, int]] = None) 
     return segments
 
 
-def _site_window(work: str, clauses: int) -> Optional[Tuple[int, int]]:
-    """From the clause where the first place (street, community, road, landmark, estate) is named,
-    ``clauses`` clauses on; None when no place is named."""
-    starts = [m.start(1) for key, pattern in _PATTERNS if key in _SITE_KEYS
-              for m in pattern.finditer(work) if not _generic(key, m.group(1))]
-    if not starts:
+def _first_site(work: str) -> Optional[int]:
+    """Where the first place (street, community, road, landmark, estate) is named; None when no
+    place is. Each pattern's scan stops at its first match (matches come in order of position)."""
+    firsts = [next((m.start(1) for m in pattern.finditer(work) if not _generic(key, m.group(1))), None)
+              for key, pattern in _PATTERNS if key in _SITE_KEYS]
+    return min((f for f in firsts if f is not None), default=None)
+
+
+def _site_window(work: str, pos: Optional[int], clauses: int) -> Optional[Tuple[int, int]]:
+    """From the clause of ``pos`` (the first place named), ``clauses`` clauses on; None when no
+    place is named."""
+    if pos is None:
         return None
-    pos = min(starts)
     marks = [m.start() for m in _CLAUSE_MARK.finditer(work)]
     start = max((i + 1 for i in marks if i < pos), default=0)
     after = [i for i in marks if i >= pos]

@@ -99,12 +99,31 @@ def _by_pinyin(text: str, gazetteer: Gazetteer, taken: List[Tuple[int, int]]) ->
     """Homophones of gazetteer names (「海滔社区」 for 海涛社区). Two syllables alone sound like too many
     ordinary words (「劳动合同」 holds dong-he, 东和; 「还统计」 hai-tong, 海桐): a two-character
     homophone counts only when a place word follows it (「动和社区」「海桐那边」「永安3栋」)."""
-    sounds = syllables(text)
-    if len(sounds) != len(text):  # alignment lost (should not happen); do not guess
-        return []
+    # syllables only for runs of characters that could sound like part of a name (an eighth of a
+    # long letter): the rest can be in no homophone, and pinyin was most of the time locate took
+    sounds: List[Optional[str]] = [None] * len(text)
+    for start, end in _runs(text, gazetteer.may_sound_like_a_name):
+        run = syllables(text[start:end])
+        if len(run) != end - start:  # alignment lost (should not happen); do not guess
+            return []
+        sounds[start:end] = run
     found = _scan(text, 6, lambda i, j: gazetteer.pinyin_names.get(tuple(sounds[i:j])), sounds,
                   gazetteer.pinyin_starts, taken)
     return [m for m in found if m.end - m.start > 2 or _PLACE_AFTER.match(text, m.end)]
+
+
+def _runs(text: str, keep: Callable[[str], bool], shortest: int = 2) -> List[Tuple[int, int]]:
+    """(start, end) of each run of at least ``shortest`` characters that ``keep`` accepts."""
+    runs: List[Tuple[int, int]] = []
+    start: Optional[int] = None
+    for i, char in enumerate(text + "\0"):
+        if i < len(text) and keep(char):
+            start = i if start is None else start
+        elif start is not None:
+            if i - start >= shortest:
+                runs.append((start, i))
+            start = None
+    return runs
 
 
 def _inside_longer_name(text: str, end: int, units: List[Unit]) -> bool:

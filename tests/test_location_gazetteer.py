@@ -193,6 +193,13 @@ def test_short_homophones_are_places_only_where_a_place_is_said(text, community)
     assert locate(text).address.community == community
 
 
+def test_a_homophone_deep_in_a_long_letter_is_still_heard():
+    """Pinyin is read only for runs of characters that could sound like a name; a name's
+    homophone after two pages of unrelated text is still one of them."""
+    letter = "本人反映劳动合同和工资的问题，公司一直拖欠，我还统计了一下加班时间。" * 40 + "我住在海滔社区三栋楼下"
+    assert locate(letter).address.community == "海涛社区"
+
+
 def test_a_shop_named_twice_is_not_taken_for_a_city_said_twice():
     from nlu.location import said_once
 
