@@ -1,6 +1,9 @@
-"""The problem-type model: a linear layer in torch over TF-IDF features (classifiers/features.py),
-trained with the class-balanced one-vs-rest squared-hinge objective of a linear SVM, solved by
-liblinear (scikit-learn's LinearSVC), then calibrated by a softmax temperature fitted on held-out data.
+"""The problem-type model: a linear layer over TF-IDF features (classifiers/features.py), trained
+with the class-balanced one-vs-rest squared-hinge objective of a linear SVM, solved by liblinear
+(scikit-learn's LinearSVC), then calibrated by a softmax temperature fitted on held-out data.
+Weights are NumPy arrays saved as weights.npz: neither the Rasa server nor the action server
+imports torch to read them (it cost ~2 s and ~200 MB per process at start); a model saved
+before as weights.pt is still read, with torch imported for that only.
 
 Why this and not a neural net: with a few hundred to a few thousand messages per deployment,
 this objective measured best of everything tried on real messages (fastText-style bags, softmax
@@ -19,7 +22,6 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import scipy.sparse
-import torch
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.svm import LinearSVC
 
@@ -43,22 +45,22 @@ class LinearConfig:
 Progress = Callable[[int, int], None]
 
 
-def _fit_weights(x: scipy.sparse.csr_matrix, targets: torch.Tensor, n_labels: int, config: LinearConfig,
-                 sample_weight: torch.Tensor, progress: Optional[Progress]) -> Tuple[torch.Tensor, torch.Tensor]:
+def _fit_weights(x: scipy.sparse.csr_matrix, targets: np.ndarray, n_labels: int, config: LinearConfig,
+                 sample_weight: np.ndarray, progress: Optional[Progress]) -> Tuple[np.ndarray, np.ndarray]:
     """Minimise, for each label k, ½‖wₖ‖² + ½bₖ² + C Σᵢ cᵢ max(0, 1 − yᵢₖ (xᵢ·wₖ + bₖ))², yᵢₖ = ±1,
     with liblinear's dual coordinate descent (scikit-learn's LinearSVC on one label at a time,
     so that progress is reported per label): about 60× faster on two cores than L-BFGS in torch
     on the same objective, which took 100 s for our 2,700 examples. ``intercept_scaling=1``
     makes liblinear regularise the bias as ½bₖ²; cᵢ is the row's weight (balanced per class)."""
     n = x.shape[0]
-    per_row = sample_weight.clone()
+    per_row = sample_weight.astype(np.float32)
     if config.balanced:
-        counts = torch.bincount(targets, minlength=n_labels).float().clamp(min=1)
-        per_row = per_row * (n / (n_labels * counts))[targets]
+        counts = np.maximum(np.bincount(targets, minlength=n_labels).astype(np.float32), 1)
+        per_row = per_row * (n / (n_labels * counts)).astype(np.float32)[targets]
     rows = x.astype(np.float64)
-    rows.sort_indices()  # liblinear reads each row in column order, as the coalesced tensors gave it
-    wanted = targets.numpy()
-    row_weight = per_row.numpy().astype(np.float64)
+    rows.sort_indices()  # liblinear reads each row in column order
+    wanted = targets
+    row_weight = per_row.astype(np.float64)
     weight = np.zeros((x.shape[1], n_labels), dtype=np.float32)
     bias = np.zeros(n_labels, dtype=np.float32)
     for k in range(n_labels):
@@ -74,7 +76,7 @@ def _fit_weights(x: scipy.sparse.csr_matrix, targets: torch.Tensor, n_labels: in
         bias[k] = solver.intercept_[0]
         if progress:
             progress(k + 1, n_labels)
-    return torch.from_numpy(weight), torch.from_numpy(bias)
+    return weight, bias
 
 
 class LinearTextClassifier:
@@ -83,14 +85,12 @@ class LinearTextClassifier:
 
     features_type = TextFeatures
 
-    def __init__(self, labels: List[str], features: TextFeatures, weight: torch.Tensor, bias: torch.Tensor,
+    def __init__(self, labels: List[str], features: TextFeatures, weight: np.ndarray, bias: np.ndarray,
                  config: Optional[LinearConfig] = None, temperature: float = 1.0) -> None:
         self.labels = list(labels)
         self.features = features
-        self.weight = weight
+        self.weight = weight  # features × labels, float32
         self.bias = bias
-        self._weight = weight.numpy()  # the same memory, for scoring in NumPy
-        self._bias = bias.numpy()
         self.config = config or LinearConfig()
         self.temperature = temperature
 
@@ -118,7 +118,7 @@ class LinearTextClassifier:
             probe = cls._fit([texts[i] for i in keep], [labels[i] for i in keep], [weights[i] for i in keep],
                              label_list, config, None)
             index = {label: i for i, label in enumerate(label_list)}
-            targets = torch.tensor([index[labels[i]] for i in held_out])
+            targets = np.array([index[labels[i]] for i in held_out])
             temperature = fit_temperature(probe.scores([texts[i] for i in held_out]), targets)
         model = cls._fit(list(texts), list(labels), weights, label_list, config, progress)
         model.temperature = temperature
@@ -127,19 +127,18 @@ class LinearTextClassifier:
     @classmethod
     def _fit(cls, texts: List[str], labels: List[str], weights: List[float], label_list: List[str],
              config: LinearConfig, progress: Optional[Progress]) -> "LinearTextClassifier":
-        torch.manual_seed(config.seed)
         features = cls.features_type.fit(texts)
         index = {label: i for i, label in enumerate(label_list)}
-        targets = torch.tensor([index[y] for y in labels])
+        targets = np.array([index[y] for y in labels])
         weight, bias = _fit_weights(features.transform(texts), targets, len(label_list), config,
-                                    torch.tensor(weights, dtype=torch.float32), progress)
+                                    np.asarray(weights, dtype=np.float32), progress)
         return cls(label_list, features, weight, bias, config)
 
-    def scores(self, texts: Sequence[str]) -> torch.Tensor:
-        return torch.from_numpy(self._scores(self.features.transform(texts)))
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        return self._scores(self.features.transform(texts))
 
     def _scores(self, rows: scipy.sparse.csr_matrix) -> np.ndarray:
-        return np.asarray(rows @ self._weight) + self._bias
+        return np.asarray(rows @ self.weight) + self.bias
 
     def predict_known(self, texts: Sequence[str]) -> List[Optional[List[float]]]:
         """Probabilities per text, or None for a text without a meaningful term the model knows
@@ -163,7 +162,7 @@ class LinearTextClassifier:
 
     def save(self, directory: Path, extra_meta: Optional[Dict[str, object]] = None) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        torch.save({"weight": self.weight, "bias": self.bias}, directory / "weights.pt")
+        np.savez(directory / "weights.npz", weight=self.weight, bias=self.bias)
         self.features.save(directory / "features.json")
         meta = {"labels": self.labels, "config": asdict(self.config), "temperature": self.temperature,
                 "model": "linear-squared-hinge"}
@@ -176,7 +175,7 @@ class LinearTextClassifier:
         if meta.get("model") != "linear-squared-hinge":
             raise ValueError(f"{directory} holds a model of another kind ({meta.get('model', 'n-gram')}); "
                              "run `intake train --force`")
-        tensors = torch.load(directory / "weights.pt", weights_only=True)
+        tensors = _read_weights(directory)
         features = cls.features_type.load(directory / "features.json")
         if tensors["weight"].shape != (features.size, len(meta["labels"])):
             raise ValueError(f"{directory}: weights {tuple(tensors['weight'].shape)} do not match "
@@ -185,6 +184,18 @@ class LinearTextClassifier:
                    float(meta.get("temperature", 1.0)))
 
     read_meta = staticmethod(read_meta)
+
+
+def _read_weights(directory: Path) -> Dict[str, np.ndarray]:
+    """weight (features × labels) and bias, float32; from weights.pt for a model saved before
+    the weights were NumPy's (a version a trainer may still activate)."""
+    if (directory / "weights.npz").exists():
+        with np.load(directory / "weights.npz") as stored:
+            return {"weight": stored["weight"].astype(np.float32), "bias": stored["bias"].astype(np.float32)}
+    import torch  # only for a model saved as weights.pt
+
+    tensors = torch.load(directory / "weights.pt", weights_only=True)
+    return {"weight": tensors["weight"].numpy(), "bias": tensors["bias"].numpy()}
 
 
 def _stratified_holdout(labels: List[str], share: float, seed: int) -> set:

@@ -23,7 +23,6 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import scipy.sparse
-import torch
 import yaml
 
 from classifiers.features import TextFeatures, stack_rows

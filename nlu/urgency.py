@@ -57,8 +57,8 @@ class UrgencyRules:
 
     def assess(self, text: str, default_level: Optional[str] = None) -> Urgency:
         """Grade ``text`` by the rules and, when one is trained, the model; ``default_level`` is the
-        category's default (the floor). The model (torch) is imported on first use: the action
-        server, which only regrades a corrected description, starts without it (200 MB, seconds)."""
+        category's default (the floor). The model is loaded on first use: the action server, which
+        only regrades a corrected description, starts without it."""
         from classifiers.urgency_model import shared_model
 
         model = shared_model()

@@ -122,7 +122,7 @@ def test_a_bad_training_report_is_named(tmp_path):
 def test_training_writes_a_model_that_loads_and_grades(tmp_path):
     stats = train_urgency_model(tmp_path / "urgency")
     assert stats["examples"] == len(training_reports())
-    assert sorted(p.name for p in (tmp_path / "urgency").iterdir()) == ["concepts.json", "features.json", "meta.json", "weights.pt"]
+    assert sorted(p.name for p in (tmp_path / "urgency").iterdir()) == ["concepts.json", "features.json", "meta.json", "weights.npz"]
     assert not (tmp_path / "urgency.new").exists() and not (tmp_path / "urgency.old").exists()
     loaded = UrgencyModel.load(tmp_path / "urgency")
     reading = loaded.read(normalize_text("路中间有个井盖没了，刚才一个老人差点掉进去"))
