@@ -1,1 +1,1 @@
-"""Problem-type understanding: the configurable taxonomy and the torch classifier."""
+"""Problem-type understanding: the configurable taxonomy and the linear classifier."""

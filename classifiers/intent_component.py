@@ -3,8 +3,8 @@
 A profile of the Rasa server under load (issue 12) showed the TensorFlow models (DIET for
 intents, TED for dialogue) taking most of each turn's CPU, and DIET took 13 of the 15 minutes of
 training. Intents here are few and lexical (greet, affirm, report_problem …), and the problem-type
-model's recipe — TF-IDF over character n-grams and jieba words, a class-balanced linear layer in
-torch solved by liblinear, a fitted softmax temperature (classifiers/linear_model.py) — classifies
+model's recipe — TF-IDF over character n-grams and jieba words, a class-balanced linear layer
+solved by liblinear, a fitted softmax temperature (classifiers/linear_model.py) — classifies
 them better than DIET on our kept-aside set (macro-F1 0.921 against 0.855, bench/reports/intents.md),
 trains in seconds and answers in about a millisecond.
 The calibrated confidence feeds Rasa's FallbackClassifier as DIET's did.

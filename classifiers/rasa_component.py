@@ -1,6 +1,6 @@
 """Rasa component: the problem-type prediction (`problem_type`) in the parse result.
 
-The torch model is trained by `intake train` from training_data/problems and loaded from
+The linear model is trained by `intake train` from training_data/problems and loaded from
 models/problem_type; the same model serves /api/analyze, so both always agree.
 """
 from __future__ import annotations

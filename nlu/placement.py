@@ -61,7 +61,7 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> List[Mention]:
 
 
 def _scan(text: str, longest: int, lookup: Callable[[int, int], Optional[List[Unit]]],
-          first: Sequence[str], starts: AbstractSet[str], taken: Sequence[Tuple[int, int]] = ()) -> List[Mention]:
+          first: Sequence[Optional[str]], starts: AbstractSet[Optional[str]], taken: Sequence[Tuple[int, int]] = ()) -> List[Mention]:
     """Longest match first at each position, matches not overlapping each other or ``taken``.
     A position whose character (or syllable) ``first[i]`` begins no name is passed over at once:
     in a long letter that names no place of ours, that was nearly every position."""
