@@ -16,22 +16,25 @@ leaves the group, so new connections go to the workers that are still there. A s
 from __future__ import annotations
 
 import socket
-from typing import Any, Callable
+from typing import Any, Callable, Set, Tuple
 
 import sanic.server.runners as runners
 
 _serve: Callable[..., Any] = runners.serve
-_bind_socket: Callable[..., socket.socket] = runners.bind_socket
+#: addresses reserved here (a socket handed to Sanic by anyone else is left as it is)
+_RESERVED: Set[Tuple[Any, ...]] = set()
 
 
 def reserve_address(host: str, port: int, *, backlog: int = 100) -> socket.socket:
-    """The main process's placeholder: holds the address for the workers, accepts nothing."""
+    """The main process's placeholder: holds the address for the workers, accepts nothing
+    (``backlog`` is Sanic's argument for the socket it would have bound; a placeholder never listens)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
     sock.set_inheritable(True)
+    _RESERVED.add(sock.getsockname()[:2])
     return sock
 
 
@@ -48,7 +51,7 @@ def listen_beside(reserved: socket.socket, backlog: int) -> socket.socket:
 def serve(**settings: Any) -> Any:
     reserved = settings.get("sock")
     if settings.get("run_multiple") and reserved is not None and not settings.get("unix") \
-            and reserved.family in (socket.AF_INET, socket.AF_INET6):
+            and reserved.family in (socket.AF_INET, socket.AF_INET6) and reserved.getsockname()[:2] in _RESERVED:
         settings["sock"] = listen_beside(reserved, settings.get("backlog", 100))
         reserved.close()  # this worker's copy only; the main process keeps the address
     return _serve(**settings)
