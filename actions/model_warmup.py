@@ -2,9 +2,9 @@
 
 The action server needs the model only to regrade a description a resident corrected, so it
 does not load it (the vocabulary, the weights and jieba's dictionary: about a second of CPU)
-while the agent starts; loading it later in a thread
-spares the first resident who corrects a description that wait. The stack sets
-INTAKE_WARM_URGENCY_MODEL_AFTER_S for the action server; without it nothing is started.
+while the agent starts; loading it later in a thread spares the first resident who corrects a
+description that wait. The stack sets INTAKE_WARM_URGENCY_MODEL_AFTER_S for the action server;
+without it nothing is started.
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 `intake run` asks this of the problem-type and urgency models before it starts any service.
 Importing the training code for that (torch, scikit-learn, jieba) cost ~2.4 s of every start,
-before Rasa was even launched; this module needs only hashlib and the paths.
+before Rasa was even launched; this module needs only hashlib, the paths and the example files' list.
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Dict, Iterable, List
 
+from classifiers.examples import problem_example_files
 from common.paths import MODELS_DIR, SETTINGS_DIR, TRAINING_DATA_DIR
 from nlu.hazard import HAZARDS_FILE
 
@@ -52,8 +53,6 @@ def trained_from(directory: Path, fingerprint: str) -> bool:
 
 
 def problem_model_up_to_date(directory: Path = PROBLEM_MODEL_DIR) -> bool:
-    from classifiers.examples import problem_example_files  # yaml and the normaliser only
-
     return trained_from(directory, problem_data_fingerprint(problem_example_files()))
 
 
