@@ -17,7 +17,7 @@ import json
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Dict, List, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import jieba
 import numpy as np
@@ -62,6 +62,7 @@ class TextFeatures:
     def __init__(self, views: Dict[str, TfidfVectorizer]) -> None:
         self.views = views
         self._fitted: List[Tuple[Callable[[str], Tuple[str, ...]], Dict[str, int], np.ndarray, int]] = []
+        self._terms: Optional[List[Tuple[str, str]]] = None  # column → term, made when first asked (reasons only)
         offset = 0
         for view in views.values():
             self._fitted.append((shared_analyzer(view), view.vocabulary_, view.idf_, offset))
@@ -105,6 +106,13 @@ class TextFeatures:
     @property
     def size(self) -> int:
         return sum(len(v.vocabulary_) for v in self.views.values())
+
+    def term(self, column: int) -> Tuple[str, str]:
+        """The view and term a column stands for: ("words", "救护车"), ("chars", "不落")."""
+        if self._terms is None:
+            self._terms = [(name, term) for name, view in self.views.items()
+                           for term, _ in sorted(view.vocabulary_.items(), key=lambda kv: kv[1])]
+        return self._terms[column]
 
     def rows(self, texts: Sequence[str]) -> List[Tuple[List[np.ndarray], List[np.ndarray]]]:
         """Each text's columns and values (see _row); subclasses add columns of their own."""

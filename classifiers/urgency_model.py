@@ -39,6 +39,7 @@ MODEL_DIR = URGENCY_MODEL_DIR
 DATA_DIR = URGENCY_DATA_DIR
 CONCEPT_NORM = 1.0  # length of a message's concept columns together; each TF-IDF view has length 1
 REPORT_LENGTH = 80  # characters: the concepts of longer texts weigh less
+CONTENT_TAGS = ("n", "v", "a", "l", "i")  # jieba tags of nouns, verbs, adjectives, set phrases, idioms
 
 
 class HazardFeatures:
@@ -131,17 +132,23 @@ class UrgencyReading:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """特急 when its probability reaches ``top``; 紧急 when 特急 + 紧急 reach ``urgent``."""
+    """特急 when its probability reaches ``top``; 紧急 when 特急 + 紧急 reach ``urgent``. A report
+    naming no hazard concept is raised only when it is short (``unnamed_length`` characters at most)
+    and the probability reaches ``unnamed``: the words alone are weaker evidence."""
     top: float = 0.5
     urgent: float = 0.5
+    unnamed: float = 0.6
+    unnamed_length: int = 100
 
     @classmethod
     def configured(cls) -> "Thresholds":
         data = yaml.safe_load((SETTINGS_DIR / "urgency.yml").read_text(encoding="utf-8")) or {}
         model = data.get("model") or {}
-        made = cls(float(model.get("top_at", cls.top)), float(model.get("urgent_at", cls.urgent)))
-        if not (0 < made.top <= 1 and 0 < made.urgent <= 1):
-            raise ValueError("settings/urgency.yml model.top_at and model.urgent_at must be in (0, 1]")
+        made = cls(float(model.get("top_at", cls.top)), float(model.get("urgent_at", cls.urgent)),
+                   float(model.get("unnamed_at", cls.unnamed)), int(model.get("unnamed_length", cls.unnamed_length)))
+        if not all(0 < value <= 1 for value in (made.top, made.urgent, made.unnamed)) or made.unnamed_length < 0:
+            raise ValueError("settings/urgency.yml model.top_at, urgent_at and unnamed_at must be in (0, 1], "
+                             "model.unnamed_length a number of characters")
         return made
 
 
@@ -161,25 +168,35 @@ class UrgencyModel:
             raise ValueError(f"unknown urgency grades {sorted(unknown)}; use {GRADES}")
         return cls(UrgencyClassifier.train(texts, grades, config), thresholds)
 
-    def grade(self, probabilities: Dict[str, float]) -> str:
-        if probabilities["特急"] >= self.thresholds.top:
+    def grade(self, probabilities: Dict[str, float], named: bool = True) -> str:
+        top, urgent = ((self.thresholds.top, self.thresholds.urgent) if named
+                       else (self.thresholds.unnamed, self.thresholds.unnamed))
+        if probabilities["特急"] >= top:
             return "特急"
-        if probabilities["特急"] + probabilities["紧急"] >= self.thresholds.urgent:
+        if probabilities["特急"] + probabilities["紧急"] >= urgent:
             return "紧急"
         return "一般"
 
     def read(self, text: str) -> Optional[UrgencyReading]:
-        """The model's grade of ``text``, or None when it knows nothing the text says. It raises a
-        grade only for a report naming a hazard (settings/hazards.yml, kind hazard): with nothing
-        to point at, a guess is no reason an operator could check."""
+        """The model's grade of ``text``, or None when it knows nothing the text says. A report
+        naming a hazard (settings/hazards.yml, kind hazard) is graded by the thresholds; one naming
+        none only when it is short and the model is sure (「铁路道口的杆子也不落了」 says a danger in
+        words no list holds; a long letter naming nothing is routine mail), and its reason then
+        names the words that weighed most."""
         known = self.classifier.predict_known([text])[0]
         if known is None:
             return None
         probabilities = {label: known[i] for label, i in self._column.items()}
         lexicon = self.classifier.features.lexicon
-        named = lexicon.hazards.intersection(lexicon.found(normalize_text(text)))
-        level = self.grade(probabilities) if named else "一般"
-        return UrgencyReading(level, probabilities, self._pushing(text, level) if level != "一般" else [])
+        if lexicon.hazards.intersection(lexicon.found(normalize_text(text))):
+            level = self.grade(probabilities)
+        elif len(text) <= self.thresholds.unnamed_length:
+            level = self.grade(probabilities, named=False)
+        else:
+            level = "一般"
+        if level == "一般":
+            return UrgencyReading(level, probabilities)
+        return UrgencyReading(level, probabilities, self._pushing(text, level) or self._weighing_words(text, level))
 
     def _pushing(self, text: str, level: str, most: int = 3) -> List[str]:
         """Labels of the concepts whose columns add most to ``level``'s score, strongest first."""
@@ -192,6 +209,27 @@ class UrgencyModel:
                 scored[name] = scored.get(name, 0.0) + gain
         ranked = [name for name, gain in sorted(scored.items(), key=lambda kv: -kv[1]) if gain > 0]
         return [features.lexicon.labels[name] for name in ranked[:most]]
+
+    def _weighing_words(self, text: str, level: str, most: int = 3) -> List[str]:
+        """The content words of ``text`` (nouns, verbs, adjectives and set phrases of two characters
+        or more, by jieba's part-of-speech tagger; never a negation) adding most to ``level``'s score,
+        quoted: what an operator checks when no hazard concept was named. The tagger loads on the
+        first such reason (0.4 s once per process), never for the reports that name a concept."""
+        import jieba.posseg
+
+        features: HazardFeatures = self.classifier.features
+        row = features.text.transform([text])
+        weights = self.classifier.weight[:, self._column[level]]
+        content = {pair.word for pair in jieba.posseg.cut(normalize_text(text))
+                   if len(pair.word) > 1 and pair.flag[:1] in CONTENT_TAGS
+                   and pair.word not in features.lexicon.negation.negations}
+        gains: Dict[str, float] = {}
+        for column, value in zip(row.indices, row.data):
+            view, term = features.text.term(int(column))
+            if view == "words" and term in content:
+                gains[term] = float(value * weights[column])
+        ranked = [term for term, gain in sorted(gains.items(), key=lambda kv: -kv[1]) if gain > 0]
+        return [f"「{term}」" for term in ranked[:most]]
 
     def save(self, directory: Path, extra_meta: Optional[Dict[str, object]] = None) -> None:
         self.classifier.save(directory, extra_meta)

@@ -72,7 +72,7 @@ class HazardLexicon:
         for word in concept.words:
             start = text.find(word)
             while start >= 0:
-                if concept.kind == "meaning" or not self.negation.covers(text, start):
+                if concept.kind == "meaning" or not self.negation.covers(text, start, len(word)):
                     return True
                 start = text.find(word, start + 1)
         return False

@@ -1,8 +1,10 @@
-"""Whether a word found in a message is denied or about the past, so it says nothing about now.
+"""Whether a word found in a message is denied, about the past or only feared, so it says nothing
+about now.
 
 「没有人受伤」「不是煤气味」: a negation shortly before the word in the same clause;
-「上个月着火的那栋楼」: a clause about the past. The urgency rules and the urgency model's hazard
-concepts read words the same way; the word lists are settings/urgency.yml's.
+「上个月着火的那栋楼」: a clause about the past; 「一旦发生火灾」「以免倒塌」: a clause about what might
+happen; 「火灾隐患」「坍塌风险」: the word names a risk, not an event. The urgency rules and the urgency
+model's hazard concepts read words the same way; the word lists are settings/urgency.yml's.
 """
 from __future__ import annotations
 
@@ -23,13 +25,19 @@ _CLAUSE_END = re.compile(r"[，。！？；,.!?;\s]")
 class Negation:
     negations: List[str] = field(default_factory=list)
     past_markers: List[str] = field(default_factory=list)
+    hypothetical_markers: List[str] = field(default_factory=list)
+    risk_suffixes: List[str] = field(default_factory=list)
 
-    def covers(self, text: str, pos: int) -> bool:
-        """True when the word starting at ``pos`` is negated or in a clause about the past."""
+    def covers(self, text: str, pos: int, length: int = 0) -> bool:
+        """True when the word starting at ``pos`` (``length`` characters long) is negated, in a
+        clause about the past or about what might happen, or followed by a word naming a risk."""
         clause = _CLAUSE_END.split(text[:pos])[-1]
+        following = text[pos + length:pos + length + 2] if length else ""
         # 「没有人受伤」 within four characters; a single 没/无 only right before (「没人管的井盖丢了」)
         return (any(n in clause[-(4 if len(n) > 1 else 2):] for n in self.negations)
-                or any(self._in_the_past(clause, p) for p in self.past_markers))
+                or any(self._in_the_past(clause, p) for p in self.past_markers)
+                or any(m in clause for m in self.hypothetical_markers)
+                or any(following.startswith(r) for r in self.risk_suffixes))
 
     @staticmethod
     def _in_the_past(clause: str, marker: str) -> bool:
@@ -44,7 +52,8 @@ class Negation:
     @classmethod
     def load(cls, path: Path) -> "Negation":
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        return cls(list(data.get("negations", [])), list(data.get("past_markers", [])))
+        return cls(list(data.get("negations", [])), list(data.get("past_markers", [])),
+                   list(data.get("hypothetical_markers", [])), list(data.get("risk_suffixes", [])))
 
 
 @lru_cache(maxsize=1)
