@@ -137,7 +137,7 @@ class Thresholds:
     and the probability reaches ``unnamed``: the words alone are weaker evidence."""
     top: float = 0.5
     urgent: float = 0.5
-    unnamed: float = 0.6
+    unnamed: float = 0.7
     unnamed_length: int = 100
 
     @classmethod
