@@ -20,6 +20,7 @@ from dispatch.media import MediaStore
 from dispatch.schema import MAX_DESCRIPTION, TicketIn
 from common.privacy import mask_pii
 from dispatch.location import Address
+from nlu.urgency import needs_top_review
 
 #: Rasa input channel name → the channel recorded on the ticket
 CHANNELS = {"rest": "web", "web": "web", "wechat": "wechat", "voice": "voice"}
@@ -95,7 +96,9 @@ def drafts(tracker: Tracker, values: Mapping[str, Any]) -> List[Draft]:
             ticket = TicketIn.from_analysis(
                 description=problem["description"][:MAX_DESCRIPTION], category=category,
                 location=_own_place(problem, _location(values)), urgency=urgency.get("level", "一般"),
-                urgency_reasons=urgency.get("reasons") or [], idempotency_key=f"{key}#{number}", **common)
+                urgency_reasons=urgency.get("reasons") or [],
+                urgency_review=needs_top_review(urgency.get("reasons") or []), idempotency_key=f"{key}#{number}",
+                **common)
             result.append(Draft(ticket, category.get("sla_days")))
         return result
     category = values.get("problem_category") or {}
@@ -105,7 +108,7 @@ def drafts(tracker: Tracker, values: Mapping[str, Any]) -> List[Draft]:
         description=(f"{description}（{details}）" if details else description)[:MAX_DESCRIPTION], category=category,
         location=_location(values),
         urgency=values.get("urgency") or "一般", urgency_reasons=values.get("urgency_reasons") or [],
-        idempotency_key=key, **common)
+        urgency_review=needs_top_review(values.get("urgency_reasons") or []), idempotency_key=key, **common)
     return [Draft(ticket, category.get("sla_days"))]
 
 

@@ -22,6 +22,7 @@ from common.validation import field_problems
 from nlu.gazetteer import default_gazetteer
 from nlu.locate import Located, locate
 from nlu.placement import place_pin
+from nlu.urgency import needs_top_review
 
 ROUTES = web.RouteTableDef()
 PREFIX = "/open311/v2"
@@ -139,7 +140,7 @@ async def create_request(request: web.Request) -> web.Response:
     try:
         ticket_in = TicketIn.from_analysis(
             description, issue["category"], location, issue["urgency"]["level"], issue["urgency"]["reasons"],
-            channel="open311",
+            needs_top_review(issue["urgency"]["reasons"]), channel="open311",
             reporter=" ".join(str(fields.get(k) or "") for k in ("first_name", "last_name")).strip() or None,
             contact=fields.get("phone") or fields.get("email"),
             media=[fields["media_url"]] if fields.get("media_url") else [],

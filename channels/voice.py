@@ -41,6 +41,7 @@ from dispatch.store import TicketStore
 from nlu.analysis import Analyzer
 from nlu.call_report import CallReport, read_report
 from nlu.transcript import SPEAKERS, Segment, read_call, voice_settings
+from nlu.urgency import needs_top_review
 
 log = logging.getLogger(__name__)
 SEGMENTS_TTL_S = 4 * 3600  # a call's parts are kept this long
@@ -185,7 +186,8 @@ class VoiceInput(InputChannel):
         category = analysis["category"]
         ticket_in = TicketIn.from_analysis(
             str(analysis["description"]), category, analysis["location"], analysis["urgency"]["level"],
-            analysis["urgency"]["reasons"], channel="voice", reporter=call.call_id, contact=call.caller,
+            analysis["urgency"]["reasons"], needs_top_review(analysis["urgency"]["reasons"]),
+            channel="voice", reporter=call.call_id, contact=call.caller,
             idempotency_key=f"voice:{call.call_id}:{number}")
         ticket, _ = self.store.file(ticket_in, category.get("sla_days"))
         place = Address.from_dict(ticket.location.dict())

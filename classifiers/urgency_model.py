@@ -119,10 +119,13 @@ class UrgencyClassifier(LinearTextClassifier):
 
 @dataclass
 class UrgencyReading:
-    """What the model says of one message."""
+    """What the model says of one message. ``doubt``: P(特急) of a message the model could have
+    graded 特急 (a hazard named, or a short report) when that reached the review threshold without
+    reaching 特急's — a person should look (nlu/urgency.py); None otherwise."""
     level: str
     probabilities: Dict[str, float]
     concepts: List[str] = field(default_factory=list)  # labels of the concepts that pushed the grade
+    doubt: Optional[float] = None
 
     def reason(self) -> str:
         said = "、".join(self.concepts)
@@ -139,16 +142,19 @@ class Thresholds:
     urgent: float = 0.5
     unnamed: float = 0.7
     unnamed_length: int = 100
+    review_top: float = 0.1  # a lower grade with P(特急) this high goes to a person (nlu/urgency.py)
 
     @classmethod
     def configured(cls) -> "Thresholds":
         data = yaml.safe_load((SETTINGS_DIR / "urgency.yml").read_text(encoding="utf-8")) or {}
         model = data.get("model") or {}
         made = cls(float(model.get("top_at", cls.top)), float(model.get("urgent_at", cls.urgent)),
-                   float(model.get("unnamed_at", cls.unnamed)), int(model.get("unnamed_length", cls.unnamed_length)))
-        if not all(0 < value <= 1 for value in (made.top, made.urgent, made.unnamed)) or made.unnamed_length < 0:
-            raise ValueError("settings/urgency.yml model.top_at, urgent_at and unnamed_at must be in (0, 1], "
-                             "model.unnamed_length a number of characters")
+                   float(model.get("unnamed_at", cls.unnamed)), int(model.get("unnamed_length", cls.unnamed_length)),
+                   float(model.get("review_top_at", cls.review_top)))
+        if (not all(0 < value <= 1 for value in (made.top, made.urgent, made.unnamed, made.review_top))
+                or made.unnamed_length < 0):
+            raise ValueError("settings/urgency.yml model.top_at, urgent_at, unnamed_at and review_top_at must be "
+                             "in (0, 1], model.unnamed_length a number of characters")
         return made
 
 
@@ -193,10 +199,13 @@ class UrgencyModel:
         elif len(text) <= self.thresholds.unnamed_length:
             level = self.grade(probabilities, named=False)
         else:
-            level = "一般"
+            return UrgencyReading("一般", probabilities)
+        doubt = (probabilities["特急"] if level != "特急" and probabilities["特急"] >= self.thresholds.review_top
+                 else None)
         if level == "一般":
-            return UrgencyReading(level, probabilities)
-        return UrgencyReading(level, probabilities, self._pushing(text, level) or self._weighing_words(text, level))
+            return UrgencyReading(level, probabilities, doubt=doubt)
+        return UrgencyReading(level, probabilities, self._pushing(text, level) or self._weighing_words(text, level),
+                              doubt)
 
     def _pushing(self, text: str, level: str, most: int = 3) -> List[str]:
         """Labels of the concepts whose columns add most to ``level``'s score, strongest first."""

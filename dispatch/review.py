@@ -1,6 +1,6 @@
 """Operator review of filed tickets: why a ticket needs a person (problem type unsure, place not
-confirmed, a grey-zone duplicate, 特急), and what the person decided — approve (a held ticket is
-delivered then), reject with a reason, merge into an existing ticket.
+confirmed, a grey-zone duplicate, 特急 or perhaps 特急), and what the person decided — approve (a held
+ticket is delivered then), reject with a reason, merge into an existing ticket.
 
 Every decision names the version (``updated_at``) the operator saw: a ticket changed since by
 someone else is refused with StaleTicket instead of being overwritten silently.
@@ -53,7 +53,7 @@ def review_reasons(ticket: TicketIn, grey_duplicate: bool) -> List[str]:
         reasons.append("place")
     if grey_duplicate:
         reasons.append("duplicate")
-    if ticket.urgency == "特急":
+    if ticket.urgency == "特急" or ticket.urgency_review:
         reasons.append("urgent")
     return reasons
 

@@ -42,6 +42,7 @@ class TicketIn(BaseModel):
     location: Location = Location()
     urgency: str = "一般"
     urgency_reasons: List[str] = []
+    urgency_review: bool = False  # graded below 特急 but perhaps 特急: a person confirms (the urgent queue)
     needs_review: bool = False
     idempotency_key: Optional[str] = Field(None, max_length=200)
     media: List[str] = Field([], max_items=9)  # photos' URLs (GeoReport media_url is the first)
@@ -83,13 +84,15 @@ class TicketIn(BaseModel):
 
     @classmethod
     def from_analysis(cls, description: str, category: Optional[dict], location: Optional[dict],
-                      urgency: str, urgency_reasons: List[str], **extra) -> "TicketIn":
+                      urgency: str, urgency_reasons: List[str], urgency_review: bool = False,
+                      **extra) -> "TicketIn":
         """Build a ticket from a category prediction as /api/analyze and the NLU produce it."""
         category = category or {}
         return cls(description=description,
                    category={k: category.get(k) for k in ("level1", "level2", "level3", "confidence")},
                    department=category.get("department"), location=location or {},
                    urgency=urgency or "一般", urgency_reasons=urgency_reasons or [],
+                   urgency_review=urgency_review and urgency != "特急",
                    needs_review=bool(category.get("needs_review", not category))
                    or (location or {}).get("placement") in REVIEW_PLACEMENTS, **extra)
 

@@ -21,7 +21,7 @@ from dispatch.grades import SlaSettings, sla_settings
 from dispatch.history import TicketEvent, TicketEventRow, as_events, changes_between, event_row
 from dispatch.outbox import DeliveryRow, enqueue
 from dispatch.ratings import RATINGS, RatingRow
-from dispatch.review import check_version, encode_reasons, review_reasons
+from dispatch.review import check_version, decode_reasons, encode_reasons, review_reasons
 from dispatch.routing import DispatchSettings, dispatch_settings
 from dispatch.schema import STATUSES, CategoryRef, Location, Ticket, TicketIn
 from common import clock
@@ -79,6 +79,7 @@ class TicketRow(Base):
                       "level3": self.category_level3, "confidence": self.category_confidence},
             department=self.department, location=json.loads(self.location_json or "{}"),
             urgency=self.urgency, urgency_reasons=json.loads(self.urgency_reasons_json or "[]"),
+            urgency_review=self.urgency != "特急" and "urgent" in decode_reasons(self.review_reasons),
             needs_review=self.needs_review, idempotency_key=self.idempotency_key,
             deadline=self.deadline, respond_by=self.respond_by, status=self.status,
             status_notes=self.status_notes, duplicate_of=self.duplicate_of,

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from classifiers.urgency_model import UrgencyReading
 
 LEVELS = ("特急", "紧急", "一般")
+#: the reason that sends a ticket graded below 特急 to a person: the model was not sure it was not 特急
+REVIEW_REASON = "可能特急，请人工核实"
 
 
 @dataclass
@@ -62,7 +64,17 @@ class UrgencyRules:
         from classifiers.urgency_model import shared_model
 
         model = shared_model()
-        return self.with_floor(self.combine(self.by_rules(text), model.read(text) if model else None), default_level)
+        reading = model.read(text) if model else None
+        return self.with_review(self.with_floor(self.combine(self.by_rules(text), reading), default_level), reading)
+
+    @staticmethod
+    def with_review(urgency: Urgency, reading: Optional[UrgencyReading]) -> Urgency:
+        """A grade below 特急 the model doubted keeps its level and gains the reason that puts the
+        ticket before a person (needs_top_review); nothing changes at 特急."""
+        if urgency.level == "特急" or reading is None or reading.doubt is None:
+            return urgency
+        return Urgency(level=urgency.level,
+                       reasons=[*urgency.reasons, f"{REVIEW_REASON}（模型：特急 {reading.doubt:.2f}）"])
 
     def combine(self, urgency: Urgency, reading: Optional[UrgencyReading]) -> Urgency:
         """The rules' grade raised to the model's when that is higher, its reason added."""
@@ -100,3 +112,8 @@ def default_rules() -> UrgencyRules:
 
 def assess_urgency(text: str, default_level: Optional[str] = None) -> Urgency:
     return default_rules().assess(text, default_level)
+
+
+def needs_top_review(reasons: List[str]) -> bool:
+    """Whether urgency reasons (as tickets carry them) ask a person to check for 特急."""
+    return any(reason.startswith(REVIEW_REASON) for reason in reasons)

@@ -102,3 +102,18 @@ def test_grey_zone_duplicates_and_filters(store):
     assert queue.page(QueueFilter(urgency="特急")).total == 0
     assert queue.page(QueueFilter(older_than_h=1)).total == 0
     assert queue.page(QueueFilter(newer_than_h=1), now=clock.now() + timedelta(hours=2)).total == 0
+
+
+def test_a_ticket_that_may_be_top_urgency_is_queued_for_a_person_and_still_sent(store):
+    """Graded 紧急 with the model unsure it was not 特急: the urgent queue shows it, delivery does not wait,
+    and the ticket says so when read back; a 特急 ticket is in that queue as 特急, not as a doubt."""
+    doubted, _ = store.file(TicketIn.from_analysis(
+        "小区里那棵大树有点歪了", intake(5).category.dict(), intake(5).location.dict(), "紧急",
+        ["结构开裂变形（模型：紧急 0.61）", "可能特急，请人工核实（模型：特急 0.13）"], True, channel="web"))
+    top, _ = store.file(TicketIn.from_analysis("电梯里困了人", intake(6).category.dict(), intake(6).location.dict(),
+                                               "特急", ["有人被困或受伤"], True, channel="web"))
+    assert jobs(store, doubted.id) == ["filed"]
+    queue = ReviewQueue(store.engine)
+    assert queue.review_of(doubted.id)["queues"] == ["urgent"] and not queue.review_of(doubted.id)["held"]
+    assert store.get(doubted.id).urgency_review is True and store.get(doubted.id).urgency == "紧急"
+    assert top.urgency_review is False and queue.review_of(top.id)["queues"] == ["urgent"]
