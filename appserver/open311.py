@@ -73,6 +73,7 @@ def request_view(ticket: Ticket, full: bool = False) -> Dict[str, Any]:
         "category": ticket.category.dict(),
         "urgency": ticket.urgency,
         "urgency_reasons": ticket.urgency_reasons,
+        "urgency_review": ticket.urgency_review,
         "immediate_dispatch": ticket.immediate_dispatch,
         "location": loc.dict(),
         "respond_by": _iso(ticket.respond_by),

@@ -68,3 +68,19 @@ def test_list_filters(stack, app_url):
     assert listed and all(t["service_code"].startswith("环境保护") for t in listed)
     closed = requests.get(f"{app_url}/open311/v2/requests.json", params={"status": "closed"}, timeout=10).json()
     assert all(t["status"] == "closed" for t in closed)  # other tests close tickets of their own
+
+
+def test_a_report_the_model_thinks_may_be_top_urgency_is_filed_for_a_person_to_confirm(stack, app_url):
+    """Exposed wires in a stairwell: graded 紧急, but the urgency model's P(特急) is above
+    settings/urgency.yml review_top_at, so the ticket says so and carries the reason an operator reads."""
+    resp = requests.post(f"{app_url}/open311/v2/requests.json",
+                         json={"description": "楼道里的电线外皮有点破了", "address_string": "滨江花园3栋"}, timeout=10)
+    assert resp.status_code == 201
+    ticket = requests.get(f"{app_url}/open311/v2/requests/{resp.json()[0]['service_request_id']}.json",
+                          timeout=10).json()[0]
+    assert ticket["urgency"] == "紧急" and ticket["urgency_review"] is True
+    assert any(r.startswith("可能特急，请人工核实") for r in ticket["urgency_reasons"]), ticket["urgency_reasons"]
+    calm = requests.post(f"{app_url}/open311/v2/requests.json",
+                         json={"description": "楼上装修太吵了", "address_string": "滨江花园5栋"}, timeout=10).json()[0]
+    calm = requests.get(f"{app_url}/open311/v2/requests/{calm['service_request_id']}.json", timeout=10).json()[0]
+    assert calm["urgency_review"] is False
