@@ -25,7 +25,7 @@ const Console = {
   // the product's codes in the words operators use
   LABELS: {
     placement: {placed: "已定位到社区", pin: "地图定位", choose: "有多个候选地点", outside: "不在本辖区", unknown: "未能定位"},
-    queue: {category: "分类待确认", place: "地点待确认", duplicate: "疑似重复", urgent: "特急跟进", handoff: "转人工", dead: "推送失败"},
+    queue: {category: "分类待确认", place: "地点待确认", duplicate: "疑似重复", urgent: "特急跟进·待核实", handoff: "转人工", dead: "推送失败"},
     outcome: {approved: "审核通过", rejected: "不予受理", merged: "合并办理"},
     status: {open: "办理中", closed: "已办结"},
     channel: {web: "网页", wechat: "微信", voice: "热线", open311: "Open311接口", api: "接口"},
