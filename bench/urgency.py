@@ -4,9 +4,9 @@
 
 Sets: the second kept-aside set (bench/data/urgency_holdout2.yml, never trained or tuned on — the
 headline), the third (urgency_holdout3.yml, written after the second had been read), real letters
-graded by hand (urgency_letters.yml, ids only), the first kept-aside set (bench/data/urgency_holdout.yml: kept aside until
-its first run, read and tuned against since, now a development set) and the team's older set
-(tests/data/urgency.yml, which the trigger rules were written against). Graders: the trigger rules
+graded by hand (urgency_letters.yml, ids only), the first kept-aside set (urgency_holdout.yml: kept
+aside until its first run, read and tuned against since, now a development set) and the team's older
+set (tests/data/urgency.yml, which the trigger rules were written against). Graders: the trigger rules
 alone, rules + the urgency model (what the agent does), and both raised to the default grade of the
 category the shipped classifier predicts. Accuracy, recall per grade (特急 recall must be 1.0: a fire
 never waits in a queue), 紧急-or-higher recall, time per message. `--cv K` also cross-validates the
@@ -57,8 +57,8 @@ FIRST_RUNS = {
         "0.783 / 0.724. On long real letters the agent raises more alarms than the rules alone: a hazard word met in "
         "passing, a past event, a feared one."),
     HOLDOUT: (
-        "2026-11-30 (commit 7efd5ab's set, model trained on 722 reports with the fourth batch): **accuracy 0.677, 特急 recall "
-        "0.950, 紧急-or-higher recall 0.897**, 紧急 recall 0.316, 一般 recall 0.739 (trigger rules alone: 0.403 / "
+        "2026-11-30 (commit 7efd5ab's set, model trained on 722 reports with the fourth batch): **accuracy 0.677, "
+        "特急 recall 0.950, 紧急-or-higher recall 0.897**, 紧急 recall 0.316, 一般 recall 0.739 (trigger rules alone: 0.403 / "
         "0.150 / 0.128). The model before that session (commit 165c754, 478 reports) on the same set: 0.597 / "
         "0.825 / 0.821, 紧急 0.211, 一般 0.717. Most misses raise a risk nothing has come of yet (紧急) to 特急 "
         "and a question or a past event to a grade."),
@@ -68,7 +68,8 @@ FIRST_RUNS = {
         "and tuned against since (its misses led to the fourth training batch and hazard words), so it is a "
         "development set now, not evidence."),
 }
-TITLES = {HOLDOUT: "second kept-aside set (headline)", THIRD_HOLDOUT: "third kept-aside set (written last)", FIRST_HOLDOUT: "first kept-aside set (read since: development)",
+TITLES = {HOLDOUT: "second kept-aside set (headline)", THIRD_HOLDOUT: "third kept-aside set (written last)",
+          FIRST_HOLDOUT: "first kept-aside set (read since: development)",
           GRADED_LETTERS: "real letters graded by hand (kept aside)"}
 
 Case = Tuple[str, str, str, Optional[str]]
@@ -202,7 +203,8 @@ def main() -> None:
     parser.add_argument("--cv", type=int, default=0, help="also cross-validate on the training reports (K folds)")
     parser.add_argument("--letters", type=Path, default=LETTERS, help="real letters to grade (CSV with title, text)")
     args = parser.parse_args()
-    sets = args.data or [HOLDOUT, THIRD_HOLDOUT, GRADED_LETTERS, FIRST_HOLDOUT, TEAM_SET]
+    sets = ([path.resolve() for path in args.data] if args.data
+            else [HOLDOUT, THIRD_HOLDOUT, GRADED_LETTERS, FIRST_HOLDOUT, TEAM_SET])
     chosen = graders()
     lines = ["# Urgency", "", "`python -m bench.urgency" + (f" --cv {args.cv}" if args.cv else "") + "`", ""]
     report: Dict[str, object] = {"sets": {}}
