@@ -69,13 +69,9 @@ class HazardLexicon:
         return tuple(c.name for c in self.concepts if self._mentions(c, text))
 
     def _mentions(self, concept: Concept, text: str) -> bool:
-        for word in concept.words:
-            start = text.find(word)
-            while start >= 0:
-                if concept.kind == "meaning" or not self.negation.covers(text, start, len(word)):
-                    return True
-                start = text.find(word, start + 1)
-        return False
+        if concept.kind == "meaning":
+            return any(word in text for word in concept.words)
+        return any(self.negation.said(text, word) for word in concept.words)
 
 
 @lru_cache(maxsize=1)

@@ -39,6 +39,15 @@ class Negation:
                 or any(m in clause for m in self.hypothetical_markers)
                 or any(following.startswith(r) for r in self.risk_suffixes))
 
+    def said(self, text: str, word: str) -> bool:
+        """``word`` occurs at least once where nothing above covers it (「没有冒烟，楼下在冒烟」 says smoke)."""
+        start = text.find(word)
+        while start >= 0:
+            if not self.covers(text, start, len(word)):
+                return True
+            start = text.find(word, start + 1)
+        return False
+
     @staticmethod
     def _in_the_past(clause: str, marker: str) -> bool:
         """「上周着火的那栋楼」 is about the past; 「自上周起每天停水」「从去年开始」 is since then, still now."""

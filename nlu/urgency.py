@@ -87,22 +87,12 @@ class UrgencyRules:
         level = "一般"
         reasons: List[str] = []
         for rule in self.rules:
-            if any(self._said(text, word) for word in rule["keywords"]):
+            if any(self.negation.said(text, word) for word in rule["keywords"]):
                 if rule["reason"] not in reasons:
                     reasons.append(rule["reason"])
                 if self.ranks[rule["level"]] > self.ranks[level]:
                     level = rule["level"]
         return Urgency(level=level, reasons=reasons)
-
-    def _said(self, text: str, word: str) -> bool:
-        """``word`` occurs once at least where no negation, past, condition or risk covers it
-        (「没有冒烟，楼下在冒烟」 says smoke)."""
-        pos = text.find(word)
-        while pos >= 0:
-            if not self.negation.covers(text, pos, len(word)):
-                return True
-            pos = text.find(word, pos + 1)
-        return False
 
 
 @lru_cache(maxsize=1)
