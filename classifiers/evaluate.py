@@ -1,5 +1,5 @@
 """`intake evaluate classifier`: trains on one labelled file and reports on another (or k-fold
-cross-validation on one file) for our torch model — trained on the file together with our shipped
+cross-validation on one file) for our linear model — trained on the file together with our shipped
 examples, as `intake train` would for a deployment, and on the file alone — beside the TF-IDF +
 linear SVM baseline: accuracy, macro-F1, per-class P/R/F1, calibration (ECE), training and
 inference time, and a confusion-matrix PNG. Also measures the shipped model on real messages."""
@@ -89,7 +89,7 @@ def _baseline(train: Sequence[LabelledText], test: Sequence[LabelledText]):
 
 
 def _models() -> List[ModelResult]:
-    return [ModelResult("torch linear (ours) + shipped examples"), ModelResult("torch linear (ours), file only"),
+    return [ModelResult("linear (ours) + shipped examples"), ModelResult("linear (ours), file only"),
             ModelResult("TF-IDF + linear SVM (baseline)")]
 
 
@@ -168,7 +168,7 @@ def write_report(results: List[ModelResult], out_dir: Path, title: str, folds: i
 
 
 def evaluate_shipped(rows: List[LabelledText], test_path: Path, classifier=None,
-                     name: str = "shipped torch linear (our examples only)") -> List[ModelResult]:
+                     name: str = "shipped linear (our examples only)") -> List[ModelResult]:
     """The shipped model (trained only on our examples) — or ``classifier``, a version of it — on
     real labelled messages. Labels may be level-1 names, level-2 paths or full paths; the model's
     probabilities are summed up to that level, so the reported confidence is the confidence in
