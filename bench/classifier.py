@@ -14,7 +14,7 @@ model at level 1 — in bench/reports/classifier_letters.md; nothing else runs. 
 was read while our examples were written, so only these letters say what the examples do on unseen
 messages.
 
-1. k-fold cross-validation on the labelled file: our torch model beside the TF-IDF + linear SVM
+1. k-fold cross-validation on the labelled file: our linear model beside the TF-IDF + linear SVM
    baseline (macro-F1, accuracy, ECE, training time per fold, inference ms per message);
 2. the shipped model, trained only on our own examples, on the same real messages at level 1;
 3. training time on 1,000 messages with torch limited to 2 threads.
@@ -128,10 +128,10 @@ def letters(rows, data: Path, spec_file: Path, letters_csv: Path) -> None:
     for part, tests in labelled_letters(spec_file, letters_csv).items():
         results = evaluate_split(rows, tests, spec_file) + evaluate_shipped(tests, spec_file)
         counts = ", ".join(f"{label} {n}" for label, n in sorted(Counter(t.label for t in tests).items()))
-        report = write_report(results, REPORTS / f"classifier_letters_{part}", f"{part}: {len(tests)} letters ({counts})")
-        scores[part] = {s["model"]: {"accuracy": s["accuracy"], "macro_f1": s["macro_f1"]} for s in report["results"]}
-        sections += [report["markdown"].replace("confusion_matrix.png", f"classifier_letters_{part}/confusion_matrix.png"),
-                     ""]
+        out = REPORTS / f"classifier_letters_{part}"
+        report = write_report(results, out, f"{part}: {len(tests)} letters ({counts})")
+        scores[part] = {r["model"]: {"accuracy": r["accuracy"], "macro_f1": r["macro_f1"]} for r in report["results"]}
+        sections += [report["markdown"].replace("confusion_matrix.png", f"{out.name}/confusion_matrix.png"), ""]
     letters_chart(scores, REPORTS / "classifier_letters.png")
     sections.insert(len(sections) - 2 * len(scores),
                     "![accuracy and macro-F1 per model and part](classifier_letters.png)\n")
