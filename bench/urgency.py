@@ -14,13 +14,17 @@ per grade (特急 recall must be 1.0: a fire never waits in a queue), 紧急-or-
 message. `--cv K` also cross-validates the
 model on its training reports (how the thresholds in settings/urgency.yml were chosen); `--letters`
 grades real residents' letters (mostly routine complaints) to show how often the agent raises an
-alarm on everyday mail. Writes bench/reports/urgency.md, urgency.json and a confusion matrix PNG of
-the headline.
+alarm on everyday mail. `--review-curve` adds what settings/urgency.yml model.review_top_at trades: at
+each threshold, the share of the kept-aside sets' 特急 reports graded 特急 or sent to a person, and the
+share of real letters sent to a person (bench/reports/urgency_review.png) — the figure a deployment
+reads before it raises or lowers the threshold. Writes bench/reports/urgency.md, urgency.json and a
+confusion matrix PNG of the headline.
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import random
 import time
@@ -30,8 +34,8 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 import yaml
 
-from classifiers.evaluate import ModelResult, confusion_png
-from classifiers.urgency_model import GRADES, UrgencyModel, shared_model, training_reports
+from classifiers.evaluate import CJK_FONTS, ModelResult, confusion_png
+from classifiers.urgency_model import GRADES, Thresholds, UrgencyModel, shared_model, training_reports
 from nlu.normalize import normalize_text
 from nlu.urgency import Urgency, assess_urgency, default_rules, needs_top_review
 
@@ -193,6 +197,53 @@ def cross_validate(folds: int, seed: int = 7) -> Dict[str, float]:
     return {"folds": folds, "reports": len(reports), **figures(gold, predicted)}
 
 
+REVIEW_THRESHOLDS = (0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.25, 0.3)
+
+
+def review_curve(top_reports: List[str], letters: List[str]) -> List[Dict[str, float]]:
+    """Per review threshold: the share of ``top_reports`` (all 特急) graded 特急 or sent to a person,
+    and the share of ``letters`` (everyday mail) sent to a person. Each text is read once with the
+    threshold at its floor; the doubt it carries then decides every threshold at once."""
+    model, rules = shared_model(), default_rules()
+    floor = UrgencyModel(model.classifier, dataclasses.replace(model.thresholds, review_top=1e-6))
+
+    def doubts(texts: List[str]) -> List[Optional[float]]:
+        out: List[Optional[float]] = []
+        for text in texts:
+            work = normalize_text(text)
+            reading = floor.read(work)
+            graded = rules.combine(rules.by_rules(work), reading)
+            out.append(1.0 if graded.level == "特急" else (reading.doubt if reading else None))
+        return out
+
+    tops, mail = doubts(top_reports), doubts(letters)
+    return [{"threshold": t,
+             "top_caught": sum(d is not None and d >= t for d in tops) / len(tops),
+             "letters_reviewed": sum(d is not None and d >= t and d < 1.0 for d in mail) / len(mail)}
+            for t in REVIEW_THRESHOLDS]
+
+
+def review_chart(curve: List[Dict[str, float]], configured: float, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["font.sans-serif"] = CJK_FONTS
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    ax.plot([c["letters_reviewed"] for c in curve], [c["top_caught"] for c in curve], marker="o")
+    for c in curve:
+        ax.annotate(f"{c['threshold']:g}" + (" (set)" if c["threshold"] == configured else ""),
+                    (c["letters_reviewed"], c["top_caught"]), textcoords="offset points", xytext=(4, -10), fontsize=8)
+    ax.set_xlabel("real letters sent to a person as perhaps 特急")
+    ax.set_ylabel("特急 reports graded 特急 or sent to a person")
+    ax.set_title("review_top_at: what a person looks at vs what is caught")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def read_letters(path: Path) -> List[str]:
     with path.open(encoding="utf-8") as handle:
         return [normalize_text(f"{row.get('title', '')}。{row.get('text', '')}") for row in csv.DictReader(handle)]
@@ -222,6 +273,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, action="append", help="labelled sets (default: kept-aside, team set)")
     parser.add_argument("--cv", type=int, default=0, help="also cross-validate on the training reports (K folds)")
     parser.add_argument("--letters", type=Path, default=LETTERS, help="real letters to grade (CSV with title, text)")
+    parser.add_argument("--review-curve", action="store_true",
+                        help="also show what each review threshold catches and costs (needs the model and --letters)")
     args = parser.parse_args()
     sets = ([path.resolve() for path in args.data] if args.data
             else [FIFTH_HOLDOUT, FOURTH_HOLDOUT, HOLDOUT, THIRD_HOLDOUT, GRADED_LETTERS, FIRST_HOLDOUT, TEAM_SET])
@@ -265,6 +318,20 @@ def main() -> None:
         lines += [f"| {name} | {c['letters']} | {c['特急']} | {c['紧急']} | {c['一般']} | {c['review']} |"
                   for name, c in letters.items()]
         lines.append("")
+        if args.review_curve and shared_model() is not None:
+            kept = [FIFTH_HOLDOUT, FOURTH_HOLDOUT, THIRD_HOLDOUT, HOLDOUT, FIRST_HOLDOUT]
+            tops = [c[1] for path in kept for c in load_cases(path) if c[2] == "特急"]
+            curve = review_curve(tops, texts)
+            configured = Thresholds.configured().review_top
+            review_chart(curve, configured, REPORTS / "urgency_review.png")
+            report["review_curve"] = curve
+            lines += [f"## What the review threshold trades ({len(tops)} 特急 reports of the five kept-aside sets, "
+                      f"all read by now; {len(texts)} real letters of {args.letters.name})", "",
+                      "| review_top_at | 特急 graded or sent to a person | real letters sent to a person |",
+                      "|---|---|---|"]
+            lines += [f"| {c['threshold']:g}{' (set)' if c['threshold'] == configured else ''} | "
+                      f"{c['top_caught']:.3f} | {c['letters_reviewed']:.3f} |" for c in curve]
+            lines += ["", "![review trade-off](urgency_review.png)", ""]
     lines += ["![confusion matrix](urgency_confusion.png)"]
     (REPORTS / "urgency.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     (REPORTS / "urgency.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -27,6 +27,8 @@ from nlu.normalize import normalize_text  # noqa: E402
 
 #: weight of one of our examples beside one of the deployment's labelled messages
 SHIPPED_EXAMPLE_WEIGHT = 1.0
+#: fonts that draw the Chinese labels of our charts, the first one installed wins (Debian: fonts-noto-cjk)
+CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "DejaVu Sans"]
 
 
 @dataclass
@@ -129,7 +131,7 @@ def cross_validate(rows: List[LabelledText], folds: int, config: Optional[Linear
 def confusion_png(result: ModelResult, path: Path, title: str) -> None:
     labels = sorted(set(result.gold) | set(result.predicted))
     matrix = confusion_matrix(result.gold, result.predicted, labels=labels)
-    plt.rcParams["font.sans-serif"] = ["Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "DejaVu Sans"]
+    plt.rcParams["font.sans-serif"] = CJK_FONTS
     size = max(6, 0.5 * len(labels) + 3)
     fig, ax = plt.subplots(figsize=(size, size))
     ax.imshow(matrix, cmap="Blues")
