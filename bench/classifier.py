@@ -129,9 +129,10 @@ def letters(rows, data: Path, spec_file: Path, letters_csv: Path) -> None:
         results = evaluate_split(rows, tests, spec_file) + evaluate_shipped(tests, spec_file)
         counts = ", ".join(f"{label} {n}" for label, n in sorted(Counter(t.label for t in tests).items()))
         out = REPORTS / f"classifier_letters_{part}"
-        report = write_report(results, out, f"{part}: {len(tests)} letters ({counts})")
+        report = write_report(results, out, f"{part}: {len(tests)} letters")
         scores[part] = {r["model"]: {"accuracy": r["accuracy"], "macro_f1": r["macro_f1"]} for r in report["results"]}
-        sections += [report["markdown"].replace("confusion_matrix.png", f"{out.name}/confusion_matrix.png"), ""]
+        sections += [report["markdown"].replace("confusion_matrix.png", f"{out.name}/confusion_matrix.png")
+                     .replace(f"# {part}: {len(tests)} letters", f"## {part}: {len(tests)} letters ({counts})", 1), ""]
     letters_chart(scores, REPORTS / "classifier_letters.png")
     sections.insert(len(sections) - 2 * len(scores),
                     "![accuracy and macro-F1 per model and part](classifier_letters.png)\n")

@@ -279,7 +279,9 @@ def main() -> None:
     sets = ([path.resolve() for path in args.data] if args.data
             else [FIFTH_HOLDOUT, FOURTH_HOLDOUT, HOLDOUT, THIRD_HOLDOUT, GRADED_LETTERS, FIRST_HOLDOUT, TEAM_SET])
     chosen = graders()
-    lines = ["# Urgency", "", "`python -m bench.urgency" + (f" --cv {args.cv}" if args.cv else "") + "`", ""]
+    command = "python -m bench.urgency" + (f" --cv {args.cv}" if args.cv else "") + (
+        " --review-curve" if args.review_curve else "")
+    lines = ["# Urgency", "", f"`{command}`", ""]
     report: Dict[str, object] = {"sets": {}}
     for index, path in enumerate(sets):
         cases = load_cases(path)
