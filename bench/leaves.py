@@ -24,7 +24,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import yaml  # noqa: E402
 
 from bench.stats import percentile  # noqa: E402
-from classifiers.evaluate import CJK_FONTS  # noqa: E402
+from classifiers.evaluate import use_cjk_fonts  # noqa: E402
 from classifiers.problem_type import default_classifier  # noqa: E402
 from nlu.normalize import normalize_text  # noqa: E402
 
@@ -89,7 +89,7 @@ def evaluate(items: List[Tuple[str, str, str]]) -> Dict[str, object]:
 
 
 def chart(result: Dict[str, object], path: Path) -> None:
-    plt.rcParams["font.sans-serif"] = CJK_FONTS
+    use_cjk_fonts()
     departments = sorted(result["by_department"].items(), key=lambda kv: kv[1]["routed"])
     fig, ax = plt.subplots(figsize=(8, max(4, 0.32 * len(departments) + 1)))
     ax.barh([f"{d} ({v['messages']})" for d, v in departments], [v["routed"] for _, v in departments], color="#4a7ab0")

@@ -34,7 +34,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 import yaml
 
-from classifiers.evaluate import CJK_FONTS, ModelResult, confusion_png
+from classifiers.evaluate import ModelResult, confusion_png, use_cjk_fonts
 from classifiers.urgency_model import GRADES, Thresholds, UrgencyModel, shared_model, training_reports
 from nlu.normalize import normalize_text
 from nlu.urgency import Urgency, assess_urgency, default_rules, needs_top_review
@@ -229,7 +229,7 @@ def review_chart(curve: List[Dict[str, float]], configured: float, path: Path) -
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    plt.rcParams["font.sans-serif"] = CJK_FONTS
+    use_cjk_fonts()
     fig, ax = plt.subplots(figsize=(6.5, 4))
     ax.plot([c["letters_reviewed"] for c in curve], [c["top_caught"] for c in curve], marker="o")
     for c in curve:

@@ -31,6 +31,18 @@ SHIPPED_EXAMPLE_WEIGHT = 1.0
 CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "DejaVu Sans"]
 
 
+def use_cjk_fonts() -> None:
+    """Make charts draw Chinese: matplotlib keeps the font list it found the first time it ran, so
+    fonts installed after that (./test.sh installs fonts-noto-cjk) are added here, not left as boxes."""
+    from matplotlib import font_manager
+
+    if not any("CJK" in font.name for font in font_manager.fontManager.ttflist):
+        for path in font_manager.findSystemFonts():
+            if "CJK" in path:
+                font_manager.fontManager.addfont(path)
+    plt.rcParams["font.sans-serif"] = CJK_FONTS
+
+
 @dataclass
 class ModelResult:
     name: str
@@ -131,7 +143,7 @@ def cross_validate(rows: List[LabelledText], folds: int, config: Optional[Linear
 def confusion_png(result: ModelResult, path: Path, title: str) -> None:
     labels = sorted(set(result.gold) | set(result.predicted))
     matrix = confusion_matrix(result.gold, result.predicted, labels=labels)
-    plt.rcParams["font.sans-serif"] = CJK_FONTS
+    use_cjk_fonts()
     size = max(6, 0.5 * len(labels) + 3)
     fig, ax = plt.subplots(figsize=(size, size))
     ax.imshow(matrix, cmap="Blues")
