@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from common.paths import SETTINGS_DIR
 from common.yaml_file import deployment_settings, read_yaml
@@ -33,6 +33,13 @@ def grade_limits() -> Dict[str, Dict[str, Any]]:
     if "一般" not in levels:
         raise UrgencyLimitsError(f"{path}: the level 一般 must be defined")
     return levels
+
+
+def at_least_as_urgent(grade: str) -> List[str]:
+    """The grades ranked as high as ``grade`` or higher (settings/urgency.yml `rank`)."""
+    levels = grade_limits()
+    rank = int((levels.get(grade) or {}).get("rank", 0))
+    return [name for name, level in levels.items() if int(level.get("rank", 0)) >= rank]
 
 
 def _limit(created_at: datetime, level: Dict[str, Any], what: str, calendar: WorkingCalendar) -> datetime:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from dispatch.database import Base, engine_for
-from dispatch.deadlines import deadlines
+from dispatch.deadlines import at_least_as_urgent, deadlines
 from dispatch.grades import SlaSettings, sla_settings
 from dispatch.history import TicketEvent, TicketEventRow, as_events, changes_between, event_row
 from dispatch.outbox import DeliveryRow, enqueue
@@ -166,6 +166,11 @@ class TicketStore:
             return existing, False
 
     def _open_duplicate(self, session, ticket: TicketIn, key: Optional[str], now: datetime) -> Optional[TicketRow]:
+        """The open ticket this one repeats: same place, same category, within the window, and
+        graded at least as urgent — a linked report is not delivered again, so a 特急 report
+        (a lamp post across the road) must never wait behind a routine ticket of the same category
+        at the same place (chipped tiles by the pool); it is filed on its own, and the routine
+        ticket is offered to an operator as a possible duplicate (_grey_duplicate)."""
         if not key or not ticket.category.level2:
             return None
         query = (select(TicketRow)
@@ -173,6 +178,7 @@ class TicketStore:
                         TicketRow.duplicate_of.is_(None),
                         TicketRow.category_level2 == ticket.category.level2,
                         TicketRow.category_level3 == ticket.category.level3,
+                        TicketRow.urgency.in_(at_least_as_urgent(ticket.urgency)),
                         TicketRow.created_at >= now - self.duplicate_window)
                  .order_by(TicketRow.created_at).limit(1))
         return session.execute(query).scalars().first()
@@ -185,7 +191,8 @@ class TicketStore:
 
     def _grey_duplicate(self, session, ticket: TicketIn, key: Optional[str], now: datetime) -> Optional[TicketRow]:
         """An open ticket at the same place in the same field (大类) but filed under another
-        category: perhaps the same problem told differently — an operator decides."""
+        category, or under the same one and graded less urgent: perhaps the same problem told
+        differently — an operator decides."""
         if not key or not ticket.category.level1:
             return None
         query = (select(TicketRow)

@@ -86,6 +86,20 @@ def test_reject_closes_and_merge_links(store):
         decisions.merge(original.id, third.id, "operator:a")  # would be the ticket itself
 
 
+def test_a_more_urgent_report_is_never_linked_behind_a_routine_one(store):
+    """Same place, same category: a 特急 report after a routine ticket is filed and delivered on
+    its own, the routine ticket offered to an operator as a possible duplicate; a routine report
+    after a 特急 ticket is linked to it (nothing waits longer than its own grade allows)."""
+    tiles, _ = store.file(intake(10, description="10栋旁边游泳池边的瓷砖掉了几块"))
+    pole, _ = store.file(intake(10, description="10栋门口路灯杆被车撞倒了，横在路上", urgency="特急"))
+    assert pole.duplicate_of is None and store.get(tiles.id).reporters_count == 1
+    assert jobs(store, pole.id) == ["filed"]
+    assert ReviewQueue(store.engine).review_of(pole.id)["duplicate_candidate"] == tiles.id
+    fallen, _ = store.file(intake(11, description="11栋门口路灯杆倒在路中间", urgency="特急"))
+    again, _ = store.file(intake(11, description="11栋那边路灯杆倒了"))
+    assert again.duplicate_of == fallen.id and jobs(store, again.id) == []
+
+
 def test_grey_zone_duplicates_and_filters(store):
     first, _ = store.file(intake(8))
     # same place, same field, another category: perhaps the same problem told differently
