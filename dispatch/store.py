@@ -167,11 +167,13 @@ class TicketStore:
 
     def _open_duplicate(self, session, ticket: TicketIn, key: Optional[str], now: datetime) -> Optional[TicketRow]:
         """The open ticket this one repeats: same place, same category, within the window, and
-        graded at least as urgent — a linked report is not delivered again, so a 特急 report
-        (a lamp post across the road) must never wait behind a routine ticket of the same category
-        at the same place (chipped tiles by the pool); it is filed on its own, and the routine
-        ticket is offered to an operator as a possible duplicate (_grey_duplicate)."""
-        if not key or not ticket.category.level2:
+        graded at least as urgent. A linked report is not delivered again, so a more urgent report
+        must never wait behind a routine ticket of its category at its place, and a 特急 report is
+        never linked at all: the place may be a whole estate and the category broad (a lamp post
+        across the road and chipped tiles by the pool are both 城市公共设施 at 阳光花园), and a
+        wrong link would keep a danger from the city — it is filed and delivered on its own, and
+        the open ticket is offered to an operator as a possible duplicate (_grey_duplicate)."""
+        if not key or not ticket.category.level2 or ticket.urgency == "特急":
             return None
         query = (select(TicketRow)
                  .where(TicketRow.place_key == key, TicketRow.status == "open",

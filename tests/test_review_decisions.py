@@ -87,17 +87,23 @@ def test_reject_closes_and_merge_links(store):
 
 
 def test_a_more_urgent_report_is_never_linked_behind_a_routine_one(store):
-    """Same place, same category: a 特急 report after a routine ticket is filed and delivered on
-    its own, the routine ticket offered to an operator as a possible duplicate; a routine report
-    after a 特急 ticket is linked to it (nothing waits longer than its own grade allows)."""
+    """Same place, same category: a report more urgent than the open ticket, and any 特急 report,
+    is filed and delivered on its own, the open ticket offered to an operator as a possible
+    duplicate; a report is linked only to a ticket graded at least as urgent."""
     tiles, _ = store.file(intake(10, description="10栋旁边游泳池边的瓷砖掉了几块"))
     pole, _ = store.file(intake(10, description="10栋门口路灯杆被车撞倒了，横在路上", urgency="特急"))
-    assert pole.duplicate_of is None and store.get(tiles.id).reporters_count == 1
-    assert jobs(store, pole.id) == ["filed"]
-    assert ReviewQueue(store.engine).review_of(pole.id)["duplicate_candidate"] == tiles.id
-    fallen, _ = store.file(intake(11, description="11栋门口路灯杆倒在路中间", urgency="特急"))
-    again, _ = store.file(intake(11, description="11栋那边路灯杆倒了"))
-    assert again.duplicate_of == fallen.id and jobs(store, again.id) == []
+    again, _ = store.file(intake(10, description="10栋门口又有一根路灯杆倒了", urgency="特急"))
+    for report in (pole, again):
+        assert report.duplicate_of is None and jobs(store, report.id) == ["filed"]
+        assert ReviewQueue(store.engine).review_of(report.id)["duplicate_candidate"] == tiles.id
+    wires, _ = store.file(intake(10, description="10栋门口路灯杆的电线露出来了", urgency="紧急"))
+    assert wires.duplicate_of == pole.id and jobs(store, wires.id) == []  # the 特急 ticket is on its way
+    later, _ = store.file(intake(10, description="10栋门口路灯杆的线还露着"))
+    assert later.duplicate_of == tiles.id and store.get(tiles.id).reporters_count == 2
+    routine, _ = store.file(intake(12, description="12栋门口路灯不亮"))
+    serious, _ = store.file(intake(12, description="12栋门口路灯杆的线头露着", urgency="紧急"))
+    assert serious.duplicate_of is None and jobs(store, serious.id) == ["filed"]
+    assert ReviewQueue(store.engine).review_of(serious.id)["duplicate_candidate"] == routine.id
 
 
 def test_grey_zone_duplicates_and_filters(store):
