@@ -4,17 +4,15 @@
 
 Sets: the fifth kept-aside set (bench/data/urgency_holdout5.yml, written last — the headline), the
 fourth, second and third (urgency_holdout4.yml, 2, 3), each kept aside until its first run and read
-since, real letters
-graded by hand (urgency_letters.yml, ids only), the first kept-aside set (urgency_holdout.yml: kept
-aside until its first run, read and tuned against since, now a development set) and the team's older
-set (tests/data/urgency.yml, which the trigger rules were written against). Graders: the trigger rules
-alone, rules + the urgency model (the message's urgency reading), and both raised to the default grade
-of the category the shipped classifier predicts (the grade a ticket is filed with). Accuracy, recall
-per grade (特急 recall must be 1.0: a fire never waits in a queue), 紧急-or-higher recall, time per
-message. `--cv K` also cross-validates the
-model on its training reports (how the thresholds in settings/urgency.yml were chosen); `--letters`
-grades real residents' letters (mostly routine complaints) to show how often the agent raises an
-alarm on everyday mail. `--review-curve` adds what settings/urgency.yml model.review_top_at trades: at
+since, real letters graded by hand (urgency_letters.yml, ids only), the first kept-aside set
+(urgency_holdout.yml: kept aside until its first run, read and tuned against since, now a development
+set) and the team's older set (tests/data/urgency.yml, which the trigger rules were written against).
+Graders: the trigger rules alone, rules + the urgency model (the message's urgency reading), and both
+raised to the default grade of the category the shipped classifier predicts (the grade a ticket is
+filed with). Accuracy, recall per grade (特急 recall must be 1.0: a fire never waits in a queue),
+紧急-or-higher recall, time per message. `--cv K` also cross-validates the model on its training
+reports (how the thresholds in settings/urgency.yml were chosen); `--letters` grades real residents'
+letters (mostly routine complaints) to show how often the agent raises an alarm on everyday mail. `--review-curve` adds what settings/urgency.yml model.review_top_at trades: at
 each threshold, the share of the kept-aside sets' 特急 reports graded 特急 or sent to a person, and the
 share of real letters sent to a person (bench/reports/urgency_review.png) — the figure a deployment
 reads before it raises or lowers the threshold. Writes bench/reports/urgency.md, urgency.json and a
