@@ -92,6 +92,12 @@ class TicketRow(Base):
             Location.parse_raw(self.location_json or "{}"))
 
 
+def pinpointed(location: Location) -> bool:
+    """A building, or a road and its number: a place small enough that two reports of the same
+    category there are one problem (an estate or a 社区 alone holds many)."""
+    return bool(location.building or (location.road and location.house_number))
+
+
 def place_key(location: Location) -> Optional[str]:
     """The part of an address that identifies the same place across reports."""
     # the most precise place named: an estate, a landmark, a road and number, else the 社区
@@ -166,14 +172,14 @@ class TicketStore:
             return existing, False
 
     def _open_duplicate(self, session, ticket: TicketIn, key: Optional[str], now: datetime) -> Optional[TicketRow]:
-        """The open ticket this one repeats: same place, same category, within the window, and
-        graded at least as urgent. A linked report is not delivered again, so a more urgent report
-        must never wait behind a routine ticket of its category at its place, and a 特急 report is
-        never linked at all: the place may be a whole estate and the category broad (a lamp post
-        across the road and chipped tiles by the pool are both 城市公共设施 at 阳光花园), and a
-        wrong link would keep a danger from the city — it is filed and delivered on its own, and
-        the open ticket is offered to an operator as a possible duplicate (_grey_duplicate)."""
-        if not key or not ticket.category.level2 or ticket.urgency == "特急":
+        """The open ticket this one repeats: same pinpointed place (a building, a road and number),
+        same category, within the window, and graded at least as urgent. A linked report is not
+        delivered again, so a wrong link loses a report: an estate named alone holds many problems
+        of one broad category (a lamp post across the road and chipped tiles by the pool are both
+        城市公共设施 at 阳光花园), a more urgent report must never wait behind a routine ticket,
+        and a 特急 report is never linked at all — each is filed and delivered on its own, and the
+        open ticket is offered to an operator as a possible duplicate (_grey_duplicate)."""
+        if not key or not ticket.category.level2 or ticket.urgency == "特急" or not pinpointed(ticket.location):
             return None
         query = (select(TicketRow)
                  .where(TicketRow.place_key == key, TicketRow.status == "open",

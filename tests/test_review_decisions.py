@@ -86,10 +86,11 @@ def test_reject_closes_and_merge_links(store):
         decisions.merge(original.id, third.id, "operator:a")  # would be the ticket itself
 
 
-def test_a_more_urgent_report_is_never_linked_behind_a_routine_one(store):
-    """Same place, same category: a report more urgent than the open ticket, and any 特急 report,
-    is filed and delivered on its own, the open ticket offered to an operator as a possible
-    duplicate; a report is linked only to a ticket graded at least as urgent."""
+def test_what_is_linked_as_a_duplicate_and_what_is_delivered_on_its_own(store):
+    """Same place, same category: a report more urgent than the open ticket, any 特急 report and a
+    report at an estate named without a building are filed and delivered on their own, the open
+    ticket offered to an operator as a possible duplicate; a report is linked only to a ticket
+    at the same building graded at least as urgent."""
     tiles, _ = store.file(intake(10, description="10栋旁边游泳池边的瓷砖掉了几块"))
     pole, _ = store.file(intake(10, description="10栋门口路灯杆被车撞倒了，横在路上", urgency="特急"))
     again, _ = store.file(intake(10, description="10栋门口又有一根路灯杆倒了", urgency="特急"))
@@ -100,6 +101,11 @@ def test_a_more_urgent_report_is_never_linked_behind_a_routine_one(store):
     assert wires.duplicate_of == pole.id and jobs(store, wires.id) == []  # the 特急 ticket is on its way
     later, _ = store.file(intake(10, description="10栋门口路灯杆的线还露着"))
     assert later.duplicate_of == tiles.id and store.get(tiles.id).reporters_count == 2
+    estate = {"street": "海山街道", "estate": "阳光花园", "placement": "placed"}  # no building: many places
+    pool, _ = store.file(intake(13, description="泳池边的瓷砖掉了", location=estate))
+    lamp, _ = store.file(intake(13, description="小区门口路灯不亮", location=estate))
+    assert lamp.duplicate_of is None and jobs(store, lamp.id) == ["filed"]
+    assert ReviewQueue(store.engine).review_of(lamp.id)["duplicate_candidate"] == pool.id
     routine, _ = store.file(intake(12, description="12栋门口路灯不亮"))
     serious, _ = store.file(intake(12, description="12栋门口路灯杆的线头露着", urgency="紧急"))
     assert serious.duplicate_of is None and jobs(store, serious.id) == ["filed"]
