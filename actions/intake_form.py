@@ -19,7 +19,7 @@ from actions.corrections import place_said, read_change
 from actions.intake_draft import NOT_GIVEN, changed_slots, drafts, slot_values, stage_for, summary
 from actions.parse_data import combined_urgency, latest, latest_place, latest_text, problem_type
 from actions.place_choice import choose, complete
-from actions.place_slots import place_slots, settled
+from actions.place_slots import place_slots, road_said, settled
 from dispatch.schema import MAX_DESCRIPTION
 from common import clock
 from dispatch.location import Address
@@ -169,5 +169,8 @@ class ValidateIntakeForm(FormValidationAction):
             return settled(own[0])
         # 「5栋」 after a place was given (a correction, or an answer to another question) refines it
         current = tracker.get_slot("location_detail")
-        return (place_said(tracker, current if current and Address.from_dict(current).is_dispatchable() else None)
-                or place_slots(*latest_place(tracker)))
+        named, placement = latest_place(tracker)
+        found = (place_said(tracker, current if current and Address.from_dict(current).is_dispatchable() else None)
+                 or place_slots(named, placement))
+        return road_said(found, {"location_detail": current, "location_issue": tracker.get_slot("location_issue")},
+                         named)

@@ -1,5 +1,6 @@
 """The form slots for a place the resident named: the place itself when it can be dispatched,
-otherwise why it is asked again (`location_issue`) and what the question shows.
+otherwise why it is asked again (`location_issue`) and what the question shows; a road said without
+a number is taken as it is when the resident, asked again, can name no more (road_said).
 
 The validation of the form and the correction of a summary both end here, so a place is judged
 the same way whenever it is said.
@@ -45,5 +46,24 @@ def place_slots(address: Address, placement: Dict[str, Any]) -> Dict[str, Any]:
                 "location_detail": address.to_dict(), "location_candidates": candidates}
     if not address.is_dispatchable():
         doubts = placement.get("doubts") or []
-        return _question("doubt", location_hint="；".join(doubts)) if doubts else _question("unclear")
+        asked = _question("doubt", location_hint="；".join(doubts)) if doubts else _question("unclear")
+        if address.road:  # kept while asked: a resident who can say no more is taken at the road (road_said)
+            asked["location_detail"] = address.to_dict()
+        return asked
     return settled(address)
+
+
+#: the questions asked when a place cannot be dispatched as said
+UNCLEAR = ("unclear", "doubt")
+
+
+def road_said(asked: Dict[str, Any], before: Dict[str, Any], named: Address) -> Dict[str, Any]:
+    """Asked again for a place, a resident who names none (「对的」「说不清」) is taken at the
+    road said before (「海景二路上有棵树倒了」): a road without a number is a place a patrol can
+    search, an operator checks it (the placement stays unknown, the place review queue), and a
+    danger is not left unfiled while the question repeats."""
+    road = Address.from_dict(before.get("location_detail"))
+    if (asked.get("location_issue") in UNCLEAR and before.get("location_issue") in UNCLEAR and road.road
+            and not (named.text or named.road or named.estate or named.community or named.poi or named.building)):
+        return settled(road)
+    return asked

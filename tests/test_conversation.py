@@ -82,6 +82,20 @@ def test_vague_place_is_asked_again(stack, rasa_url, sender):
     assert not any("工单号" in t for t in again)
 
 
+def test_a_road_without_a_number_is_taken_when_the_resident_can_say_no_more(stack, rasa_url, app_url, sender):
+    """「海景二路」 has no number and the gazetteer does not know it: the place is asked for once; an
+    answer naming no place files the report at the road, for an operator to check the place — a
+    tree across a road is not left unfiled while the question repeats."""
+    asked = say(rasa_url, sender, "就是那个海景二路上有棵树倒了横在路上，车都过不去了")
+    assert any("还没能确定具体位置" in t for t in asked) and not any("工单号" in t for t in asked), asked
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "对的"))
+    assert ticket["location"]["road"] == "海景二路" and ticket["location"]["placement"] == "unknown"
+    assert ticket["urgency"] == "特急"
+    still = say(rasa_url, f"{sender}-b", "楼上天天半夜装修吵得睡不着")
+    assert not any("工单号" in t for t in still + say(rasa_url, f"{sender}-b", "就在我家楼上")
+                   + say(rasa_url, f"{sender}-b", "对的"))  # no road said: nothing to take
+
+
 def test_conversation_survives_rasa_restart(stack, rasa_url, app_url, sender):
     asked = say(rasa_url, sender, "小区门口的路面被挖坏了，坑坑洼洼的")
     assert any("在哪里" in t for t in asked), asked
