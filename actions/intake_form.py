@@ -172,5 +172,4 @@ class ValidateIntakeForm(FormValidationAction):
         named, placement = latest_place(tracker)
         found = (place_said(tracker, current if current and Address.from_dict(current).is_dispatchable() else None)
                  or place_slots(named, placement))
-        return road_said(found, {"location_detail": current, "location_issue": tracker.get_slot("location_issue")},
-                         named)
+        return road_said(found, current, tracker.get_slot("location_issue"), named)

@@ -7,7 +7,7 @@ the same way whenever it is said.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from actions.place_choice import choice_buttons
 from dispatch.location import Address
@@ -57,13 +57,15 @@ def place_slots(address: Address, placement: Dict[str, Any]) -> Dict[str, Any]:
 UNCLEAR = ("unclear", "doubt")
 
 
-def road_said(asked: Dict[str, Any], before: Dict[str, Any], named: Address) -> Dict[str, Any]:
+def road_said(asked: Dict[str, Any], kept: Optional[Dict[str, Any]], asked_before: Optional[str],
+              named: Address) -> Dict[str, Any]:
     """Asked again for a place, a resident who names none (「对的」「说不清」) is taken at the
     road said before (「海景二路上有棵树倒了」): a road without a number is a place a patrol can
     search, an operator checks it (the placement stays unknown, the place review queue), and a
-    danger is not left unfiled while the question repeats."""
-    road = Address.from_dict(before.get("location_detail"))
-    if (asked.get("location_issue") in UNCLEAR and before.get("location_issue") in UNCLEAR and road.road
+    danger is not left unfiled while the question repeats. ``kept``: the place slot kept while
+    asking (place_slots), ``asked_before``: the question asked last time (`location_issue`)."""
+    road = Address.from_dict(kept)
+    if (asked.get("location_issue") in UNCLEAR and asked_before in UNCLEAR and road.road
             and not (named.text or named.road or named.estate or named.community or named.poi or named.building)):
         return settled(road)
     return asked

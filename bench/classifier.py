@@ -33,6 +33,7 @@ import torch
 import yaml
 from rich.progress import Progress
 
+from bench.letters import LETTER_TEXTS, letters_by_id
 from classifiers.datasets import LabelledText, read_labelled
 from classifiers.evaluate import cross_validate, evaluate_shipped, evaluate_split, write_report
 from classifiers.linear_model import LinearTextClassifier
@@ -60,8 +61,7 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--heldout", type=Path, help="YAML with the ids of --data to test on (the rest trains)")
     parser.add_argument("--letters", type=Path, help="YAML with ids and labels of unlabelled letters to test on")
-    parser.add_argument("--letters-data", type=Path, default=Path(__file__).resolve().parents[2]
-                        / "shared/data/teddy/messages_2019_with_votes.csv")
+    parser.add_argument("--letters-data", type=Path, default=LETTER_TEXTS)
     args = parser.parse_args()
     torch.set_num_threads(2)
     rows = read_labelled(args.data)
@@ -106,17 +106,15 @@ def labelled_letters(spec_file: Path, letters_csv: Path) -> Dict[str, List[Label
     """Each part of ``spec_file`` ({part: [[message id, label], …]}) as labelled texts read the way
     train.csv's rows are read (title and text joined)."""
     spec = yaml.safe_load(spec_file.read_text(encoding="utf-8"))
-    with letters_csv.open(encoding="utf-8-sig", newline="") as handle:
-        by_id = {row["留言编号"]: row for row in csv.DictReader(handle)}
+    by_id = letters_by_id(letters_csv)
     parts: Dict[str, List[LabelledText]] = {}
     for part, items in spec.items():
         missing = [str(i) for i, _ in items if str(i) not in by_id]
         if missing:
             raise SystemExit(f"{spec_file}: ids {', '.join(missing[:5])} are not messages of {letters_csv}")
-        parts[part] = [LabelledText(text="。".join(t for t in (by_id[str(i)]["留言主题"].strip(),
-                                                               by_id[str(i)]["留言详情"].strip()) if t),
-                                    label=label, row=n, body=by_id[str(i)]["留言详情"].strip())
-                       for n, (i, label) in enumerate(items, start=1)]
+        read = [(tuple(t.strip() for t in by_id[str(i)]), label) for i, label in items]
+        parts[part] = [LabelledText(text="。".join(t for t in (title, text) if t), label=label, row=n, body=text)
+                       for n, ((title, text), label) in enumerate(read, start=1)]
     return parts
 
 

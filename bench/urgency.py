@@ -32,6 +32,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 import yaml
 
+from bench.letters import LETTER_TEXTS, letters_by_id
 from classifiers.evaluate import ModelResult, confusion_png, use_cjk_fonts
 from classifiers.urgency_model import GRADES, Thresholds, UrgencyModel, shared_model, training_reports
 from nlu.normalize import normalize_text
@@ -47,7 +48,6 @@ FIRST_HOLDOUT = ROOT / "bench" / "data" / "urgency_holdout.yml"
 TEAM_SET = ROOT / "tests" / "data" / "urgency.yml"
 LETTERS = ROOT.parent / "shared" / "data" / "teddy" / "train.csv"
 GRADED_LETTERS = ROOT / "bench" / "data" / "urgency_letters.yml"
-LETTER_TEXTS = ROOT.parent / "shared" / "data" / "teddy" / "messages_2019_with_votes.csv"
 # Each kept-aside set's first run, before anything was changed after seeing it: the headline stays
 # that figure, later runs are reported beside it.
 FIRST_RUNS = {
@@ -113,8 +113,7 @@ def graded_letters(items: List[list]) -> List[Case]:
     repository never copies; an empty list where that file is absent."""
     if not LETTER_TEXTS.exists():
         return []
-    with LETTER_TEXTS.open(encoding="utf-8") as handle:
-        texts = {row["留言编号"]: f"{row['留言主题']}。{row['留言详情']}" for row in csv.DictReader(handle)}
+    texts = {message: f"{title}。{text}" for message, (title, text) in letters_by_id(LETTER_TEXTS).items()}
     missing = [item[0] for item in items if str(item[0]) not in texts]
     if missing:
         raise ValueError(f"{GRADED_LETTERS}: message ids not in {LETTER_TEXTS.name}: {missing}")
