@@ -1,21 +1,25 @@
-"""A correction after filing (「不对，是32栋」): within the amend window (settings/conversation.yml)
-the open ticket is changed and its history keeps what it said before; later, or when the new
-place is unclear, nothing is changed and the resident is told what to do."""
+"""A correction or an added detail after filing (「不对，是32栋」, 「3栋旁边」): within the amend window
+(settings/conversation.yml) the open ticket is changed and its history keeps what it said before;
+later, or when the new place is unclear, nothing is changed and the resident is told what to do."""
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.corrections import Change, nothing_said, read_change, regrade, which_problem
+from actions.corrections import Change, another_place, nothing_said, read_change, regrade, which_problem
 from actions.file_ticket import ticket_store
 from actions.intake_draft import category_line, place_line
 from actions.parse_data import latest, latest_text
 from dispatch.schema import CategoryRef, Location, Ticket
 from common import clock
+from common.privacy import mask_pii
+from nlu.contact import only_a_phone
+from nlu.vague import is_bare_request
 from nlu.conversation_settings import conversation_settings
 
 
@@ -44,12 +48,21 @@ def amend(ticket: Ticket, change: Change, is_target: bool, old_place: Optional[d
     return ticket_store().amend(ticket.id, actor="resident", note=reason, **fields)
 
 
+#: the slots Rasa fills from any message (bot/domain/intake.yml mappings)
+CONSUMED_SLOTS = ("location", "problem_description")
+
+
 class ActionAmendTicket(Action):
     def name(self) -> Text:
         return "action_amend_ticket"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
+        # the message was about the filed tickets: what Rasa mapped from it (the place, the text)
+        # must not be taken by the next intake as its own
+        return self.answer(dispatcher, tracker) or [SlotSet(name, None) for name in CONSUMED_SLOTS]
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
         ids = [i for i in (tracker.get_slot("ticket_id") or "").split(",") if i]
         tickets = [t for t in (ticket_store().get(i) for i in ids) if t is not None]
         if not tickets:
@@ -62,11 +75,36 @@ class ActionAmendTicket(Action):
             return []
         correction = latest(tracker, "correction") or {}
         target = which_problem([_problem(t) for t in tickets], correction.get("withdrawn") or [])
+        adding = (tracker.latest_message.get("intent") or {}).get("name") == "inform"
+        number = only_a_phone(latest_text(tracker)) if adding else None
+        if number:
+            # 「我电话13800001111」 after filing: the number for the call back, never words on the ticket
+            for ticket in tickets:
+                ticket_store().amend(ticket.id, actor="resident", note="居民补充联系电话", contact=number)
+            dispatcher.utter_message(text=f"已在工单 {'、'.join(t.id for t in tickets)} 上补充联系电话 {mask_pii(number)}，"
+                                          "承办部门会通过这个号码联系您。")
+            return []
         change = read_change(tracker, tickets[target].location.dict(), tickets[target].category.dict())
+        if adding and change.place_settled and another_place(tickets[target].location.dict(),
+                                                             change.place["location_detail"]):
+            # 「海景花园5栋」 after a ticket at 阳光花园: a correction of the place, or another matter there.
+            # The place is kept for the next intake (validate_intake_form keeps a place told before).
+            said = change.place["location_detail"].get("text") or place_line(Location(**change.place["location_detail"]))
+            if is_bare_request(latest_text(tracker)):
+                dispatcher.utter_message(text=f"好的，请问{said}那边是什么问题？请说一下情况。")
+            else:
+                dispatcher.utter_message(text=f"工单 {tickets[target].id} 登记的地点是{place_line(tickets[target].location)}。"
+                                              f"如果是要把地点改为{said}，请回复“不对，是{said}”；如果是{said}的另一个问题，"
+                                              "请说一下是什么问题。")
+            return [SlotSet(name, value) for name, value in change.place.items()] + [SlotSet("problem_description", None)]
         if change.empty or (change.place and not change.place_settled and not change.category):
-            dispatcher.utter_message(text="抱歉，我没能看出工单要改哪一项。请直接说正确的内容，例如“是5栋”"
-                                          "“地址是海景花园3栋”“问题是油烟”；工单暂未修改。" if not nothing_said(tracker)
-                                     else "好的，请告诉我工单需要修改的地方，例如“是5栋不是3栋”。")
+            if adding:
+                dispatcher.utter_message(text=f"请问这是要补充工单 {tickets[target].id}，还是反映一个新的问题？补充请直接说明"
+                                              "（例如“在3栋旁边”），新的问题请说一下情况和地点。")
+            else:
+                dispatcher.utter_message(text="抱歉，我没能看出工单要改哪一项。请直接说正确的内容，例如“是5栋”"
+                                              "“地址是海景花园3栋”“问题是油烟”；工单暂未修改。" if not nothing_said(tracker)
+                                         else "好的，请告诉我工单需要修改的地方，例如“是5栋不是3栋”。")
             return []
         old_place = tickets[target].location.dict()
         updated = 0
@@ -74,7 +112,7 @@ class ActionAmendTicket(Action):
             amended = amend(ticket, change, index == target, old_place, latest_text(tracker))
             if amended is not None:
                 updated += 1
-                dispatcher.utter_message(text=f"已更新工单 {amended.id}：\n问题：{amended.description[:80]}（{category_line(amended)}）\n"
+                dispatcher.utter_message(text=f"已{'补充' if adding else '更新'}工单 {amended.id}：\n问题：{amended.description[:80]}（{category_line(amended)}）\n"
                                               f"地点：{place_line(amended.location)}\n紧急程度：{amended.urgency}；"
                                               f"承办部门：{amended.department or '待定'}；"
                                               f"预计{amended.deadline:%m月%d日%H:%M}前办结。")

@@ -25,6 +25,13 @@ def _named(address: Address) -> bool:
     return any(getattr(address, part) for part in (*COARSE_PARTS, *FINE_PARTS))
 
 
+def another_place(current: Dict[str, Any], said: Dict[str, Any]) -> bool:
+    """``said`` names a different estate, road, community … than ``current`` (both hold that part):
+    not a detail of the same place."""
+    return any(current.get(part) and said.get(part) and current.get(part) != said.get(part)
+               for part in COARSE_PARTS if part != "lat")
+
+
 def only_fine_parts(address: Address) -> bool:
     """The address names only a building, unit or room (「5栋」「2单元702」)."""
     return any(getattr(address, part) for part in FINE_PARTS) and not any(getattr(address, part) for part in COARSE_PARTS)

@@ -170,6 +170,10 @@ class ValidateIntakeForm(FormValidationAction):
         # 「5栋」 after a place was given (a correction, or an answer to another question) refines it
         current = tracker.get_slot("location_detail")
         named, placement = latest_place(tracker)
+        if current and value == Address.from_dict(current).display() and not named.text and named.lat is None:
+            # a place settled before this form began (「还有一个事 海景花园那边」 after a filing, then
+            # 「路灯坏了」): the message that starts the form names none, so the place stands
+            return settled(Address.from_dict(current))
         found = (place_said(tracker, current if current and Address.from_dict(current).is_dispatchable() else None)
                  or place_slots(named, placement))
         return road_said(found, current, tracker.get_slot("location_issue"), named)

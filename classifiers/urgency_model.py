@@ -31,6 +31,7 @@ from classifiers.linear_model import LinearConfig, LinearTextClassifier
 from common.paths import SETTINGS_DIR
 from nlu.hazard import HazardLexicon, default_lexicon
 from nlu.normalize import normalize_text
+from nlu.vague import content_chars
 
 logger = logging.getLogger(__name__)
 
@@ -137,12 +138,15 @@ class UrgencyReading:
 class Thresholds:
     """特急 when its probability reaches ``top``; 紧急 when 特急 + 紧急 reach ``urgent``. A report
     naming no hazard concept is raised only when it is short (``unnamed_length`` characters at most)
-    and the probability reaches ``unnamed``: the words alone are weaker evidence."""
+    and the probability reaches ``unnamed``: the words alone are weaker evidence; and only when it
+    says something (``unnamed_min_content`` characters besides the place and the words that open a
+    report, nlu/vague.content_chars): on 「还有一个事」 the model's probabilities mean nothing."""
     top: float = 0.5
     urgent: float = 0.5
     unnamed: float = 0.7
     unnamed_length: int = 100
     review_top: float = 0.1  # a lower grade with P(特急) this high goes to a person (nlu/urgency.py)
+    unnamed_min_content: int = 3
 
     @classmethod
     def configured(cls) -> "Thresholds":
@@ -150,11 +154,12 @@ class Thresholds:
         model = data.get("model") or {}
         made = cls(float(model.get("top_at", cls.top)), float(model.get("urgent_at", cls.urgent)),
                    float(model.get("unnamed_at", cls.unnamed)), int(model.get("unnamed_length", cls.unnamed_length)),
-                   float(model.get("review_top_at", cls.review_top)))
+                   float(model.get("review_top_at", cls.review_top)),
+                   int(model.get("unnamed_min_content", cls.unnamed_min_content)))
         if (not all(0 < value <= 1 for value in (made.top, made.urgent, made.unnamed, made.review_top))
-                or made.unnamed_length < 0):
+                or made.unnamed_length < 0 or made.unnamed_min_content < 0):
             raise ValueError("settings/urgency.yml model.top_at, urgent_at, unnamed_at and review_top_at must be "
-                             "in (0, 1], model.unnamed_length a number of characters")
+                             "in (0, 1], model.unnamed_length and unnamed_min_content numbers of characters")
         return made
 
 
@@ -196,7 +201,7 @@ class UrgencyModel:
         lexicon = self.classifier.features.lexicon
         if lexicon.hazards.intersection(lexicon.found(normalize_text(text))):
             level = self.grade(probabilities)
-        elif len(text) <= self.thresholds.unnamed_length:
+        elif len(text) <= self.thresholds.unnamed_length and content_chars(text) >= self.thresholds.unnamed_min_content:
             level = self.grade(probabilities, named=False)
         else:
             return UrgencyReading("一般", probabilities)

@@ -25,6 +25,7 @@ from dispatch.review import check_version, decode_reasons, encode_reasons, revie
 from dispatch.routing import DispatchSettings, dispatch_settings
 from dispatch.schema import STATUSES, CategoryRef, Location, Ticket, TicketIn
 from common import clock
+from common.privacy import mask_pii
 
 
 class TicketRow(Base):
@@ -214,8 +215,8 @@ class TicketStore:
               location: Optional[Location] = None, category: Optional[CategoryRef] = None,
               department: Optional[str] = None, sla_days: Optional[float] = None,
               urgency: Optional[str] = None, urgency_reasons: Optional[List[str]] = None,
-              description: Optional[str] = None, now: Optional[datetime] = None,
-              seen: Optional[datetime] = None) -> Optional[Ticket]:
+              description: Optional[str] = None, contact: Optional[str] = None,
+              now: Optional[datetime] = None, seen: Optional[datetime] = None) -> Optional[Ticket]:
         """Change an open ticket and record old and new values in its history; a new urgency or
         category recomputes the deadlines from the time it was filed. None when there is no such
         ticket; the ticket unchanged when it is closed or nothing differs. ``seen``: the version
@@ -242,6 +243,8 @@ class TicketStore:
                 row.urgency_reasons_json = json.dumps(urgency_reasons or [], ensure_ascii=False)
             if description is not None:
                 row.description = description
+            if contact is not None:
+                row.contact = contact
             if location is not None or category is not None:
                 row.regrade(self.sla)
             if urgency is not None or category is not None:
@@ -349,9 +352,10 @@ def enqueue_amendment(session, row: TicketRow, routing: DispatchSettings, now: d
 
 
 def _amendable(row: TicketRow) -> dict:
-    """The fields an amendment may change, as the history records them."""
+    """The fields an amendment may change, as the history records them (the contact masked: the
+    history is shown in the console and answered by the API)."""
     return {"location": json.loads(row.location_json or "{}"), "category": "/".join(
         p for p in (row.category_level1, row.category_level2, row.category_level3) if p),
         "department": row.department, "urgency": row.urgency, "description": row.description,
-        "grade": row.grade,
+        "grade": row.grade, "contact": mask_pii(row.contact) if row.contact else None,
         "deadline": row.deadline.isoformat(timespec="minutes") if row.deadline else None}

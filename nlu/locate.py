@@ -43,6 +43,7 @@ def locate(text: str, gazetteer: Optional[Gazetteer] = None) -> Located:
     located = apply(address, placement, gazetteer, found)
     if match is not None and found and located.text:
         start, located = _without_lead_in(text, start, end, located, gazetteer)
+        start, located = _with_name_before(text, start, end, located, gazetteer)
     if not located.text:
         # spans in the resident's own text (the names found above are in the digit form)
         on_text = find_mentions(text, gazetteer)
@@ -66,4 +67,16 @@ def _without_lead_in(text: str, start: int, end: int, located: Address,
     if first is None or first.start == 0 or _ADMIN.search(text[start:start + first.start]):
         return start, located
     start += first.start
+    return start, Address.from_dict({**located.to_dict(), "text": text[start:end]})
+
+
+def _with_name_before(text: str, start: int, end: int, located: Address,
+                      gazetteer: Gazetteer) -> Tuple[int, Address]:
+    """The place's text from a gazetteer name right before it: 「另外海景花园5栋的路灯」 — the extractor
+    took only 「5栋」 (the words before the estate hid its name), the gazetteer found 海景花园 just
+    before; the resident is shown and the ticket keeps 「海景花园5栋」, not 「5栋」."""
+    before = [m for m in find_mentions(text[:start], gazetteer) if m.unit.level != "district"]
+    if not before or text[before[-1].end:start].strip():
+        return start, located
+    start = before[-1].start
     return start, Address.from_dict({**located.to_dict(), "text": text[start:end]})

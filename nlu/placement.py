@@ -23,6 +23,9 @@ _PLACE_AFTER = re.compile(r"\s*(?:社区|小区|花园|家园|街道|村|片区|
                           r"[一二三四五六七八九十]+[栋号幢])")
 # 「海山路」 is a road, not 海山街道: a short name followed by a road word is part of the road's
 # name (but 「大梅沙路灯」「海涛路口」 are not roads)
+# 「3栋和5栋之间」 holds dong-he (东和) across 「栋和」: a homophone cannot begin with the counter of a
+# number (栋, 号, 楼 … right after a digit belong to 「3栋」)
+_COUNTER_OF_NUMBER = re.compile(r"(?:\d|[一二三四五六七八九十两])\s*[栋号幢楼座层室]$")
 _ROAD_AFTER = re.compile(r"(?:大道|路|道|街|巷)(?![灯面边上旁况段牌基沿口])")
 
 
@@ -98,7 +101,8 @@ def _by_characters(text: str, gazetteer: Gazetteer) -> List[Mention]:
 def _by_pinyin(text: str, gazetteer: Gazetteer, taken: List[Tuple[int, int]]) -> List[Mention]:
     """Homophones of gazetteer names (「海滔社区」 for 海涛社区). Two syllables alone sound like too many
     ordinary words (「劳动合同」 holds dong-he, 东和; 「还统计」 hai-tong, 海桐): a two-character
-    homophone counts only when a place word follows it (「动和社区」「海桐那边」「永安3栋」)."""
+    homophone counts only when a place word follows it (「动和社区」「海桐那边」「永安3栋」), and none
+    begins with the counter of a number (「3栋和5栋」 is not 东和)."""
     # syllables only for runs of characters that could sound like part of a name (an eighth of a
     # long letter): the rest can be in no homophone, and pinyin was most of the time locate took
     sounds: List[Optional[str]] = [None] * len(text)
@@ -109,7 +113,8 @@ def _by_pinyin(text: str, gazetteer: Gazetteer, taken: List[Tuple[int, int]]) ->
         sounds[start:end] = run
     found = _scan(text, 6, lambda i, j: gazetteer.pinyin_names.get(tuple(sounds[i:j])), sounds,
                   gazetteer.pinyin_starts, taken)
-    return [m for m in found if m.end - m.start > 2 or _PLACE_AFTER.match(text, m.end)]
+    return [m for m in found if (m.end - m.start > 2 or _PLACE_AFTER.match(text, m.end))
+            and not _COUNTER_OF_NUMBER.search(text, 0, m.start + 1)]
 
 
 def _runs(text: str, keep: Callable[[str], bool], shortest: int = 2) -> List[Tuple[int, int]]:

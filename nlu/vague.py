@@ -35,3 +35,17 @@ def is_bare_request(text: str) -> bool:
         return False
     rest = fillers.sub("", text_without_place(work) if work else "")
     return sum(ch.isalnum() for ch in rest) < MIN_CONTENT_CHARS
+
+
+#: what opens a further matter (「还有一个事」「另外」「对了」) without saying what it is
+_OPENING = re.compile(r"^(?:还有就是|还有|另外|此外|对了|再就是|再有|然后)")
+
+
+def content_chars(text: str) -> int:
+    """Letters and digits ``text`` has besides courtesy, the place, the words that ask to report
+    and those that open a further matter: how much it says about a problem at all. 「还有一个事
+    海景花园那边」 says nothing (0); 「树倒了」 little (2)."""
+    _, fillers = _patterns()
+    work = strip_courtesy(normalize_text(text or ""))
+    work = _OPENING.sub("", text_without_place(work).strip() if work else "")
+    return sum(ch.isalnum() for ch in fillers.sub("", work))

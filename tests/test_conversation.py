@@ -1,6 +1,7 @@
 """A resident reports through the REST channel; the ticket reaches the Open311 API."""
 from __future__ import annotations
 
+import os
 import re
 from typing import List
 
@@ -64,6 +65,38 @@ def test_report_naming_the_place_is_filed_at_once_with_urgency(stack, rasa_url, 
     assert ticket["immediate_dispatch"] is True
     # 幸福里小区 is not in the gazetteer: filed, and flagged for an operator to confirm the place
     assert ticket["location"]["placement"] == "unknown" and ticket["needs_review"] is True
+
+
+def test_details_sent_after_an_emergency_filing_complete_that_ticket(stack, rasa_url, app_url, sender):
+    """A 特急 report is filed at once at the place said so far; the resident's next messages (「3栋旁边」,
+    a phone number) are the rest of that report, not a new one. The number goes to the ticket's
+    contact, masked in every reply and in the public API, never into the description."""
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "阳光花园那边有根电线断了掉在地上"))
+    assert ticket["urgency"] == "特急" and ticket["location"]["estate"] == "阳光花园"
+    added = say(rasa_url, sender, "3栋旁边")
+    assert any("已补充工单" in t and ticket["service_request_id"] in t for t in added), added
+    url = f"{app_url}/open311/v2/requests/{ticket['service_request_id']}.json"
+    placed = requests.get(url, timeout=10).json()[0]
+    assert (placed["location"]["estate"], placed["location"]["building"]) == ("阳光花园", "3")
+    phone = "\n".join(say(rasa_url, sender, "我的电话是13812345678"))
+    assert "138****5678" in phone and "13812345678" not in phone, phone
+    public = requests.get(url, timeout=10).text
+    assert "13812345678" not in public and "补充：我的电话" not in public
+    full = requests.get(url, params={"api_key": os.environ["INTAKE_OPEN311_FULL_KEYS"]}, timeout=10).json()[0]
+    assert full["contact"] == "13812345678"
+
+
+def test_another_place_after_filing_is_asked_about_and_carried_to_the_next_report(stack, rasa_url, app_url, sender):
+    """「还有一个事 海景花园那边」 after a filing says another matter is coming at another place: the
+    agent asks what it is (it is neither a change of the filed ticket nor an emergency — the
+    urgency model once read 「还有」 as 特急) and the next report is summarised at 海景花园."""
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "阳光花园那边有根电线断了掉在地上"))
+    asked = "\n".join(say(rasa_url, sender, "还有一个事 海景花园那边"))
+    assert "什么问题" in asked and "工单号" not in asked and "119" not in asked, asked
+    summary = "\n".join(say(rasa_url, sender, "路灯坏了"))
+    assert "请核对" in summary and "海景花园" in summary, summary
+    url = f"{app_url}/open311/v2/requests/{ticket['service_request_id']}.json"
+    assert requests.get(url, timeout=10).json()[0]["location"]["estate"] == "阳光花园"  # untouched
 
 
 def test_a_hazard_told_without_trigger_words_is_top_urgency(stack, rasa_url, app_url, sender):

@@ -17,7 +17,8 @@ from nlu.vague import is_bare_request
 @pytest.mark.parametrize("text,bare", [
     ("我要投诉", True), ("你好，我要投诉", True), ("有个事想反映一下", True), ("我要投诉海景花园", True),
     ("我要举报", True), ("我要投诉物业", False), ("楼上装修太吵了我要投诉", False), ("楼道灯坏了", False),
-    ("你好", False)])
+    ("你好", False), ("还有一个事 海景花园那边", True), ("另外有个问题", True), ("有个事故在路口", False),
+    ("还有个问题 楼道灯坏了", False)])
 def test_bare_requests(text, bare):
     assert is_bare_request(text) is bare
 

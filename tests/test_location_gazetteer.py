@@ -176,6 +176,14 @@ def test_place_text_keeps_no_fillers_and_names_each_unit_once(text, expected):
     assert locate(text).address.text == expected
 
 
+def test_a_name_just_before_the_place_the_extractor_took_is_kept():
+    """「另外」 before the estate hid its name from the extractor (it took 「5栋」); the gazetteer
+    found 海景花园 right before it, so the resident sees and the ticket keeps the whole place."""
+    located = locate("另外海景花园5栋的路灯也坏了")
+    assert located.address.text == "海景花园5栋"
+    assert (located.address.estate, located.address.building) == ("海景花园", "5")
+
+
 def test_a_city_said_twice_is_still_placed_in_the_area():
     located = locate("深圳市深圳市盐田区海山街道海涛社区阳光花园5栋")
     assert located.address.district == "盐田区" and located.placement.status == "placed"
@@ -188,6 +196,8 @@ def test_a_city_said_twice_is_still_placed_in_the_area():
     ("还统那边的路灯坏了", "海桐社区"),
     ("大眉沙那边", "大梅沙社区"),  # three syllables are enough on their own
     ("海滔社区三栋楼下", "海涛社区"),
+    ("就在3栋和5栋中间的路上", None),  # dong-he across 「栋和」 is 3栋 and 5栋, not 东和社区
+    ("二号楼和三号楼之间", None),
 ])
 def test_short_homophones_are_places_only_where_a_place_is_said(text, community):
     assert locate(text).address.community == community

@@ -82,6 +82,15 @@ def test_a_message_naming_no_hazard_is_raised_only_when_short_and_sure(model):
     assert not {"「没有」", "「就是」", "「一个」"} & set(words)
 
 
+@pytest.mark.parametrize("text", ["还有一个事 海景花园那边", "还有", "还有就是", "海景花园那边", "在吗", "3栋旁边",
+                                  "那个 还有啊", "喂 喂 听得到吗"])
+def test_a_message_saying_nothing_is_neither_raised_nor_reviewed(text):
+    """The model read 「还有」 (common in 特急 reports: 「还有小孩在里面」) as 特急 0.81 and filed
+    「还有一个事 海景花园那边」 as an emergency: on so few words its probabilities mean nothing."""
+    urgency = grade(text)
+    assert urgency.level == "一般" and not needs_top_review(urgency.reasons), (text, urgency)
+
+
 def test_rules_and_model_only_raise():
     rules = default_rules()
     fire = rules.by_rules("楼道里着火了")
