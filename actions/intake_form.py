@@ -52,23 +52,30 @@ def emergency_advice() -> str:
     return default_rules().levels.get("特急", {}).get("advice", "")
 
 
-def corrected_instead(tracker: Tracker, asked: str) -> Dict[Text, Any]:
+def corrected_instead(tracker: Tracker, dispatcher: CollectingDispatcher, asked: str) -> Dict[Text, Any]:
     """A correction said instead of answering a detail question (「不是3栋是5栋」「不是噪音，是油烟」):
-    the place or the category changes, the question stays open (a new category may need other
-    details, asked next), and the resident's words stay on the report."""
+    the place or the category changes and the resident is told so (the same question again,
+    without a word on the correction, reads as if it was not heard), the question stays open (a
+    new category may need other details, asked next), and the resident's words stay on the report."""
     if not latest(tracker, "correction"):
         return {}
     change = read_change(tracker, tracker.get_slot("location_detail"), tracker.get_slot("problem_category") or {})
     slots: Dict[Text, Any] = {}
+    taken: List[str] = []
     if change.place_settled:
         slots.update(change.place)
+        taken.append(f"地点改为{change.place['location_detail'].get('text') or change.place['location']}")
     if change.category:
+        taken.append("问题类型改为" + "/".join(change.category.get(k) for k in ("level1", "level2", "level3")
+                                             if change.category.get(k)))
         description = f"{tracker.get_slot('classified_text') or ''}（更正：{latest_text(tracker).strip()}）"
         urgency = combined_urgency({"level": tracker.get_slot("urgency") or "一般",
                                     "reasons": tracker.get_slot("urgency_reasons") or []},
                                    change.category.get("default_urgency"))
         slots.update(problem_category=change.category, problem_description=description, classified_text=description,
                      urgency=urgency.level, urgency_reasons=urgency.reasons)
+    if taken:
+        dispatcher.utter_message(text=f"好的，{'，'.join(taken)}。")
     return {asked: None, **slots} if slots else {}
 
 
@@ -107,25 +114,26 @@ class ValidateIntakeForm(FormValidationAction):
 
     def validate_detail_since(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return corrected_instead(tracker, "detail_since") or {"detail_since": detail_answer(value, tracker)}
+        return corrected_instead(tracker, dispatcher, "detail_since") or {"detail_since": detail_answer(value, tracker)}
 
     def validate_detail_households(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return corrected_instead(tracker, "detail_households") or {"detail_households": detail_answer(value, tracker)}
+        return corrected_instead(tracker, dispatcher, "detail_households") or {"detail_households": detail_answer(value, tracker)}
 
     def validate_contact(self, value: Any, dispatcher: CollectingDispatcher,
                          tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        instead = corrected_instead(tracker, "contact")
+        instead = corrected_instead(tracker, dispatcher, "contact")
         if instead:
             return instead
         text = str(value or "")
         number = phone_in(text)
         if number:
             return {"contact": number, "contact_issue": None}
-        if skipped(text) or tracker.get_slot("contact_issue") == "invalid":
+        if skipped(text) or tracker.get_slot("contact_issue"):
             # declined, or no number the second time asked: the report goes on without one
             return {"contact": NOT_GIVEN, "contact_issue": None}
-        return {"contact": None, "contact_issue": "invalid"}
+        # digits that are no number are 「不完整」; 「可以」「没错」 (yes to 「方便留一个电话吗？」) need the number asked for
+        return {"contact": None, "contact_issue": "invalid" if any(ch.isdigit() for ch in text) else "missing"}
 
     def validate_problem_description(self, value: Any, dispatcher: CollectingDispatcher,
                                      tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:

@@ -225,12 +225,22 @@ def test_details_the_category_needs_are_asked_and_kept(stack, rasa_url, app_url,
     assert ticket["category"]["level2"] in ("工资福利", "劳动关系") and "13812345678" not in str(ticket)
 
 
+def test_a_yes_to_the_phone_question_gets_the_number_asked_for(stack, rasa_url, app_url, sender):
+    """「没错」 to 「方便留一个联系电话吗？」 is a yes, not a broken number: the agent asks for the number;
+    a second answer without one lets the report go on without it."""
+    say(rasa_url, sender, "你好我们在沙头角深盐路一百二十号的工地干活老板欠了我们四个月工资一分都没给")
+    asked = "\n".join(say(rasa_url, sender, "没错"))
+    assert "请直接发送您的联系电话" in asked and "不完整" not in asked, asked
+    summary = "\n".join(say(rasa_url, sender, "好的"))
+    assert "请核对" in summary and "联系电话" not in summary, summary
+
+
 def test_since_when_is_asked_for_fumes_and_a_correction_instead_is_applied(stack, rasa_url, app_url, sender):
     say(rasa_url, sender, "楼下餐馆油烟好大")
     asked = "\n".join(say(rasa_url, sender, "锦绣家园3栋"))
     assert "什么时候开始" in asked, asked
     still = "\n".join(say(rasa_url, sender, "不是3栋是5栋"))
-    assert "什么时候开始" in still, still
+    assert "地点改为锦绣家园5栋" in still and "什么时候开始" in still, still  # heard, then asked again
     ticket = filed_ticket(app_url, confirmed(rasa_url, sender, say(rasa_url, sender, "上周开始的，每天晚上")))
     assert ticket["location"]["building"] == "5" and ticket["location"]["text"] == "锦绣家园5栋"
     assert "开始时间：上周开始的，每天晚上" in ticket["description"]
