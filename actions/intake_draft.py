@@ -103,7 +103,9 @@ def drafts(tracker: Tracker, values: Mapping[str, Any]) -> List[Draft]:
         return result
     category = values.get("problem_category") or {}
     details = "；".join(f"{label}：{values[name]}" for name, label in DETAILS if values.get(name) not in (None, NOT_GIVEN))
-    description = values.get("problem_description") or ""
+    # classified_text: the problem as validated and revised. problem_description is also what Rasa
+    # maps from any later message (「每天晚上」 said to the summary), and filed that as the problem
+    description = values.get("classified_text") or values.get("problem_description") or ""
     ticket = TicketIn.from_analysis(
         description=(f"{description}（{details}）" if details else description)[:MAX_DESCRIPTION], category=category,
         location=_location(values),

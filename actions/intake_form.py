@@ -19,7 +19,7 @@ from actions.corrections import place_said, read_change
 from actions.intake_draft import NOT_GIVEN, changed_slots, drafts, slot_values, stage_for, summary
 from actions.parse_data import combined_urgency, latest, latest_place, latest_text, problem_type
 from actions.place_choice import choose, complete
-from actions.place_slots import place_slots, road_said, settled
+from actions.place_slots import UNCLEAR, place_slots, road_said, settled
 from dispatch.schema import MAX_DESCRIPTION
 from common import clock
 from dispatch.location import Address
@@ -184,4 +184,11 @@ class ValidateIntakeForm(FormValidationAction):
             return settled(Address.from_dict(current))
         found = (place_said(tracker, current if current and Address.from_dict(current).is_dispatchable() else None)
                  or place_slots(named, placement))
+        kept = found.get("location_detail")
+        if tracker.get_slot("urgency") == "特急" and found.get("location") is None and kept and found.get(
+                "location_issue") in UNCLEAR:
+            # a danger is not left unfiled while the agent asks for a number the resident may not know
+            # (「海景二路」): it is filed at the road said and an operator settles the rest (the place review
+            # queue). A road through several streets is still asked about: one tap routes it right.
+            return settled(Address.from_dict(kept))
         return road_said(found, current, tracker.get_slot("location_issue"), named)

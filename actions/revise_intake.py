@@ -23,6 +23,8 @@ from actions.intake_form import emergency_advice
 from actions.parse_data import latest, latest_text
 from common import clock
 from nlu.contact import only_a_phone
+from nlu.normalize import normalize_text
+from nlu.vague import says_only_when
 
 #: 「还有，」「另外」 open a further problem; they are not part of it
 CONNECTIVE = re.compile(r"^(?:还有就是|还有|另外|此外|对了|同时)[，,、\s]*")
@@ -32,6 +34,8 @@ def another_problem(tracker: Tracker, problems: List[Dict[str, Any]]) -> bool:
     """「还有，楼道灯也坏了」 at the summary: a report of a different, confidently read problem."""
     if ((tracker.latest_message or {}).get("intent") or {}).get("name") != "report_problem":
         return False
+    if says_only_when(latest_text(tracker)):
+        return False  # 「每天晚上」: a detail of the problem told, however sure the model is
     found = latest(tracker, "problem_type") or {}
     known = {(p.get("problem_type") or {}).get("level3") for p in problems}
     return not found.get("needs_review") and bool(found.get("level3")) and found.get("level3") not in known
@@ -65,7 +69,7 @@ class ActionReviseIntake(Action):
         updates: Dict[str, Any] = {}
 
         said = latest_text(tracker).strip()
-        if said and any(said in problem.get("description", "") for problem in problems):
+        if said and any(normalize_text(said) == normalize_text(problem.get("description", "")) for problem in problems):
             # the same message again (sent twice, or retried by a phone on a bad network): nothing new
             dispatcher.utter_message(response="utter_confirm_intake", intake_summary=tracker.get_slot("intake_summary"))
             return []

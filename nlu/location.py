@@ -23,7 +23,8 @@ _MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
 _PATTERNS: List[Tuple[str, re.Pattern]] = [
     ("province", re.compile(rf"({_N}{{2,3}}?(?:省|自治区))")),
     ("city", re.compile(rf"({_N}{{2,4}}?市)(?!场|民|政|容|区)")),
-    ("district", re.compile(rf"({_N}{{2,3}}?(?:区|县))")),
+    # 「翠苑三区」「华侨城一区」: a 区 after a number is a phase of an estate, never a district
+    ("district", re.compile(rf"({_N}{{2,3}}?(?:(?<![一二三四五六七八九十\dA-Za-z])区|县))")),
     ("street", re.compile(rf"({_N}{{2,6}}?(?:街道|镇|乡))")),
     ("community", re.compile(rf"({_N}{{2,6}}?社区)")),
     # 「东海道2号」: 道 names a road only before a house number (not 楼道, 知道, 街道)
@@ -32,7 +33,8 @@ _PATTERNS: List[Tuple[str, re.Pattern]] = [
         rf"({_N}{{2,8}}?(?:公园|广场|小学|中学|大学|学校|幼儿园|医院|卫生院|体育馆|游泳馆|图书馆|"
         r"菜市场|农贸市场|超市|商场|地铁站|公交站|火车站|派出所|银行|酒店|饭店|餐馆|菜场))")),
     ("estate", re.compile(
-        rf"({_N}{{2,8}}?(?:小区|花园|家园|新村|公寓|大厦|宿舍|苑|府|庭|村|院)(?:[A-Za-z\d]+区|[一二三四五六七八九\d]期)?)"
+        rf"({_N}{{2,8}}?(?:小区|花园|家园|新村|公寓|大厦|宿舍|苑|府|庭|村|院)(?:[A-Za-z\d一二三四五六七八九十]+区|[一二三四五六七八九\d]期)?"
+        rf"|{_N}{{2,6}}?[一二三四五六七八九十]区)"
         r"(?![长子落])")),
 ]
 _NOT_DISTRICT = ("小区", "社区", "园区", "校区", "片区", "景区", "城区", "市区", "郊区", "辖区", "厂区", "营业区")

@@ -25,7 +25,11 @@ _FURTHER = re.compile(r"^(?:另外|还有|此外|同时还|并且还|再有|再�
 _CONNECTIVE = re.compile(r"^(?:另外|还有就是|还有|此外|同时还|并且还|再有|再就是|其次|第[二三四五六][个点条]?|[二三四五六]是"
                          r"|[2-6][、.．)）])[，,、:：\s]*")
 #: 「反映两个事：一是…」「第一，…」 before the first of several problems
-_FIRST = re.compile(r"^(?:[^，,。！？]{0,12}[:：]\s*)?(?:一是|第一[个点条]?|1[、.．)）])[，,、:：\s]*")
+_FIRST = re.compile(r"^(?:[^，,。！？]{0,12}[:：]\s*|[^，,。！？]{0,8}(?:事|问题|情况)[，,\s]*)?(?:一是|第一[个点条]?|1[、.．)）])[，,、:：\s]*")
+#: 「两个事 一是楼道灯坏了 二是垃圾没人收」 said without a comma (a call, a quick message): where 一是
+#: or 第一 was said, 二是 / 第二 … begin a clause of their own
+_COUNTED_FIRST = re.compile(r"一是|第一")
+_COUNTED_NEXT = re.compile(r"(?=[二三四五六]是|第[二三四五六])")
 
 #: (label, confidence) for a clause
 Classify = Callable[[str], Tuple[str, float]]
@@ -34,7 +38,10 @@ PlaceOf = Callable[[str], Optional[Tuple[str, ...]]]
 
 
 def clauses(text: str) -> List[str]:
-    return [c for c in (part.strip() for part in _CLAUSE_END.split(text)) if c.strip("，,。！？；、 ")]
+    parts = _CLAUSE_END.split(text)
+    if _COUNTED_FIRST.search(text):
+        parts = [piece for part in parts for piece in _COUNTED_NEXT.split(part)]
+    return [c for c in (part.strip() for part in parts) if c.strip("，,。！？；、 ")]
 
 
 def split_problems(text: str, classify: Classify, place_of: Optional[PlaceOf] = None,

@@ -99,6 +99,28 @@ def test_another_place_after_filing_is_asked_about_and_carried_to_the_next_repor
     assert requests.get(url, timeout=10).json()[0]["location"]["estate"] == "阳光花园"  # untouched
 
 
+def test_a_time_told_to_the_summary_is_a_detail_of_the_problem(stack, rasa_url, app_url, sender):
+    """「每天晚上」 said to the summary was filed as the problem itself (Rasa maps any message to the
+    description slot), and once as a second problem (the model is sure of anything on four characters)."""
+    say(rasa_url, sender, "楼下烧烤店每天晚上吵到两点")
+    say(rasa_url, sender, "东海岸小区2栋")
+    summary = "\n".join(say(rasa_url, sender, "每天晚上"))
+    assert "请核对" in summary and "2个问题" not in summary, summary
+    filed = say(rasa_url, sender, "确认")
+    tickets = [m.group(1) for m in map(TICKET.search, filed) if m]
+    assert len(tickets) == 1, filed
+    ticket = filed_ticket(app_url, filed)
+    assert ticket["description"].startswith("楼下烧烤店每天晚上吵到两点"), ticket["description"]
+
+
+def test_an_emergency_on_a_road_said_without_a_number_is_filed_at_once(stack, rasa_url, app_url, sender):
+    """A danger is not left unfiled while the agent asks for a house number or which section."""
+    say(rasa_url, sender, "马路上有个大坑 昨晚有人骑车摔了")
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "海景二路"))
+    assert ticket["urgency"] == "特急" and ticket["location"]["road"] == "海景二路"
+    assert ticket["needs_review"] is True  # an operator settles the place
+
+
 def test_a_hazard_told_without_trigger_words_is_top_urgency(stack, rasa_url, app_url, sender):
     """No 「着火」「坍塌」 in it: the urgency model reads a tree lying across a road as 特急."""
     texts = say(rasa_url, sender, "幸福里小区5栋门口一棵大树倒在马路中间，车都过不去")
@@ -117,13 +139,16 @@ def test_vague_place_is_asked_again(stack, rasa_url, sender):
 
 def test_a_road_without_a_number_is_taken_when_the_resident_can_say_no_more(stack, rasa_url, app_url, sender):
     """「海景二路」 has no number and the gazetteer does not know it: the place is asked for once; an
-    answer naming no place files the report at the road, for an operator to check the place — a
-    tree across a road is not left unfiled while the question repeats."""
-    asked = say(rasa_url, sender, "就是那个海景二路上有棵树倒了横在路上，车都过不去了")
-    assert any("还没能确定具体位置" in t for t in asked) and not any("工单号" in t for t in asked), asked
-    ticket = filed_ticket(app_url, say(rasa_url, sender, "对的"))
+    answer naming no place takes the report at the road, for an operator to check the place. A tree
+    across a road (特急) is not even asked about: it is filed at once at the road."""
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "就是那个海景二路上有棵树倒了横在路上，车都过不去了"))
     assert ticket["location"]["road"] == "海景二路" and ticket["location"]["placement"] == "unknown"
     assert ticket["urgency"] == "特急"
+    routine = f"{sender}-a"
+    asked = say(rasa_url, routine, "海景二路的路灯坏了好几天了")
+    assert any("还没能确定具体位置" in t for t in asked) and not any("工单号" in t for t in asked), asked
+    summary = "\n".join(say(rasa_url, routine, "对的"))
+    assert "请核对" in summary and "海景二路" in summary, summary
     still = say(rasa_url, f"{sender}-b", "楼上天天半夜装修吵得睡不着")
     assert not any("工单号" in t for t in still + say(rasa_url, f"{sender}-b", "就在我家楼上")
                    + say(rasa_url, f"{sender}-b", "对的"))  # no road said: nothing to take

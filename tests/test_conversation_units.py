@@ -11,14 +11,14 @@ from nlu.correction import claimed_urgency, read_correction
 from nlu.distress import handoff_kind
 from nlu.locate import locate
 from nlu.normalize import normalize_text
-from nlu.vague import is_bare_request
+from nlu.vague import is_bare_request, says_only_when
 
 
 @pytest.mark.parametrize("text,bare", [
     ("我要投诉", True), ("你好，我要投诉", True), ("有个事想反映一下", True), ("我要投诉海景花园", True),
     ("我要举报", True), ("我要投诉物业", False), ("楼上装修太吵了我要投诉", False), ("楼道灯坏了", False),
     ("你好", False), ("还有一个事 海景花园那边", True), ("另外有个问题", True), ("有个事故在路口", False),
-    ("还有个问题 楼道灯坏了", False)])
+    ("还有个问题 楼道灯坏了", False), ("你们能不能管管", True), ("这事你们管不管", True), ("水管管道破了", False)])
 def test_bare_requests(text, bare):
     assert is_bare_request(text) is bare
 
@@ -70,6 +70,27 @@ def test_numbered_problems_at_two_places_are_two_problems():
     # two buildings of one estate are one place; 「该路」 is no place at all
     assert len(analyzer.split("海景花园3栋楼道灯坏了，还有5栋楼道灯也坏了")) == 1
     assert len(analyzer.split("该路公交全程3元，但是司机常常乱收费，另外该路车司机服务态度极差")) == 1
+
+
+def test_numbered_problems_said_without_commas_are_split():
+    """A call or a quick message counts them without punctuation: 一是 … 二是 … still splits."""
+    analyzer = Analyzer.default()
+    assert analyzer.split(normalize_text("两个事 一是楼道灯坏了 二是垃圾没人收")) == ["楼道灯坏了", "垃圾没人收"]
+
+
+@pytest.mark.parametrize("text,when", [
+    ("每天晚上", True), ("从昨天开始", True), ("三天了", True), ("凌晨两点多", True), ("好几天了", True),
+    ("路灯也坏了", False), ("每天晚上都有人吵", False), ("一直漏水", False)])
+def test_a_time_alone_is_told_apart_from_a_problem(text, when):
+    assert says_only_when(text) is when
+
+
+def test_an_estate_phase_is_not_a_district():
+    """「翠苑三区」 is a phase of an estate; read as a district, the report was refused as outside the area."""
+    for text, estate in (("翠苑三区5栋电梯坏了", "翠苑三区"), ("华侨城一区3栋", "华侨城一区"), ("莲花北村二区", "莲花北村二区")):
+        located = locate(text)
+        assert located.address.estate == estate and located.placement.status != "outside", (text, located)
+    assert locate("宝安区西乡街道那边路灯坏了").placement.status == "outside"
 
 
 def test_a_place_is_read_from_one_clause():

@@ -43,6 +43,14 @@ def test_hazards_without_trigger_words_are_top_urgency(model, text):
     assert urgency.level == "特急", urgency
 
 
+def test_drowning_and_suicide_are_top_urgency_and_prevention_is_not():
+    """「大梅沙海滨浴场有人溺水了」 was graded 一般 (no trigger word, the model unsure)."""
+    for text in ("大梅沙海滨浴场有人溺水了", "有个小孩掉进河里了", "楼顶有个人要跳楼"):
+        assert grade(text).level == "特急", text
+    for text in ("我想咨询防溺水宣传", "去年有人在这里溺水，希望装个护栏"):
+        assert grade(text).level != "特急", text
+
+
 def test_a_model_raise_names_what_is_at_risk(model):
     urgency = grade("小区后门的路上倒了一棵大树，把路全挡住了，车过不去")
     said = [r for r in urgency.reasons if "模型" in r]
