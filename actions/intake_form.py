@@ -15,11 +15,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.corrections import place_said, read_change
+from actions.corrections import place_said, read_change, regrade
 from actions.intake_draft import NOT_GIVEN, changed_slots, drafts, slot_values, stage_for, summary
 from actions.parse_data import combined_urgency, latest, latest_place, latest_text, problem_type
 from actions.place_choice import choose, complete
-from actions.place_slots import UNCLEAR, place_slots, road_said, settled
+from actions.place_slots import UNCLEAR, numbered_road, place_slots, road_said, settled
 from dispatch.schema import MAX_DESCRIPTION
 from common import clock
 from dispatch.location import Address
@@ -28,9 +28,11 @@ from nlu.conversation_settings import FOLLOW_UP_SLOTS, conversation_settings
 from nlu.location import text_without_place
 from nlu.normalize import has_chinese, has_meaningful_text, normalize_text
 from nlu.urgency import default_rules
-from nlu.vague import is_bare_request
+from nlu.vague import content_chars, is_bare_request
 
 REQUIRED = ("problem_description", "location")
+#: letters and digits (besides place and filler words) that make a message more about the problem
+MIN_MORE_CHARS = 2
 MAX_DETAIL = 200
 
 
@@ -50,6 +52,37 @@ def detail_answer(value: Any, tracker: Tracker) -> str:
 
 def emergency_advice() -> str:
     return default_rules().levels.get("特急", {}).get("advice", "")
+
+
+#: a message under these intents says nothing more about the problem (a yes, a no, a greeting …)
+NOT_MORE = ("affirm", "deny", "greet", "goodbye", "cancel", "request_handoff", "query_status", "correct")
+
+
+def told_more(tracker: Tracker, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+    """More about the problem said instead of the place asked for (「买的预付卡健身房倒闭了」 after
+    「我要退款」, 「我们二十多个人」 after unpaid wages): kept on the report — it was lost before, the
+    ticket said only 「我要退款」 and went to the pensions office — the category taken from it when the
+    first words left the model unsure and these do not, the grade read again. The place is asked again."""
+    text = latest_text(tracker).strip()
+    intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    told = tracker.get_slot("classified_text") or ""
+    rest = text
+    for word in conversation_settings().skip_words:  # 「不知道」 says nothing more; 「…老人出门不方便」 does
+        rest = rest.replace(word, "")
+    if (not told or intent in NOT_MORE or content_chars(rest) < MIN_MORE_CHARS
+            or normalize_text(text) in normalize_text(told)):
+        return {}
+    description = f"{told}，{text}"
+    category = tracker.get_slot("problem_category") or {}
+    found = problem_type(tracker)
+    if found.get("level3") and not found.get("needs_review") and category.get("needs_review", True):
+        category = found
+    urgency = regrade(description, category, tracker.get_slot("urgency_claim"))
+    dispatcher.utter_message(text="好的，这些情况已记下。")
+    if urgency.level == "特急" and tracker.get_slot("urgency") != "特急":
+        dispatcher.utter_message(text=f"⚠️ {emergency_advice()}")
+    return {"problem_description": description[:MAX_DESCRIPTION], "classified_text": description,
+            "problem_category": category or None, "urgency": urgency.level, "urgency_reasons": urgency.reasons}
 
 
 def corrected_instead(tracker: Tracker, dispatcher: CollectingDispatcher, asked: str) -> Dict[Text, Any]:
@@ -182,7 +215,8 @@ class ValidateIntakeForm(FormValidationAction):
             # a place settled before this form began (「还有一个事 海景花园那边」 after a filing, then
             # 「路灯坏了」): the message that starts the form names none, so the place stands
             return settled(Address.from_dict(current))
-        found = (place_said(tracker, current if current and Address.from_dict(current).is_dispatchable() else None)
+        found = (numbered_road(current, latest_text(tracker))
+                 or place_said(tracker, current if current and Address.from_dict(current).is_dispatchable() else None)
                  or place_slots(named, placement))
         kept = found.get("location_detail")
         if tracker.get_slot("urgency") == "特急" and found.get("location") is None and kept and found.get(
@@ -191,4 +225,8 @@ class ValidateIntakeForm(FormValidationAction):
             # (「海景二路」): it is filed at the road said and an operator settles the rest (the place review
             # queue). A road through several streets is still asked about: one tap routes it right.
             return settled(Address.from_dict(kept))
-        return road_said(found, current, tracker.get_slot("location_issue"), named)
+        place = road_said(found, current, tracker.get_slot("location_issue"), named)
+        if place.get("location") is None and place.get("location_issue") in UNCLEAR and named.lat is None:
+            # not a place to choose from or outside the area: the message said something else
+            return {**place, **told_more(tracker, dispatcher)}
+        return place

@@ -7,10 +7,14 @@ the same way whenever it is said.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional
 
 from actions.place_choice import choice_buttons
 from dispatch.location import Address
+from nlu.locate import locate
+from nlu.normalize import normalize_text
+from nlu.numerals import digits_in_address
 from nlu.placement import CHOOSE, OUTSIDE
 
 #: the slots this module sets; a settled place clears the question slots
@@ -69,3 +73,18 @@ def road_said(asked: Dict[str, Any], kept: Optional[Dict[str, Any]], asked_befor
             and not (named.text or named.road or named.estate or named.community or named.poi or named.building)):
         return settled(road)
     return asked
+
+
+#: 「15号」「就是15号」「15号门口」: a house number said alone
+_BARE_NUMBER = re.compile(r"^(?:就是|是|在)?(\d{1,4})号(?!楼)")
+
+
+def numbered_road(kept: Optional[Dict[str, Any]], said: str) -> Optional[Dict[str, Any]]:
+    """「15号」 answering where on 「幸福路」 (the road kept while asked): the road with that number,
+    placed again — the number alone names no place, and the ticket was filed at the road without it."""
+    road = Address.from_dict(kept) if kept else None
+    number = _BARE_NUMBER.match(digits_in_address(normalize_text(said or "")))
+    if road is None or not road.road or road.house_number or number is None:
+        return None
+    located = locate(f"{road.text or road.road}{number.group(1)}号")
+    return place_slots(located.address, located.placement.to_dict())

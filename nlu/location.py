@@ -72,6 +72,10 @@ def _generic(key: str, value: str) -> bool:
                                          "带路", "过路", "让路", "上路", "问路", "修路", "迷路", "半路", "一路"))
     if key == "city":
         return value.endswith(("城市", "夜市", "超市", "菜市", "早市", "门市", "集市", "街市", "股市", "上市"))
+    if key == "poi":
+        # 「我女儿学校」「孩子幼儿园」「附近的医院」 say whose or which, not the school's name
+        return value.startswith(("女儿", "儿子", "孩子", "小孩", "孙子", "孙女", "外孙", "家里", "自己", "附近", "一个", "一家",
+                                 "一所", "这个", "那个", "这家", "那家", "这所", "那所", "某", "隔壁", "旁边"))
     if key in ("community", "estate"):
         return value in ("小区", "社区", "我们小区", "我们社区", "老旧小区") or value.startswith(("这个", "那个", "整个", "隔壁", "另外", "还有", "其他", "别的", "旁边"))
     return False
@@ -159,8 +163,8 @@ def extract_location(text: str) -> Optional[LocationMatch]:
 _REPEATED_UNIT = re.compile(r"([\u4e00-\u9fff]{1,7}?(?:省|市|区|县|街道|镇|乡))\1+")
 # a province or city followed by a lower unit: its later repetitions say nothing new
 _HIGHER_UNIT = re.compile(r"([\u4e00-\u9fff]{1,6}?[省市])(?=[\u4e00-\u9fff]{1,6}?(?:区|县|市|街道))")
-# what a speaker says between two parts of an address: 「海月社区啊55栋」「海月社区那个55栋」
-_GAP_FILLERS = re.compile(r"(?:嗯|啊|呃|额|哦|噢|唉|诶|哎|那个|这个|就是|的话|呢|吧|嘛|呀|[，,、\s])+")
+# what a speaker says between two parts of an address: 「海月社区啊55栋」「海月社区那个55栋」「海涛社区的我们阳光花园」
+_GAP_FILLERS = re.compile(r"(?:嗯|啊|呃|额|哦|噢|唉|诶|哎|那个|这个|就是|的话|呢|吧|嘛|呀|的|我们|咱们|我家|我|[，,、\s])+")
 
 
 def said_once(text: str) -> str:

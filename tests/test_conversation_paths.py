@@ -235,6 +235,24 @@ def test_a_yes_to_the_phone_question_gets_the_number_asked_for(stack, rasa_url, 
     assert "请核对" in summary and "联系电话" not in summary, summary
 
 
+def test_more_about_the_problem_said_instead_of_the_place_is_kept(stack, rasa_url, app_url, sender):
+    """「我要退款」 then, asked where, 「买的预付卡健身房倒闭了」: the ticket said only 「我要退款」 and went
+    to the pensions office. Now the words are kept and, being surer, decide the category."""
+    say(rasa_url, sender, "我要退款")
+    kept = "\n".join(say(rasa_url, sender, "买的预付卡健身房倒闭了"))
+    assert "已记下" in kept and "位置" in kept, kept  # kept, and the place asked again
+    ticket = filed_ticket(app_url, confirmed(rasa_url, sender, say(rasa_url, sender, "海山路88号")))
+    assert ticket["description"] == "我要退款，买的预付卡健身房倒闭了", ticket["description"]
+    assert ticket["category"]["level1"] == "商贸旅游", ticket["category"]
+
+
+def test_a_house_number_said_after_the_road_completes_it(stack, rasa_url, app_url, sender):
+    say(rasa_url, sender, "我家门口的路灯不亮了")
+    say(rasa_url, sender, "幸福路")
+    ticket = filed_ticket(app_url, confirmed(rasa_url, sender, say(rasa_url, sender, "15号")))
+    assert (ticket["location"]["road"], ticket["location"]["house_number"]) == ("幸福路", "15")
+
+
 def test_since_when_is_asked_for_fumes_and_a_correction_instead_is_applied(stack, rasa_url, app_url, sender):
     say(rasa_url, sender, "楼下餐馆油烟好大")
     asked = "\n".join(say(rasa_url, sender, "锦绣家园3栋"))

@@ -171,6 +171,7 @@ def test_category_sla_in_working_days():
     ("我在北京市石景山区北京市八角街道", "北京市石景山区八角街道"),
     ("盐田区盐田区海山街道海涛社区阳光花园5栋", "盐田区海山街道海涛社区阳光花园5栋"),
     ("青岛市市南区团岛路5号", "青岛市市南区团岛路5号"),
+    ("我是海涛社区的 我们阳光花园五栋楼下", "海涛社区阳光花园5栋"),
 ])
 def test_place_text_keeps_no_fillers_and_names_each_unit_once(text, expected):
     assert locate(text).address.text == expected
@@ -182,6 +183,12 @@ def test_a_name_just_before_the_place_the_extractor_took_is_kept():
     located = locate("另外海景花园5栋的路灯也坏了")
     assert located.address.text == "海景花园5栋"
     assert (located.address.estate, located.address.building) == ("海景花园", "5")
+
+
+def test_whose_school_is_not_a_place():
+    """「我女儿学校乱收费」 was taken as a place called 「女儿学校」 and never asked about."""
+    assert not locate("我女儿学校乱收费").found and not locate("附近的医院排队太久").found
+    assert locate("盐田区外国语学校门口").address.poi == "盐田区外国语学校"
 
 
 def test_a_city_said_twice_is_still_placed_in_the_area():
