@@ -41,6 +41,14 @@ def another_problem(tracker: Tracker, problems: List[Dict[str, Any]]) -> bool:
     return not found.get("needs_review") and bool(found.get("level3")) and found.get("level3") not in known
 
 
+def repeated(said: str, description: str) -> bool:
+    """``said`` is the report again or a detail already added to it (a message sent twice, or retried by a
+    phone on a bad network) — not a part of it: 「每天晚上」 in 「楼下烧烤店每天晚上吵到两点」 is news."""
+    notes = re.findall(r"（(?:补充|更正)：(.*?)）", description)
+    said = normalize_text(said)
+    return said in {normalize_text(text) for text in (description, description.split("（")[0], *notes)}
+
+
 def current_problem(tracker: Tracker) -> Dict[str, Any]:
     """The single problem of the intake as validated and revised so far (`classified_text`: the
     slot `problem_description` may already hold this message, mapped by Rasa before this action)."""
@@ -69,7 +77,7 @@ class ActionReviseIntake(Action):
         updates: Dict[str, Any] = {}
 
         said = latest_text(tracker).strip()
-        if said and any(normalize_text(said) == normalize_text(problem.get("description", "")) for problem in problems):
+        if said and any(repeated(said, problem.get("description", "")) for problem in problems):
             # the same message again (sent twice, or retried by a phone on a bad network): nothing new
             dispatcher.utter_message(response="utter_confirm_intake", intake_summary=tracker.get_slot("intake_summary"))
             return []

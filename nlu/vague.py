@@ -29,12 +29,17 @@ def _patterns() -> Tuple[Pattern[str], Pattern[str]]:
 
 def is_bare_request(text: str) -> bool:
     """True when ``text`` asks to report (a request word) and says nothing else but a place."""
-    request, fillers = _patterns()
+    request, _ = _patterns()
     work = strip_courtesy(normalize_text(text or ""))
     if not request.search(work):
         return False
-    rest = fillers.sub("", text_without_place(work) if work else "")
-    return sum(ch.isalnum() for ch in rest) < MIN_CONTENT_CHARS
+    return _letters(text_without_place(work) if work else "") < MIN_CONTENT_CHARS
+
+
+def _letters(work: str) -> int:
+    """Letters and digits left in ``work`` once the request words and fillers are taken out."""
+    _, fillers = _patterns()
+    return sum(ch.isalnum() for ch in fillers.sub("", work))
 
 
 #: what opens a further matter (「还有一个事」「另外」「对了」) without saying what it is
@@ -45,10 +50,8 @@ def content_chars(text: str) -> int:
     """Letters and digits ``text`` has besides courtesy, the place, the words that ask to report
     and those that open a further matter: how much it says about a problem at all. 「还有一个事
     海景花园那边」 says nothing (0); 「树倒了」 little (2)."""
-    _, fillers = _patterns()
     work = strip_courtesy(normalize_text(text or ""))
-    work = _OPENING.sub("", text_without_place(work).strip() if work else "")
-    return sum(ch.isalnum() for ch in fillers.sub("", work))
+    return _letters(_OPENING.sub("", text_without_place(work).strip() if work else ""))
 
 
 #: words that only say when or how long (「每天晚上」「从昨天开始」「三天了」)
@@ -61,6 +64,5 @@ def says_only_when(text: str) -> bool:
     """「每天晚上」「从昨天开始」: a time said (to the summary, or to 「从什么时候开始的？」), not a
     problem — the problem-type model is sure of nearly anything on four characters (「每天晚上」
     read as 治安案件 0.88)."""
-    _, fillers = _patterns()
     work = _WHEN.sub("", strip_courtesy(normalize_text(text or "")))
-    return bool(text and text.strip()) and sum(ch.isalnum() for ch in fillers.sub("", work)) < MIN_CONTENT_CHARS
+    return bool(text and text.strip()) and _letters(work) < MIN_CONTENT_CHARS

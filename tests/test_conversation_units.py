@@ -85,6 +85,14 @@ def test_a_time_alone_is_told_apart_from_a_problem(text, when):
     assert says_only_when(text) is when
 
 
+def test_a_message_sent_twice_is_told_apart_from_a_detail():
+    from actions.revise_intake import repeated
+
+    told = "楼下烧烤店每天晚上吵到两点（补充：从上个月开始）"
+    assert repeated("楼下烧烤店每天晚上吵到两点", told) and repeated("从上个月开始", told)
+    assert not repeated("每天晚上", told)  # a part of the report is news, not a repeat
+
+
 def test_an_estate_phase_is_not_a_district():
     """「翠苑三区」 is a phase of an estate; read as a district, the report was refused as outside the area."""
     for text, estate in (("翠苑三区5栋电梯坏了", "翠苑三区"), ("华侨城一区3栋", "华侨城一区"), ("莲花北村二区", "莲花北村二区")):
