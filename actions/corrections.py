@@ -3,6 +3,7 @@ filed ticket (after it): the place or only its building/unit/room, the problem t
 they ask for, and their own words to keep on the ticket."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
@@ -11,9 +12,10 @@ from rasa_sdk import Tracker
 from actions.parse_data import latest, latest_place, latest_text
 from actions.place_slots import place_slots, settled
 from dispatch.location import Address
-from nlu.correction import claimed_urgency
+from nlu.correction import claim_words, claimed_urgency
 from nlu.location import text_without_place
 from nlu.urgency import Urgency, assess_urgency, default_rules
+from nlu.vague import content_chars
 
 #: the parts of an address that only say where inside a placed building
 FINE_PARTS = ("building", "unit", "room")
@@ -37,18 +39,28 @@ def only_fine_parts(address: Address) -> bool:
     return any(getattr(address, part) for part in FINE_PARTS) and not any(getattr(address, part) for part in COARSE_PARTS)
 
 
+#: how each fine part is said after its number, to find the old one in the place's text
+_SAID_AS = {"building": r"\s*(?:号楼|栋|幢|座|#楼|号院)", "unit": r"\s*单元", "room": r"\s*(?:室|房|号房|户)?"}
+
+
 def refine(current: Dict[str, Any], address: Address, withdrawn: List[str]) -> Address:
-    """The current place with the building/unit/room the resident corrected."""
+    """The current place with the building/unit/room the resident corrected: 「不是3栋，是5栋」 names
+    what it takes back; 「不对，是5栋」 does not, and the old 3栋 leaves the text all the same (it
+    read 「海景花园3栋5栋」)."""
     data = dict(current)
+    text, said = data.get("text") or "", address.text or ""
     for part in FINE_PARTS:
         if getattr(address, part):
+            if data.get(part) and data[part] != getattr(address, part):
+                text = re.sub(rf"(?<!\d){re.escape(str(data[part]))}{_SAID_AS[part]}", "", text, count=1)
             data[part] = getattr(address, part)
-    text, said = data.get("text") or "", address.text or ""
     old = next((w for w in withdrawn if w and w in text), None)
     if old:
         data["text"] = text.replace(old, said)
     elif said not in text:
         data["text"] = f"{text}{said}"
+    else:
+        data["text"] = text
     return Address.from_dict(data)
 
 
@@ -110,7 +122,9 @@ def read_change(tracker: Tracker, current_place: Optional[Dict[str, Any]],
     if corrected_type and corrected_type.get("level3") != (current_category or {}).get("level3"):
         change.category = corrected_type
     content = text_without_place(said)
-    if content and len(content) >= 2 and not change.claim:
+    for word in claim_words() if change.claim else ():
+        content = content.replace(word, "")  # 「是紧急的 污水都漫到楼道了」: the claim, and more
+    if content_chars(content) >= 2:
         # the resident's own words go on the ticket: a correction explains the change
         change.note = f"（{'更正' if correction else '补充'}：{text}）"
     return change

@@ -75,8 +75,9 @@ def compare(expected: Dict[str, Any], ticket: Dict[str, Any], number: int) -> Li
         if name in expected and (ticket.get("location") or {}).get(name) != expected[name]:
             problems.append(f"ticket {number}: {name} {(ticket.get('location') or {}).get(name)!r}, "
                             f"expected {expected[name]!r}")
-    if "urgency" in expected and ticket.get("urgency") != expected["urgency"]:
-        problems.append(f"ticket {number}: urgency {ticket.get('urgency')!r}, expected {expected['urgency']!r}")
+    allowed = expected.get("urgency")
+    if allowed and ticket.get("urgency") not in (allowed if isinstance(allowed, list) else [allowed]):
+        problems.append(f"ticket {number}: urgency {ticket.get('urgency')!r}, expected {allowed!r}")
     return problems
 
 

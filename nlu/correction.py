@@ -144,6 +144,12 @@ def repaired(text: str) -> str:
     return correction.said if correction is not None and correction.said and correction.withdrawn else text
 
 
+def claim_words() -> List[str]:
+    """Every word that asks for a grade (settings/conversation.yml urgency_claims), longest first."""
+    return sorted((word for words in conversation_settings().urgency_claims.values() for word in words),
+                  key=len, reverse=True)
+
+
 def claimed_urgency(text: str) -> Optional[str]:
     """The grade a resident asks for in words (「很急」→紧急, 「不急」→一般), or None."""
     claims: List[Tuple[str, str]] = sorted(

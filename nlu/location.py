@@ -73,9 +73,11 @@ def _generic(key: str, value: str) -> bool:
     if key == "city":
         return value.endswith(("城市", "夜市", "超市", "菜市", "早市", "门市", "集市", "街市", "股市", "上市"))
     if key == "poi":
-        # 「我女儿学校」「孩子幼儿园」「附近的医院」 say whose or which, not the school's name
+        # 「我女儿学校」「孩子幼儿园」「附近的医院」「社区医院」 say whose or which, not the school's name
         return value.startswith(("女儿", "儿子", "孩子", "小孩", "孙子", "孙女", "外孙", "家里", "自己", "附近", "一个", "一家",
-                                 "一所", "这个", "那个", "这家", "那家", "这所", "那所", "某", "隔壁", "旁边"))
+                                 "一所", "这个", "那个", "这家", "那家", "这所", "那所", "某", "隔壁", "旁边", "社区", "小区"))
+    if key == "estate" and value.endswith(("医院", "卫生院", "学院", "法院", "影院")):
+        return True  # a place of the poi kind its own pattern judged (「社区医院」 is no estate either)
     if key in ("community", "estate"):
         return value in ("小区", "社区", "我们小区", "我们社区", "老旧小区") or value.startswith(("这个", "那个", "整个", "隔壁", "另外", "还有", "其他", "别的", "旁边"))
     return False

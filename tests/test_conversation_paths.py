@@ -246,6 +246,18 @@ def test_more_about_the_problem_said_instead_of_the_place_is_kept(stack, rasa_ur
     assert ticket["category"]["level1"] == "商贸旅游", ticket["category"]
 
 
+def test_a_building_corrected_without_naming_the_old_one_replaces_it(stack, rasa_url, app_url, sender):
+    """「不对，是5栋」 at the summary read 「海景花园3栋5栋」; 「是紧急的 污水都漫到楼道了」 kept the claim
+    and dropped what the resident saw."""
+    say(rasa_url, sender, "海景花园3栋的下水道堵了")
+    corrected = "\n".join(say(rasa_url, sender, "不对，是5栋"))
+    assert "海景花园5栋" in corrected and "3栋5栋" not in corrected, corrected
+    summary = say(rasa_url, sender, "是紧急的 污水都漫到楼道了")
+    ticket = filed_ticket(app_url, confirmed(rasa_url, sender, summary))
+    assert ticket["location"]["text"] == "海景花园5栋" and ticket["location"]["building"] == "5"
+    assert "污水都漫到楼道了" in ticket["description"] and ticket["urgency"] in ("紧急", "特急")
+
+
 def test_a_house_number_said_after_the_road_completes_it(stack, rasa_url, app_url, sender):
     say(rasa_url, sender, "我家门口的路灯不亮了")
     say(rasa_url, sender, "幸福路")

@@ -188,6 +188,7 @@ def test_a_name_just_before_the_place_the_extractor_took_is_kept():
 def test_whose_school_is_not_a_place():
     """「我女儿学校乱收费」 was taken as a place called 「女儿学校」 and never asked about."""
     assert not locate("我女儿学校乱收费").found and not locate("附近的医院排队太久").found
+    assert not locate("孩子发烧了社区医院关门了").found
     assert locate("盐田区外国语学校门口").address.poi == "盐田区外国语学校"
 
 
