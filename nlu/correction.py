@@ -144,19 +144,21 @@ def repaired(text: str) -> str:
     return correction.said if correction is not None and correction.said and correction.withdrawn else text
 
 
+def _claims() -> List[Tuple[str, str]]:
+    """(word, grade) for every word that asks for a grade (settings/conversation.yml urgency_claims),
+    longest first: 「不是很急」 before 「很急」."""
+    return sorted(((word, level) for level, words in conversation_settings().urgency_claims.items() for word in words),
+                  key=lambda pair: len(pair[0]), reverse=True)
+
+
 def claim_words() -> List[str]:
-    """Every word that asks for a grade (settings/conversation.yml urgency_claims), longest first."""
-    return sorted((word for words in conversation_settings().urgency_claims.values() for word in words),
-                  key=len, reverse=True)
+    return [word for word, _ in _claims()]
 
 
 def claimed_urgency(text: str) -> Optional[str]:
     """The grade a resident asks for in words (「很急」→紧急, 「不急」→一般), or None."""
-    claims: List[Tuple[str, str]] = sorted(
-        ((word, level) for level, words in conversation_settings().urgency_claims.items() for word in words),
-        key=lambda pair: len(pair[0]), reverse=True)
     work = normalize_text(text or "")
-    for word, level in claims:
+    for word, level in _claims():
         if word in work:
             return level
     return None
