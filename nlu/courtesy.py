@@ -22,6 +22,7 @@ class CourtesySettingsError(ValueError):
 @dataclass(frozen=True)
 class CourtesySettings:
     openings: Pattern[str]
+    closings: Pattern[str]
     min_remaining_chars: int
     min_problem_confidence: float
     courtesy_intents: FrozenSet[str]
@@ -52,18 +53,24 @@ def courtesy_settings() -> CourtesySettings:
         raise CourtesySettingsError(f"{path}: min_remaining_chars / min_problem_confidence: {exc}") from exc
     if not 0.0 <= min_confidence <= 1.0:
         raise CourtesySettingsError(f"{path}: min_problem_confidence must lie in 0–1, got {min_confidence}")
+    closings = data.get("closings") or []
+    if not all(isinstance(c, str) and c.strip() for c in closings):
+        raise CourtesySettingsError(f"{path}: closings must be a list of phrases")
     # Longest first, so that 尊敬的领导 wins over 领导.
     alternatives = "|".join(re.escape(o.strip()) for o in sorted(openings, key=len, reverse=True))
     pattern = re.compile(rf"^(?:{_SEPARATORS}(?:{alternatives}))+{_SEPARATORS}", re.IGNORECASE)
-    return CourtesySettings(openings=pattern, min_remaining_chars=min_chars,
+    endings = "|".join(re.escape(c.strip()) for c in sorted(closings, key=len, reverse=True)) or "(?!)"
+    closing = re.compile(rf"(?:{_SEPARATORS}(?:{endings}))+{_SEPARATORS}$", re.IGNORECASE)
+    return CourtesySettings(openings=pattern, closings=closing, min_remaining_chars=min_chars,
                             min_problem_confidence=min_confidence,
                             courtesy_intents=frozenset(data.get("courtesy_intents") or ["greet"]),
                             uncertain_below=uncertain_below, ambiguity_below=ambiguity_below)
 
 
 def strip_courtesy(text: str) -> str:
-    """The message without its leading courtesy openings."""
-    return courtesy_settings().openings.sub("", text.strip(), count=1)
+    """The message without its leading courtesy openings and its closing thanks (「…麻烦尽快修一下，谢谢」)."""
+    settings = courtesy_settings()
+    return settings.closings.sub("", settings.openings.sub("", text.strip(), count=1), count=1)
 
 
 def carries_content(text: str) -> bool:

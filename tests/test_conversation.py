@@ -99,6 +99,15 @@ def test_another_place_after_filing_is_asked_about_and_carried_to_the_next_repor
     assert requests.get(url, timeout=10).json()[0]["location"]["estate"] == "阳光花园"  # untouched
 
 
+def test_a_report_ending_in_thanks_is_a_report(stack, rasa_url, app_url, sender):
+    """「…麻烦尽快修一下，谢谢」 was read as a goodbye: the resident was thanked and the report lost.
+    Thanks alone are still a goodbye."""
+    summary = "\n".join(say(rasa_url, sender, "海景花园3栋的路灯坏了，麻烦尽快修一下，谢谢"))
+    assert "请核对" in summary and "海景花园3栋" in summary, summary
+    bye = "\n".join(say(rasa_url, f"{sender}-b", "好的，谢谢你"))
+    assert "请核对" not in bye and "在哪里" not in bye, bye
+
+
 def test_a_time_told_to_the_summary_is_a_detail_of_the_problem(stack, rasa_url, app_url, sender):
     """「每天晚上」 said to the summary was filed as the problem itself (Rasa maps any message to the
     description slot), and once as a second problem (the model is sure of anything on four characters)."""

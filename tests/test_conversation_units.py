@@ -78,6 +78,13 @@ def test_numbered_problems_said_without_commas_are_split():
     assert analyzer.split(normalize_text("两个事 一是楼道灯坏了 二是垃圾没人收")) == ["楼道灯坏了", "垃圾没人收"]
 
 
+def test_closing_thanks_are_courtesy_like_openings():
+    from nlu.courtesy import carries_content, strip_courtesy
+
+    assert strip_courtesy("喂你好 路灯坏了，麻烦尽快修一下，谢谢") == "路灯坏了，麻烦尽快修一下"
+    assert not carries_content("好的谢谢你") and not carries_content("没事了，谢谢")
+
+
 @pytest.mark.parametrize("text,when", [
     ("每天晚上", True), ("从昨天开始", True), ("三天了", True), ("凌晨两点多", True), ("好几天了", True),
     ("路灯也坏了", False), ("每天晚上都有人吵", False), ("一直漏水", False)])
