@@ -1,4 +1,5 @@
-"""「取消」「算了，不报了」: drops the report being told, files nothing, and says so."""
+"""「取消」「算了，不报了」: drops the report being told, files nothing, and says so; a filed ticket
+is not withdrawn here (the department has it), the resident is told how."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -19,6 +20,13 @@ class ActionCancelIntake(Action):
                   domain: DomainDict) -> List[Dict[Text, Any]]:
         in_progress = tracker.active_loop.get("name") or tracker.get_slot("stage") in ("confirming", "emergency") \
             or any(tracker.get_slot(name) for name in ("problem_description", "location"))
+        filed = [i for i in (tracker.get_slot("ticket_id") or "").split(",") if i]
+        if not in_progress and filed and tracker.get_slot("stage") == "filed":
+            # 「我刚才报的那个能取消吗」: a filed ticket is the department's now; a person withdraws it
+            dispatcher.utter_message(text=f"工单 {'、'.join(filed)} 已经登记并派给承办部门，不能在这里撤销。"
+                                          "如果问题已经解决或不需要处理了，请回复“转人工”，由坐席为您撤销；"
+                                          "也可以直接告诉我现在的情况，我会补充到工单上。")
+            return []
         dispatcher.utter_message(response="utter_cancelled" if in_progress else "utter_nothing_to_cancel")
         events: List[Dict[Text, Any]] = cleared(tracker, (*INTAKE_SLOTS, "stage"))
         if tracker.active_loop.get("name"):

@@ -10,15 +10,13 @@ from typing import Any, Dict, List, Optional
 from rasa_sdk import Tracker
 
 from actions.parse_data import latest, latest_place, latest_text
-from actions.place_slots import place_slots, settled
+from actions.place_slots import FINE_PARTS, place_slots, settled
 from dispatch.location import Address
 from nlu.correction import claim_words, claimed_urgency
 from nlu.location import text_without_place
 from nlu.urgency import Urgency, assess_urgency, default_rules
 from nlu.vague import content_chars
 
-#: the parts of an address that only say where inside a placed building
-FINE_PARTS = ("building", "unit", "room")
 #: the parts that name the place itself (the deployment's own district is filled in for any address)
 COARSE_PARTS = ("street", "community", "estate", "road", "house_number", "poi", "lat")
 

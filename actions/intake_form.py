@@ -19,7 +19,7 @@ from actions.corrections import place_said, read_change, regrade
 from actions.intake_draft import NOT_GIVEN, changed_slots, drafts, slot_values, stage_for, summary
 from actions.parse_data import combined_urgency, latest, latest_place, latest_text, problem_type
 from actions.place_choice import choose, complete
-from actions.place_slots import UNCLEAR, numbered_road, place_slots, road_said, settled
+from actions.place_slots import UNCLEAR, numbered_road, place_slots, road_said, settled, with_fine_parts
 from dispatch.schema import MAX_DESCRIPTION
 from common import clock
 from dispatch.location import Address
@@ -220,12 +220,12 @@ class ValidateIntakeForm(FormValidationAction):
                  or place_slots(named, placement))
         kept = found.get("location_detail")
         if tracker.get_slot("urgency") == "特急" and found.get("location") is None and kept and found.get(
-                "location_issue") in UNCLEAR:
+                "location_issue") in UNCLEAR and Address.from_dict(kept).road:
             # a danger is not left unfiled while the agent asks for a number the resident may not know
             # (「海景二路」): it is filed at the road said and an operator settles the rest (the place review
             # queue). A road through several streets is still asked about: one tap routes it right.
             return settled(Address.from_dict(kept))
-        place = road_said(found, current, tracker.get_slot("location_issue"), named)
+        place = with_fine_parts(road_said(found, current, tracker.get_slot("location_issue"), named), current)
         if place.get("location") is None and place.get("location_issue") in UNCLEAR and named.lat is None:
             # not a place to choose from or outside the area: the message said something else
             return {**place, **told_more(tracker, dispatcher)}

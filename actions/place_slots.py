@@ -20,6 +20,8 @@ from nlu.placement import CHOOSE, OUTSIDE
 #: the slots this module sets; a settled place clears the question slots
 PLACE_SLOTS = ("location", "location_detail", "location_candidates", "location_issue", "location_hint",
                "location_place", "location_option_1", "location_option_2", "location_option_3")
+#: the parts of an address that only say where inside a placed building
+FINE_PARTS = ("building", "unit", "room")
 #: choices with a button each (utter_ask_location variations choose2/choose3); more are listed in text
 MAX_BUTTONS = 3
 
@@ -51,10 +53,25 @@ def place_slots(address: Address, placement: Dict[str, Any]) -> Dict[str, Any]:
     if not address.is_dispatchable():
         doubts = placement.get("doubts") or []
         asked = _question("doubt", location_hint="；".join(doubts)) if doubts else _question("unclear")
-        if address.road:  # kept while asked: a resident who can say no more is taken at the road (road_said)
+        if address.road or any(getattr(address, part) for part in FINE_PARTS):
+            # kept while asked: a resident who can say no more is taken at the road (road_said); a
+            # building said first joins the estate said next (with_fine_parts)
             asked["location_detail"] = address.to_dict()
         return asked
     return settled(address)
+
+
+def with_fine_parts(found: Dict[str, Any], kept: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+    """「12栋的化粪池冒了」, asked which estate, 「海景花园」: the building said first stays with the
+    estate said next (the ticket read 海景花园, without its building)."""
+    if found.get("location") is None or not kept:
+        return found
+    said, before = Address.from_dict(found["location_detail"]), Address.from_dict(kept)
+    fine = {part: getattr(before, part) for part in FINE_PARTS if getattr(before, part)}
+    if (not fine or any(getattr(said, part) for part in FINE_PARTS)
+            or any(getattr(before, part) for part in ("road", "estate", "community", "street", "poi"))):
+        return found
+    return settled(Address.from_dict({**said.to_dict(), **fine, "text": f"{said.text or ''}{before.text or ''}"}))
 
 
 #: the questions asked when a place cannot be dispatched as said

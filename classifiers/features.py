@@ -95,11 +95,14 @@ class TextFeatures:
     def recognises(self, text: str) -> bool:
         """At least one known term that carries meaning: a word, a run of two or more characters,
         or a Chinese character. A lone Latin letter or digit (「zxqv」 shares only those with the
-        training data) is not evidence of anything."""
+        training data) is not evidence of anything, nor a run of Latin letters cut out of a longer
+        one (「as」 of 「asdkjh」): Latin counts as whole words (「ok」「hello」)."""
         work = normalize_text(text)
-        for analyze, vocabulary, _idf, _offset in self._fitted:
+        for name, (analyze, vocabulary, _idf, _offset) in zip(self.views, self._fitted):
             for term in analyze(work):
-                if term in vocabulary and (len(term.strip()) > 1 or "\u4e00" <= term <= "\u9fff"):
+                if term not in vocabulary or (name != "words" and term.strip().isascii() and term.strip().isalpha()):
+                    continue
+                if len(term.strip()) > 1 or "\u4e00" <= term <= "\u9fff":
                     return True
         return False
 

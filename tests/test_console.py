@@ -208,7 +208,8 @@ def test_a_misread_message_becomes_an_intent_example(stack, app_url, rasa_url, p
     hurry = next(s for s in opened["transcript"] if s["who"] == "resident" and s["text"] == "快点处理")
     right = "affirm" if hurry["intent"] != "affirm" else "query_status"
     url = f"{app_url}/api/console/tickets/{ticket_id}/intent"
-    assert operator.post(url, json={"text": "快点处理", "intent": hurry["intent"]}, timeout=10).status_code == 409
+    same = operator.post(url, json={"text": "快点处理", "intent": hurry["intent"]}, timeout=10)
+    assert same.status_code == (422 if hurry["intent"] == "nlu_fallback" else 409)  # the same, or no intent at all
     assert operator.post(url, json={"text": "没说过的话", "intent": right}, timeout=10).status_code == 422
     assert operator.post(url, json={"text": "快点处理", "intent": "EXTERNAL_ticket_closed"}, timeout=10).status_code == 422
     made = operator.post(url, json={"text": "快点处理", "intent": right}, timeout=10)

@@ -258,6 +258,24 @@ def test_a_building_corrected_without_naming_the_old_one_replaces_it(stack, rasa
     assert "污水都漫到楼道了" in ticket["description"] and ticket["urgency"] in ("紧急", "特急")
 
 
+def test_a_building_said_first_stays_with_the_estate_said_next(stack, rasa_url, app_url, sender):
+    say(rasa_url, sender, "12栋的化粪池冒了")
+    say(rasa_url, sender, "海景花园")
+    summary = say(rasa_url, sender, "不知道")  # since when: the follow-up question of this category
+    ticket = filed_ticket(app_url, confirmed(rasa_url, sender, summary))
+    assert (ticket["location"]["estate"], ticket["location"]["building"]) == ("海景花园", "12")
+    assert ticket["location"]["text"] == "海景花园12栋"
+
+
+def test_a_filed_ticket_is_not_withdrawn_in_the_chat(stack, rasa_url, app_url, sender):
+    """「我刚才报的那个能取消吗」 after filing was not understood; the department has the ticket now."""
+    ticket = filed_ticket(app_url, confirmed(rasa_url, sender, say(rasa_url, sender, "海景花园3栋楼下的路灯坏了")))
+    told = "\n".join(say(rasa_url, sender, "我刚才报的那个能取消吗"))
+    assert ticket["service_request_id"] in told and "不能在这里撤销" in told and "转人工" in told, told
+    url = f"{app_url}/open311/v2/requests/{ticket['service_request_id']}.json"
+    assert requests.get(url, timeout=10).json()[0]["status"] == "open"
+
+
 def test_a_house_number_said_after_the_road_completes_it(stack, rasa_url, app_url, sender):
     say(rasa_url, sender, "我家门口的路灯不亮了")
     say(rasa_url, sender, "幸福路")
