@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.corrections import Change, another_place, nothing_said, read_change, regrade, which_problem
 from actions.file_ticket import ticket_store
 from actions.intake_draft import category_line, place_line
-from actions.parse_data import latest, latest_text
+from actions.parse_data import latest, latest_intent, latest_text
 from dispatch.schema import CategoryRef, Location, Ticket
 from common import clock
 from common.privacy import mask_pii
@@ -75,7 +75,7 @@ class ActionAmendTicket(Action):
             return []
         correction = latest(tracker, "correction") or {}
         target = which_problem([_problem(t) for t in tickets], correction.get("withdrawn") or [])
-        adding = (tracker.latest_message.get("intent") or {}).get("name") == "inform"
+        adding = latest_intent(tracker) == "inform"
         number = only_a_phone(latest_text(tracker)) if adding else None
         if number:
             # 「我电话13800001111」 after filing: the number for the call back, never words on the ticket

@@ -10,15 +10,12 @@ from typing import Any, Dict, List, Optional
 from rasa_sdk import Tracker
 
 from actions.parse_data import latest, latest_place, latest_text
-from actions.place_slots import FINE_PARTS, place_slots, settled
+from actions.place_slots import COARSE_PARTS, FINE_PARTS, only_fine_parts, place_slots, settled
 from dispatch.location import Address
 from nlu.correction import claim_words, claimed_urgency
 from nlu.location import text_without_place
 from nlu.urgency import Urgency, assess_urgency, default_rules
 from nlu.vague import content_chars
-
-#: the parts that name the place itself (the deployment's own district is filled in for any address)
-COARSE_PARTS = ("street", "community", "estate", "road", "house_number", "poi", "lat")
 
 
 def _named(address: Address) -> bool:
@@ -30,11 +27,6 @@ def another_place(current: Dict[str, Any], said: Dict[str, Any]) -> bool:
     not a detail of the same place."""
     return any(current.get(part) and said.get(part) and current.get(part) != said.get(part)
                for part in COARSE_PARTS if part != "lat")
-
-
-def only_fine_parts(address: Address) -> bool:
-    """The address names only a building, unit or room (「5栋」「2单元702」)."""
-    return any(getattr(address, part) for part in FINE_PARTS) and not any(getattr(address, part) for part in COARSE_PARTS)
 
 
 #: how each fine part is said after its number, to find the old one in the place's text

@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.corrections import place_said, read_change, regrade
 from actions.intake_draft import NOT_GIVEN, changed_slots, drafts, slot_values, stage_for, summary
-from actions.parse_data import combined_urgency, latest, latest_place, latest_text, problem_type
+from actions.parse_data import combined_urgency, latest, latest_intent, latest_place, latest_text, problem_type
 from actions.place_choice import choose, complete
 from actions.place_slots import UNCLEAR, numbered_road, place_slots, road_said, settled, with_fine_parts
 from dispatch.schema import MAX_DESCRIPTION
@@ -46,7 +46,7 @@ NOT_AN_ANSWER = ("affirm", "deny")
 
 def detail_answer(value: Any, tracker: Tracker) -> str:
     text = str(value or "").strip()
-    intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    intent = latest_intent(tracker)
     return NOT_GIVEN if not text or skipped(text) or intent in NOT_AN_ANSWER else text[:MAX_DETAIL]
 
 
@@ -64,7 +64,7 @@ def told_more(tracker: Tracker, dispatcher: CollectingDispatcher) -> Dict[Text, 
     ticket said only 「我要退款」 and went to the pensions office — the category taken from it when the
     first words left the model unsure and these do not, the grade read again. The place is asked again."""
     text = latest_text(tracker).strip()
-    intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    intent = latest_intent(tracker)
     told = tracker.get_slot("classified_text") or ""
     rest = text
     for word in conversation_settings().skip_words:  # 「不知道」 says nothing more; 「…老人出门不方便」 does

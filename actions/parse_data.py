@@ -20,6 +20,10 @@ def latest_text(tracker: Tracker) -> str:
     return (tracker.latest_message or {}).get("text") or ""
 
 
+def latest_intent(tracker: Tracker) -> Optional[str]:
+    return (latest(tracker, "intent") or {}).get("name")
+
+
 def latest_place(tracker: Tracker) -> Tuple[Address, Dict[str, Any]]:
     """The place the latest message names: what a correction says (「不是海景花园，是锦绣家园」)
     before the first place in the text."""

@@ -22,6 +22,13 @@ PLACE_SLOTS = ("location", "location_detail", "location_candidates", "location_i
                "location_place", "location_option_1", "location_option_2", "location_option_3")
 #: the parts of an address that only say where inside a placed building
 FINE_PARTS = ("building", "unit", "room")
+#: the parts that name the place itself (the deployment's own district is filled in for any address)
+COARSE_PARTS = ("street", "community", "estate", "road", "house_number", "poi", "lat")
+
+
+def only_fine_parts(address: Address) -> bool:
+    """The address names only a building, unit or room (「5栋」「2单元702」)."""
+    return any(getattr(address, part) for part in FINE_PARTS) and not any(getattr(address, part) for part in COARSE_PARTS)
 #: choices with a button each (utter_ask_location variations choose2/choose3); more are listed in text
 MAX_BUTTONS = 3
 
@@ -67,10 +74,9 @@ def with_fine_parts(found: Dict[str, Any], kept: Optional[Dict[str, Any]]) -> Di
     if found.get("location") is None or not kept:
         return found
     said, before = Address.from_dict(found["location_detail"]), Address.from_dict(kept)
-    fine = {part: getattr(before, part) for part in FINE_PARTS if getattr(before, part)}
-    if (not fine or any(getattr(said, part) for part in FINE_PARTS)
-            or any(getattr(before, part) for part in ("road", "estate", "community", "street", "poi"))):
+    if not only_fine_parts(before) or any(getattr(said, part) for part in FINE_PARTS):
         return found
+    fine = {part: getattr(before, part) for part in FINE_PARTS if getattr(before, part)}
     return settled(Address.from_dict({**said.to_dict(), **fine, "text": f"{said.text or ''}{before.text or ''}"}))
 
 

@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.file_ticket import ticket_store
 from actions.intake_draft import channel_of
+from actions.parse_data import latest_text
 from dispatch.schema import Ticket
 from common.privacy import mask_pii
 
@@ -41,7 +42,7 @@ class ActionQueryStatus(Action):
         store = ticket_store()
         reporter = mask_pii(tracker.sender_id)
         channel = channel_of(tracker)
-        asked = TICKET_ID.findall((tracker.latest_message or {}).get("text") or "")
+        asked = TICKET_ID.findall(latest_text(tracker))
         if asked:
             for ticket_id in asked:
                 ticket = store.get(ticket_id)
@@ -51,7 +52,7 @@ class ActionQueryStatus(Action):
                     dispatcher.utter_message(text=f"抱歉，没有查到您在本渠道登记的工单 {ticket_id}。为保护报告人的隐私，"
                                                   "只能查询您本人通过本渠道登记的工单；请核对工单号，或拨打12345热线查询。")
             return []
-        text = (tracker.latest_message or {}).get("text") or ""
+        text = latest_text(tracker)
         telling = tracker.get_slot("stage") == "confirming" or (tracker.active_loop or {}).get("name") == "intake_form"
         if telling and not EARLIER.search(text):
             done = "请核对上面的信息，回复“确认”即可" if tracker.get_slot("stage") == "confirming" else "说完下面的问题即可"

@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 from actions.corrections import nothing_said, read_change, regrade, which_problem
 from actions.intake_draft import changed_slots, drafts, slot_values, stage_for, summary
 from actions.intake_form import emergency_advice
-from actions.parse_data import latest, latest_text
+from actions.parse_data import latest, latest_intent, latest_text
 from common import clock
 from nlu.contact import only_a_phone
 from nlu.normalize import normalize_text
@@ -32,7 +32,7 @@ CONNECTIVE = re.compile(r"^(?:还有就是|还有|另外|此外|对了|同时)[�
 
 def another_problem(tracker: Tracker, problems: List[Dict[str, Any]]) -> bool:
     """「还有，楼道灯也坏了」 at the summary: a report of a different, confidently read problem."""
-    if ((tracker.latest_message or {}).get("intent") or {}).get("name") != "report_problem":
+    if latest_intent(tracker) != "report_problem":
         return False
     if says_only_when(latest_text(tracker)):
         return False  # 「每天晚上」: a detail of the problem told, however sure the model is
