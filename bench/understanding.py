@@ -63,11 +63,16 @@ def timed(step: Callable[[], object]) -> float:
 
 
 def measure(analyzer: Analyzer, texts: List[str], passes: int) -> Dict[str, object]:
-    parts: Dict[str, List[float]] = {k: [] for k in ("whole", "normalise", "split", "classify", "locate", "urgency")}
+    parts: Dict[str, List[float]] = {k: [] for k in ("first", "whole", "normalise", "split", "classify", "locate", "urgency")}
     outcomes = {"analysed": 0, "refused (AnalysisError)": 0, "exceptions": []}
     for text in texts:
         try:
-            analyzer.analyze(text)  # warm, and the outcome
+            # the first analysis of a text pays for what is remembered per text (jieba, n-grams,
+            # hazard concepts), as a resident's new message does; the passes after it show
+            # what a message read again in the same turn costs
+            started = time.perf_counter()
+            analyzer.analyze(text)
+            parts["first"].append((time.perf_counter() - started) * 1000)
             outcomes["analysed"] += 1
         except AnalysisError:
             outcomes["refused (AnalysisError)"] += 1
@@ -84,7 +89,7 @@ def measure(analyzer: Analyzer, texts: List[str], passes: int) -> Dict[str, obje
             parts["locate"].append(timed(lambda: locate(normalized)))
             parts["urgency"].append(timed(lambda: assess_urgency(normalized)))
     stats = {part: {"p50": percentile(v, 0.5), "p95": percentile(v, 0.95), "max": max(v)} for part, v in parts.items() if v}
-    return {"messages": len(texts), **outcomes, "ms": stats, "whole_samples": parts["whole"]}
+    return {"messages": len(texts), **outcomes, "ms": stats, "whole_samples": parts["first"]}
 
 
 def main() -> None:
@@ -93,6 +98,7 @@ def main() -> None:
     parser.add_argument("--passes", type=int, default=3)
     args = parser.parse_args()
     analyzer = Analyzer.default()
+    analyzer.analyze("海景花园3栋楼道灯坏了")  # the process warm: the models and the gazetteer loaded before the first message
     results = {kind: measure(analyzer, texts, args.passes) for kind, texts in corpus(args.letters).items()}
     REPORTS.mkdir(exist_ok=True)
     fig, ax = plt.subplots(figsize=(7, 4))
@@ -100,7 +106,7 @@ def main() -> None:
         if result["whole_samples"]:
             ax.hist(result["whole_samples"], bins=60, alpha=0.6, label=kind)
     ax.axvline(25, color="#c44", linestyle="--", linewidth=1, label="25 ms")
-    ax.set_xlabel("ms per message, all understanding")
+    ax.set_xlabel("ms per message, all understanding, first analysis")
     ax.set_ylabel("messages")
     ax.legend()
     fig.tight_layout()
@@ -111,16 +117,19 @@ def main() -> None:
     (REPORTS / "understanding.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     lines = ["# Understanding per message: normalise, split, classify, locate, urgency", "",
              f"`python -m bench.understanding --passes {args.passes}` — as POST /api/analyze does it, one process, "
-             "warm; target p95 ≤ 25 ms for the whole", "",
-             "| messages | n | analysed | refused | exceptions | whole p50 / p95 / max ms | normalise p95 | split p95 | "
-             "classify p95 | locate p95 | urgency p95 |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "warm; target p95 ≤ 25 ms for the whole on a message's first analysis. The parts are timed on the "
+             "passes after it (a message read again), as is 'again'.", "",
+             "| messages | n | analysed | refused | exceptions | first p50 / p95 / max ms | again p50 / p95 | "
+             "normalise p95 | split p95 | classify p95 | locate p95 | urgency p95 |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for kind, r in results.items():
         ms = r["ms"]
         def p95(part: str) -> str:
             return f"{ms[part]['p95']:.2f}" if part in ms else "–"
-        whole = f"{ms['whole']['p50']:.2f} / {ms['whole']['p95']:.2f} / {ms['whole']['max']:.1f}" if "whole" in ms else "–"
+        first = f"{ms['first']['p50']:.2f} / {ms['first']['p95']:.2f} / {ms['first']['max']:.1f}" if "first" in ms else "–"
+        again = f"{ms['whole']['p50']:.2f} / {ms['whole']['p95']:.2f}" if "whole" in ms else "–"
         lines.append(f"| {kind} | {r['messages']} | {r['analysed']} | {r['refused (AnalysisError)']} | {len(r['exceptions'])} | "
-                     f"{whole} | {p95('normalise')} | {p95('split')} | {p95('classify')} | {p95('locate')} | {p95('urgency')} |")
+                     f"{first} | {again} | {p95('normalise')} | {p95('split')} | {p95('classify')} | {p95('locate')} | {p95('urgency')} |")
     for kind, r in results.items():
         for e in r["exceptions"]:
             lines.append(f"- exception on {kind} 「{e['text']}」: {e['error'].splitlines()[-1]}")
