@@ -67,8 +67,10 @@ class Analyzer:
         placed where the message as a whole is."""
         message_place = locate(normalized)
         fallback = message_place if message_place.found else None
-        # a message with one problem is that problem: its place is already known
-        return [self.issue(p, fallback, place=message_place if p == normalized else None) for p in problems]
+        # a message with one problem is that problem (its text may differ in spaces the split
+        # dropped): its place is already known
+        single = len(problems) == 1
+        return [self.issue(p, fallback, place=message_place if single or p == normalized else None) for p in problems]
 
     def issue(self, text: str, message_place: Optional[Located] = None,
               category: Optional[Category] = None, place: Optional[Located] = None) -> Dict[str, object]:
