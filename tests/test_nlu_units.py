@@ -40,7 +40,9 @@ def test_location_fields(text, expected):
     assert got == expected
 
 
-@pytest.mark.parametrize("text", ["我们小区的路灯坏了好几天了", "楼下餐馆油烟很大", "就在我家楼上"])
+@pytest.mark.parametrize("text", ["我们小区的路灯坏了好几天了", "楼下餐馆油烟很大", "就在我家楼上",
+                                  # a taxi's detour, a short cut, shops along a street: no road named
+                                  "出租车绕路还多收钱", "抄近路的电动车太多", "沿街商铺占道经营"])
 def test_no_place_named(text):
     match = extract_location(text)
     assert match is None or not match.address.is_dispatchable()
