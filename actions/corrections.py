@@ -14,7 +14,7 @@ from actions.place_slots import COARSE_PARTS, FINE_PARTS, only_fine_parts, place
 from dispatch.location import Address
 from nlu.correction import claim_words, claimed_urgency
 from nlu.location import text_without_place
-from nlu.urgency import Urgency, assess_urgency, default_rules
+from nlu.urgency import Urgency, assess_urgency, category_floor, default_rules
 from nlu.vague import content_chars
 
 
@@ -56,7 +56,7 @@ def refine(current: Dict[str, Any], address: Address, withdrawn: List[str]) -> A
 
 def regrade(description: str, category: Dict[str, Any], claim: Optional[str]) -> Urgency:
     """The hazards in the description and the category floor; a resident's 紧急 raises it."""
-    urgency = assess_urgency(description, (category or {}).get("default_urgency"))
+    urgency = assess_urgency(description, category_floor(category))
     if claim and default_rules().ranks[claim] > default_rules().ranks[urgency.level]:
         return Urgency(level=claim, reasons=[*urgency.reasons, "居民说明情况紧急"])
     return urgency

@@ -27,7 +27,7 @@ from nlu.contact import phone_in
 from nlu.conversation_settings import FOLLOW_UP_SLOTS, conversation_settings
 from nlu.location import text_without_place
 from nlu.normalize import has_chinese, has_meaningful_text, normalize_text
-from nlu.urgency import default_rules
+from nlu.urgency import category_floor, default_rules
 from nlu.vague import content_chars, is_bare_request
 
 REQUIRED = ("problem_description", "location")
@@ -104,7 +104,7 @@ def corrected_instead(tracker: Tracker, dispatcher: CollectingDispatcher, asked:
         description = f"{tracker.get_slot('classified_text') or ''}（更正：{latest_text(tracker).strip()}）"
         urgency = combined_urgency({"level": tracker.get_slot("urgency") or "一般",
                                     "reasons": tracker.get_slot("urgency_reasons") or []},
-                                   change.category.get("default_urgency"))
+                                   category_floor(change.category))
         slots.update(problem_category=change.category, problem_description=description, classified_text=description,
                      urgency=urgency.level, urgency_reasons=urgency.reasons)
     if taken:
@@ -186,7 +186,7 @@ class ValidateIntakeForm(FormValidationAction):
         if not has_meaningful_text(text) or (not has_chinese(text) and predicted.get("needs_review", True)):
             # no words at all, or Latin letters the problem-type model cannot place (「qwe」)
             return {"problem_description": None, "problem_issue": "unclear"}
-        urgency = combined_urgency(latest(tracker, "urgency"), predicted.get("default_urgency"))
+        urgency = combined_urgency(latest(tracker, "urgency"), category_floor(predicted))
         # the slot holds the resident's text, the parse data its normalised form (「：」 → 「:」)
         said_now = normalize_text(text) == normalize_text(latest_text(tracker))
         problems = latest(tracker, "problems") if said_now else None

@@ -38,7 +38,7 @@ from bench.letters import LETTER_TEXTS, letters_by_id
 from classifiers.evaluate import ModelResult, confusion_png, use_cjk_fonts
 from classifiers.urgency_model import GRADES, Thresholds, UrgencyModel, shared_model, training_reports
 from nlu.normalize import normalize_text
-from nlu.urgency import Urgency, assess_urgency, default_rules, needs_top_review
+from nlu.urgency import Urgency, assess_urgency, category_floor, default_rules, needs_top_review
 
 REPORTS = Path(__file__).with_name("reports")
 ROOT = Path(__file__).resolve().parents[1]
@@ -198,7 +198,7 @@ def graders() -> List[Tuple[str, Grader]]:
     except (OSError, RuntimeError, ValueError):
         return made
     made.append(("+ category default (a ticket's grade)",
-                 lambda text: assess_urgency(text, classifier.classify(text).category.default_urgency)))
+                 lambda text: assess_urgency(text, category_floor(classifier.classify(text).to_dict()))))
     return made
 
 

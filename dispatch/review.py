@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
 from common.paths import SETTINGS_DIR
 from common.yaml_file import read_yaml
@@ -33,11 +33,21 @@ class StaleTicket(ReviewError):
 
 
 @lru_cache(maxsize=1)
-def category_review_below() -> float:
-    """settings/thresholds.yml: below this problem-type confidence a ticket is reviewed."""
+def _thresholds() -> Dict[str, Any]:
+    """settings/thresholds.yml, read once (an absent file: the defaults)."""
     path = SETTINGS_DIR / "thresholds.yml"
-    data = read_yaml(path, ReviewError, "the thresholds") if path.exists() else None
-    return float((data or {}).get("category_review_below", 0.45))
+    return (read_yaml(path, ReviewError, "the thresholds") if path.exists() else None) or {}
+
+
+def category_review_below() -> float:
+    """Below this problem-type confidence a ticket is reviewed."""
+    return float(_thresholds().get("category_review_below", 0.45))
+
+
+def category_grade_from() -> float:
+    """From this problem-type confidence on, the category's default urgency is the least grade of
+    the ticket (a guess below it is no evidence of what the problem is)."""
+    return float(_thresholds().get("category_grade_from", 0.15))
 
 
 def review_reasons(ticket: TicketIn, grey_duplicate: bool) -> List[str]:

@@ -14,7 +14,7 @@ from nlu.locate import Located
 from nlu.locate import locate
 from nlu.normalize import has_meaningful_text, normalize_text
 from nlu.split import split_problems
-from nlu.urgency import assess_urgency
+from nlu.urgency import assess_urgency, category_floor
 
 CHANNELS = ("web", "wechat", "voice")
 #: the parts of an address that tell two places apart when a message is split (two buildings of
@@ -78,7 +78,7 @@ class Analyzer:
         place; ``place`` (an address field, a pin) wins over the text; ``category`` skips
         classification when the caller already knows it."""
         prediction = (CategoryPrediction(category, 1.0) if category else self.classifier.classify(text))
-        urgency = assess_urgency(text, prediction.category.default_urgency)
+        urgency = assess_urgency(text, category_floor(prediction.to_dict()))
         located = place or locate(text)
         if not located.found and message_place is not None:
             located = message_place

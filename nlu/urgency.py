@@ -104,6 +104,20 @@ def assess_urgency(text: str, default_level: Optional[str] = None) -> Urgency:
     return default_rules().assess(text, default_level)
 
 
+def category_floor(category: Optional[Dict[str, object]]) -> Optional[str]:
+    """The least grade of a ticket in ``category`` (a prediction as CategoryPrediction.to_dict gives
+    it, or a category the resident chose, which has no confidence: certain): the category's default
+    urgency, unless the problem-type model gave the category less confidence than
+    settings/thresholds.yml category_grade_from — a guess that low is no evidence of what the problem is."""
+    from dispatch.review import category_grade_from
+
+    category = category or {}
+    confidence = category.get("confidence")
+    if confidence is not None and float(confidence) < category_grade_from():
+        return None
+    return category.get("default_urgency")
+
+
 def needs_top_review(reasons: List[str]) -> bool:
     """Whether urgency reasons (as tickets carry them) ask a person to check for 特急."""
     return any(reason.startswith(REVIEW_REASON) for reason in reasons)
