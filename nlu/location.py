@@ -43,6 +43,7 @@ _NOT_DISTRICT = ("小区", "社区", "园区", "校区", "片区", "景区", "�
 _HOUSE_NUMBER = re.compile(r"(?:(\d{3,}(?:-\d+)?)号(?!院)|(\d+(?:-\d+)?)号(?!院)(?!楼(?![道])))")
 _CLAUSE_MARK = re.compile(r"[，,。；;！!？?\n]")
 #: the fields that name a place itself; the first one found sets the window for the rest
+_DISTRICT = dict(_PATTERNS)["district"]
 _SITE_KEYS = ("street", "community", "estate", "road", "poi")
 _BUILDING = re.compile(r"(\d+(?:[至到-]\d+)?|[A-Za-z])\s*(?:号楼|栋|幢|座|#楼|号院)")
 _UNIT = re.compile(r"(\d+)\s*单元")
@@ -107,6 +108,12 @@ def extract_location(text: str) -> Optional[LocationMatch]:
         pos = work.find(municipality)
         if pos >= 0 and claim(pos, pos + len(municipality)):
             address.province, address.city = municipality, municipality
+        elif pos < 0:
+            # 「北京朝阳区」: the city said without 市 before one of its districts (「北京路」 is a road)
+            bare = municipality[:-1]
+            pos = work.find(bare)
+            if pos >= 0 and _DISTRICT.match(work, pos + len(bare)) and claim(pos, pos + len(bare)):
+                address.province, address.city = municipality, municipality
     # the place is read from the clause of the first place named (building, unit and room also
     # from the clause after it: 「海景花园，3栋2单元」): 「海景花园3栋的路灯坏了，还有幸福路上的
     # 井盖丢了」 names two places, not one spanning both

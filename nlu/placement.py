@@ -151,7 +151,8 @@ def _by_latin(text: str, gazetteer: Gazetteer) -> List[Mention]:
 def place(address: Address, found: List[Mention], gazetteer: Gazetteer) -> Placement:
     """Decide where ``address`` lies in the gazetteer, given the names ``found`` in its message."""
     if not gazetteer.in_area(address.province, address.city, address.district):
-        named = "".join(p for p in (address.province, address.city, address.district) if p)
+        # a municipality is its own province: 「北京市朝阳区」, not 「北京市北京市朝阳区」
+        named = "".join(dict.fromkeys(p for p in (address.province, address.city, address.district) if p))
         return Placement(OUTSIDE, note=f"「{named}」不在本平台服务范围（{gazetteer.city}{gazetteer.district}）")
     mentions = [m for m in found if m.unit.level != "district"]
     if any(not m.home for m in mentions):

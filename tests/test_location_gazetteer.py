@@ -177,6 +177,16 @@ def test_place_text_keeps_no_fillers_and_names_each_unit_once(text, expected):
     assert locate(text).address.text == expected
 
 
+@pytest.mark.parametrize("text, named", [("北京朝阳区的路灯坏了", "北京市朝阳区"), ("北京市朝阳区的路灯坏了", "北京市朝阳区"),
+                                         ("重庆渝中区解放碑那边", "重庆市渝中区")])
+def test_a_municipality_is_named_once_and_whole_when_outside_the_area(text, named):
+    """「北京朝阳区」 was district 「京朝阳区」, and the reply named 「北京市北京市朝阳区」."""
+    located = locate(text)
+    assert (located.address.city, located.address.district) == (named[:3], named[3:])
+    assert located.placement.status == "outside" and f"「{named}」不在本平台服务范围" in located.placement.note
+    assert locate("北京路12号的路灯坏了").address.road == "北京路"  # a road named after the city
+
+
 def test_a_name_just_before_the_place_the_extractor_took_is_kept():
     """「另外」 before the estate hid its name from the extractor (it took 「5栋」); the gazetteer
     found 海景花园 right before it, so the resident sees and the ticket keeps the whole place."""
