@@ -7,11 +7,12 @@ from rasa.shared.nlu.training_data.message import Message
 
 from common.privacy import mask_pii
 from nlu.courtesy import strip_courtesy
+from nlu.analysis import Analyzer
 from nlu.location import extract_location
 from nlu.normalize import normalize_text
 from nlu.numerals import digits_in_address
 from nlu.report_in_greeting_component import ReportInGreeting
-from nlu.urgency import assess_urgency
+from nlu.urgency import assess_urgency, category_floor
 
 
 @pytest.mark.parametrize("spoken,written", [
@@ -20,6 +21,18 @@ from nlu.urgency import assess_urgency
 ])
 def test_spoken_numbers_in_addresses(spoken, written):
     assert digits_in_address(spoken) == written
+
+
+def test_traditional_characters_are_read_as_simplified():
+    """18 of 963 real letters mix in traditional characters; 「海景花園3棟樓道燈壞了」 kept only
+    「海景花園」 as its place (棟 is no building) and went to the wrong department at 0.11."""
+    assert normalize_text("海景花園３棟樓道燈壞了好幾天了！！") == "海景花园3栋楼道灯坏了好几天了！"
+    assert normalize_text("著名的乾隆年间") == "著名的乾隆年间"  # simplified text passes unchanged
+    analyzer = Analyzer.default()
+    traditional = analyzer.analyze("海景花園3棟樓道燈壞了")["issues"][0]
+    simplified = analyzer.analyze("海景花园3栋楼道灯坏了")["issues"][0]
+    assert traditional["location"]["text"] == "海景花园3栋" and traditional["location"]["building"] == "3"
+    assert traditional["category"] == simplified["category"]
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -114,3 +127,15 @@ def test_greeting_that_carries_a_report_becomes_a_report():
 ])
 def test_plain_greeting_stays_a_greeting(text, confidence):
     assert _greeting(text, confidence).get("intent")["name"] == "greet"
+
+
+def test_a_category_guessed_with_little_confidence_sets_no_least_grade():
+    """「the street light … is broken」 read as 消防安全 at 0.07 was raised to that category's 紧急."""
+    fire = {"level1": "政法", "default_urgency": "紧急"}
+    assert category_floor({**fire, "confidence": 0.07}) is None
+    assert category_floor({**fire, "confidence": 0.6}) == "紧急"
+    assert category_floor(fire) == "紧急"  # a category the resident chose: certain
+    assert category_floor(None) is None
+    issue = Analyzer.default().analyze("the street light at 海景花园3栋 is broken")["issues"][0]
+    assert issue["category"]["confidence"] < 0.15
+    assert not any(r.startswith("类别默认") for r in issue["urgency"]["reasons"])
