@@ -29,6 +29,7 @@ class Concept:
     label: str
     words: Tuple[str, ...]
     kind: str = "hazard"  # one of KINDS; negation does not apply to `meaning` (「想问一下」 is a question anyway)
+    unless: Tuple[str, ...] = ()  # longer words holding one of ``words`` that mean something else (充电宝)
 
 
 class HazardLexicon:
@@ -51,7 +52,8 @@ class HazardLexicon:
             kind = spec.get("kind", "hazard")
             if kind not in KINDS:
                 raise ValueError(f"{path}: concept {name!r} has kind {kind!r}; use one of {KINDS}")
-            concepts.append(Concept(name, str(spec["label"]), tuple(str(w) for w in words), kind))
+            unless = tuple(str(w) for w in spec.get("unless") or ())
+            concepts.append(Concept(name, str(spec["label"]), tuple(str(w) for w in words), kind, unless))
         if not concepts:
             raise ValueError(f"{path}: no concepts")
         return cls(concepts, negation)
@@ -69,6 +71,8 @@ class HazardLexicon:
         return tuple(c.name for c in self.concepts if self._mentions(c, text))
 
     def _mentions(self, concept: Concept, text: str) -> bool:
+        for other in concept.unless:  # 「共享充电宝」 names no charging e-bike
+            text = text.replace(other, "，")
         if concept.kind == "meaning":
             return any(word in text for word in concept.words)
         return any(self.negation.said(text, word) for word in concept.words)

@@ -146,6 +146,18 @@ def test_concepts_respect_negation_except_how_a_message_is_meant(tmp_path):
         HazardLexicon.load(default_negation(), path)
 
 
+def test_a_concept_word_inside_a_longer_word_listed_unless_is_not_the_concept(tmp_path):
+    """「共享充电宝扣了押金」 and 「物业不让装充电桩」 were graded 紧急 for a fire risk (充电)."""
+    path = tmp_path / "hazards.yml"
+    path.write_text(yaml.safe_dump({"concepts": {
+        "fire_risk": {"label": "消防隐患", "words": ["充电"], "unless": ["充电宝", "充电桩"]}}}, allow_unicode=True),
+        encoding="utf-8")
+    lexicon = HazardLexicon.load(default_negation(), path)
+    assert lexicon.found("共享充电宝扣了押金不退") == [] and lexicon.found("物业不让装充电桩") == []
+    assert lexicon.found("充电宝丢了，有人在楼道给电动车充电") == ["fire_risk"]
+    assert default_rules().by_rules("街上的井盖被偷了三个").level == "紧急"
+
+
 def test_kept_aside_reports_are_never_training_data():
     trained = {normalize_text(text) for text, _ in training_reports()}
     kept = [{normalize_text(item[1]) for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]}
