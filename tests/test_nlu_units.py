@@ -55,7 +55,8 @@ def test_location_fields(text, expected):
 
 @pytest.mark.parametrize("text", ["我们小区的路灯坏了好几天了", "楼下餐馆油烟很大", "就在我家楼上",
                                   # a taxi's detour, a short cut, shops along a street: no road named
-                                  "出租车绕路还多收钱", "抄近路的电动车太多", "沿街商铺占道经营"])
+                                  "出租车绕路还多收钱", "抄近路的电动车太多", "沿街商铺占道经营",
+                                  "公交站牌上的线路信息是错的", "有人在小区门口摆摊卖菜，占了半条路"])
 def test_no_place_named(text):
     match = extract_location(text)
     assert match is None or not match.address.is_dispatchable()
