@@ -42,8 +42,8 @@ _NOT_DISTRICT = ("小区", "社区", "园区", "校区", "片区", "景区", "�
 # and 「1028号楼上」 the flat above No. 1028
 _HOUSE_NUMBER = re.compile(r"(?:(\d{3,}(?:-\d+)?)号(?!院)|(\d+(?:-\d+)?)号(?!院)(?!楼(?![道])))")
 _CLAUSE_MARK = re.compile(r"[，,。；;！!？?\n]")
-#: the fields that name a place itself; the first one found sets the window for the rest
 _DISTRICT = dict(_PATTERNS)["district"]
+#: the fields that name a place itself; the first one found sets the window for the rest
 _SITE_KEYS = ("street", "community", "estate", "road", "poi")
 _BUILDING = re.compile(r"(\d+(?:[至到-]\d+)?|[A-Za-z])\s*(?:号楼|栋|幢|座|#楼|号院)")
 _UNIT = re.compile(r"(\d+)\s*单元")

@@ -75,7 +75,7 @@ def split_problems(text: str, classify: Classify, place_of: Optional[PlaceOf] = 
 
 def _remembered(place_of: PlaceOf) -> PlaceOf:
     """``place_of`` asked once per clause: each further problem compares its place with every
-    clause before it, and locating a clause was most of a long letter's analysis (5 of 29 ms)."""
+    clause before it: locating the same clauses again cost the longest letters about 3 ms of 29."""
     known: Dict[str, Optional[Tuple[str, ...]]] = {}
 
     def remembered(clause: str) -> Optional[Tuple[str, ...]]:
