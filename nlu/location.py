@@ -43,6 +43,9 @@ _NOT_DISTRICT = ("小区", "社区", "园区", "校区", "片区", "景区", "�
 _HOUSE_NUMBER = re.compile(r"(?:(\d{3,}(?:-\d+)?)号(?!院)|(\d+(?:-\d+)?)号(?!院)(?!楼(?![道])))")
 _CLAUSE_MARK = re.compile(r"[，,。；;！!？?\n]")
 _DISTRICT = dict(_PATTERNS)["district"]
+#: 「幸福路和海景二路路口」「深盐路与盐梅路交叉口」: where two roads meet is a place as exact as a house number
+_CROSSING = re.compile(rf"({_N}{{1,6}}?(?:大道|大街|路|街))(?:和|与|跟|、|交)({_N}{{1,6}}?(?:大道|大街|路|街))的?"
+                       r"(?:十字路口|丁字路口|交叉路口|交叉口|交汇处|交界处|路口)")
 #: the fields that name a place itself; the first one found sets the window for the rest
 _SITE_KEYS = ("street", "community", "estate", "road", "poi")
 _BUILDING = re.compile(r"(\d+(?:[至到-]\d+)?|[A-Za-z])\s*(?:号楼|栋|幢|座|#楼|号院)")
@@ -115,6 +118,9 @@ def extract_location(text: str) -> Optional[LocationMatch]:
             pos = work.find(bare)
             if pos >= 0 and _DISTRICT.match(work, pos + len(bare)) and claim(pos, pos + len(bare)):
                 address.province, address.city = municipality, municipality
+    crossing = _CROSSING.search(work)
+    if crossing and not any(_generic("road", crossing.group(k)) for k in (1, 2)) and claim(*crossing.span()):
+        address.road, address.poi = crossing.group(1), crossing.group(0)
     # the place is read from the clause of the first place named (building, unit and room also
     # from the clause after it: 「海景花园，3栋2单元」): 「海景花园3栋的路灯坏了，还有幸福路上的
     # 井盖丢了」 names two places, not one spanning both

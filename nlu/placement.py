@@ -178,6 +178,11 @@ def place(address: Address, found: List[Mention], gazetteer: Gazetteer) -> Place
                 return Placement(CHOOSE, candidates=unique_units([*options, deepest]),
                                  note="道路与所说的社区不在同一街道")
         return Placement(PLACED, unit=deepest)
+    if len(spans) > 1:
+        # two roads in one problem meet there (「深盐路和盐梅路路口」): the streets both run through
+        shared = [o for o in spans[0] if all(any(o.contains(u) and u.contains(o) for u in group) for group in spans[1:])]
+        if len(shared) == 1:
+            return Placement(PLACED, unit=shared[0], note="两条道路交汇处所在街道")
     options = unique_units(o for group in spans for o in group)
     if len(options) == 1:
         return Placement(PLACED, unit=options[0])
@@ -209,12 +214,16 @@ def apply(address: Address, placement: Placement, gazetteer: Gazetteer, found: L
         said = data.get("community")
         data.update(street=unit.street, community=unit.community or (None if said in gazetteer.names else said),
                     grid=unit.grid, responsible_unit=unit.responsible_unit)
+    named = set()
     for m in found:
         kind = m.unit.kind
         if m.unit.level == "place" and not m.home:
-            # the gazetteer's name is the canonical one (「大梅沙海滩」→ 大梅沙海滨公园)
+            # the gazetteer's name is the canonical one (「大梅沙海滩」→ 大梅沙海滨公园); the first place of
+            # a kind named wins (「深盐路与盐梅路交叉口」 is on 深盐路)
             field_name = {"estate": "estate", "road": "road"}.get(kind or "", "poi")
-            data[field_name] = m.unit.name
+            if field_name not in named:
+                data[field_name] = m.unit.name
+                named.add(field_name)
     return Address.from_dict(data)
 
 

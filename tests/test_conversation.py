@@ -163,6 +163,17 @@ def test_a_road_without_a_number_is_taken_when_the_resident_can_say_no_more(stac
                    + say(rasa_url, f"{sender}-b", "对的"))  # no road said: nothing to take
 
 
+def test_where_two_roads_meet_is_taken_as_the_place(stack, rasa_url, app_url, sender):
+    """「幸福路和海景二路路口」 answered to the place question was asked about again and kept as
+    「幸福路」, the rest pushed into the description."""
+    say(rasa_url, sender, "路口的监控杆歪了，感觉要倒")
+    summary = "\n".join(say(rasa_url, sender, "幸福路和海景二路路口"))
+    assert "请核对" in summary and "地点：幸福路和海景二路路口" in summary, summary
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    assert ticket["description"] == "路口的监控杆歪了，感觉要倒"
+    assert ticket["location"]["poi"] == "幸福路和海景二路路口" and ticket["location"]["road"] == "幸福路"
+
+
 def test_conversation_survives_rasa_restart(stack, rasa_url, app_url, sender):
     asked = say(rasa_url, sender, "小区门口的路面被挖坏了，坑坑洼洼的")
     assert any("在哪里" in t for t in asked), asked

@@ -177,6 +177,18 @@ def test_place_text_keeps_no_fillers_and_names_each_unit_once(text, expected):
     assert locate(text).address.text == expected
 
 
+def test_where_two_roads_meet_is_a_place_in_the_street_both_run_through():
+    """「幸福路和海景二路路口」 was the road alone, asked about again; two roads through several
+    streets each meet in the one street they share."""
+    crossing = locate("深盐路与盐梅路交叉口有个大坑")
+    assert (crossing.address.road, crossing.address.poi) == ("深盐路", "深盐路与盐梅路交叉口")
+    assert crossing.placement.status == "placed" and crossing.address.street == "盐田街道"
+    assert crossing.address.responsible_unit == "盐田街道办事处"
+    unknown = locate("幸福路和海景二路路口的红绿灯坏了")
+    assert unknown.address.text == "幸福路和海景二路路口" and unknown.address.is_dispatchable()
+    assert locate("深盐路上有个大坑").placement.status == "choose"  # one such road alone: which part
+
+
 @pytest.mark.parametrize("text, named", [("北京朝阳区的路灯坏了", "北京市朝阳区"), ("北京市朝阳区的路灯坏了", "北京市朝阳区"),
                                          ("重庆渝中区解放碑那边", "重庆市渝中区")])
 def test_a_municipality_is_named_once_and_whole_when_outside_the_area(text, named):
