@@ -180,7 +180,7 @@ def place(address: Address, found: List[Mention], gazetteer: Gazetteer) -> Place
         return Placement(PLACED, unit=deepest)
     if len(spans) > 1:
         # two roads in one problem meet there (「深盐路和盐梅路路口」): the streets both run through
-        shared = [o for o in spans[0] if all(any(o.contains(u) and u.contains(o) for u in group) for group in spans[1:])]
+        shared = [o for o in spans[0] if all(o in group for group in spans[1:])]
         if len(shared) == 1:
             return Placement(PLACED, unit=shared[0], note="两条道路交汇处所在街道")
     options = unique_units(o for group in spans for o in group)
