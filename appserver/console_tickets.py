@@ -29,6 +29,7 @@ from dispatch.review import ReviewError, StaleTicket
 from dispatch.schema import URGENCIES, CategoryRef, Ticket
 from nlu.analysis import CHANNELS as CONVERSATION_CHANNELS  # a resident talks with the agent on these
 from nlu.locate import locate
+from nlu.urgency import Urgency, default_rules
 
 MAX_REPLY = 500
 
@@ -134,6 +135,13 @@ async def edit_ticket(request: web.Request) -> web.Response:
                                            confidence=1.0),
                       department=category.department, sla_days=category.sla_days)
         corrections.append(("category", _path(ticket), category.path))
+        if not edit.urgency:
+            # a category an operator settles is certain: its least grade applies (one the agent guessed
+            # with little confidence set none, settings/thresholds.yml category_grade_from)
+            floor = default_rules().with_floor(Urgency(level=ticket.urgency, reasons=list(ticket.urgency_reasons)),
+                                               category.default_urgency)
+            if floor.level != ticket.urgency:
+                fields.update(urgency=floor.level, urgency_reasons=floor.reasons)
     if edit.place:
         fields["location"] = _place(edit.place)
         corrections.append(("place", ticket.location.dict(), fields["location"].dict()))

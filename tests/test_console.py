@@ -83,6 +83,23 @@ def test_roles_and_csrf(stack, app_url, people):
     assert operator.get(f"{app_url}/api/console/queue", timeout=10).status_code == 401
 
 
+def test_a_category_the_operator_settles_sets_its_least_grade(stack, app_url, people):
+    """A category the agent guessed with little confidence set no least grade; the one an operator
+    settles is certain, so its default raises the grade — unless the operator sets the grade too."""
+    operator = sign_in(app_url, people["operator"])
+    fire = "政法/社会治安/消防安全"  # default 紧急
+    for urgency, expected in ((None, "紧急"), ("一般", "一般")):
+        ticket_id = file_open311(app_url, "楼道里堆着好多纸箱子", "盐田区海山街道海涛社区阳光花园5栋")
+        opened = operator.get(f"{app_url}/api/console/tickets/{ticket_id}", timeout=10).json()["ticket"]
+        assert opened["urgency"] == "一般"
+        edit = {"version": opened["version"], "category": fire, **({"urgency": urgency} if urgency else {})}
+        changed = operator.post(f"{app_url}/api/console/tickets/{ticket_id}/edit", json=edit, timeout=30)
+        assert changed.status_code == 200, changed.text
+        assert changed.json()["ticket"]["urgency"] == expected
+        if not urgency:
+            assert changed.json()["ticket"]["urgency_reasons"][0] == "类别默认紧急"
+
+
 def test_held_intake_is_corrected_and_dispatched(stack, app_url, receiver, people):
     ticket_id = file_open311(app_url, "小区门口的路灯坏了好几天，晚上<script>alert(1)</script>很黑",
                              "映月湾花园5栋", code="城乡建设/城市建设和市政管理/城市公共设施")
