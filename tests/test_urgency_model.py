@@ -17,8 +17,7 @@ from nlu.negation import Negation, default_negation
 from nlu.normalize import normalize_text
 from nlu.urgency import LEVELS, Urgency, assess_urgency, default_rules, needs_top_review
 
-KEPT_ASIDE = [Path(__file__).resolve().parents[1] / "bench" / "data" / name
-              for name in ("urgency_holdout.yml", "urgency_holdout2.yml", "urgency_holdout3.yml")]
+KEPT_ASIDE = sorted((Path(__file__).resolve().parents[1] / "bench" / "data").glob("urgency_holdout*.yml"))
 RANK = {"一般": 1, "紧急": 2, "特急": 3}
 
 
@@ -49,6 +48,18 @@ def test_drowning_and_suicide_are_top_urgency_and_prevention_is_not():
         assert grade(text).level == "特急", text
     for text in ("我想咨询防溺水宣传", "去年有人在这里溺水，希望装个护栏"):
         assert grade(text).level != "特急", text
+
+
+def test_a_hotline_work_order_is_no_outage_for_its_call(model):
+    """「来电人称」「市民来电反映」 open every 12345 work order: read as power coming back (来电), they put
+    an outage in 20 routine summaries of the eighth kept-aside set and graded them 紧急."""
+    lexicon = model.classifier.features.lexicon
+    for text in ("来电人反映，楼上邻居装修每天早上七点开始打电钻", "市民来电反映，共享单车在小区门口乱停乱放",
+                 "你好 我来电是想问一下公租房的进度"):
+        assert "supply" not in lexicon.found(text), text
+        assert grade(text).level == "一般", text
+    assert "supply" in lexicon.found("停电十个小时了，也没人说什么时候来电")
+    assert grade("来电人反映，滨河公园一名男童落入河中，旁人已下水施救").level == "特急"
 
 
 def test_a_model_raise_names_what_is_at_risk(model):
@@ -162,7 +173,7 @@ def test_kept_aside_reports_are_never_training_data():
     trained = {normalize_text(text) for text, _ in training_reports()}
     kept = [{normalize_text(item[1]) for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]}
             for path in KEPT_ASIDE]
-    assert all(len(k) >= 100 for k in kept) and len(trained) >= 400
+    assert len(kept) >= 8 and all(len(k) >= 60 for k in kept) and len(trained) >= 400
     assert not set.union(*kept) & trained
     assert sum(map(len, kept)) == len(set.union(*kept))  # no report in two sets
     assert {g for _, g in training_reports()} == set(GRADES)
