@@ -37,7 +37,14 @@ _PATTERNS: List[Tuple[str, re.Pattern]] = [
         rf"|{_N}{{2,6}}?[一二三四五六七八九十]区)"
         r"(?![长子落])")),
 ]
-_NOT_DISTRICT = ("小区", "社区", "园区", "校区", "片区", "景区", "城区", "市区", "郊区", "辖区", "厂区", "营业区")
+_NOT_DISTRICT = ("小区", "社区", "园区", "校区", "片区", "景区", "城区", "市区", "郊区", "辖区", "厂区", "营业区", "公共区")
+# a district's name never opens with a word of position (「海边礁石区」 is rocks by the sea)
+_NOT_DISTRICT_START = ("边", "里", "内", "外", "旁", "侧", "岸")
+# words that come before a place noun without being its name: which or whose (「附近的医院」「一处老旧小区」),
+# or a verb a work order puts there (「要求社区协助」「居住证明社区不给开」「污水流入小区旁边的河」)
+_NOT_NAME_START = ("女儿", "儿子", "孩子", "小孩", "孙子", "孙女", "外孙", "家里", "自己", "附近", "一个", "一家", "一所",
+                   "一处", "这个", "那个", "这家", "那家", "这所", "那所", "某", "隔壁", "旁边", "周边", "周围", "所在",
+                   "要求", "证明", "流入", "排入", "联系", "通知", "协调")
 # 「15号」 after a road or a village; 「3号楼」 is a building, but 「3号楼道」 the corridor at No. 3
 # and 「1028号楼上」 the flat above No. 1028
 _HOUSE_NUMBER = re.compile(r"(?:(\d{3,}(?:-\d+)?)号(?!院)|(\d+(?:-\d+)?)号(?!院)(?!楼(?![道])))")
@@ -70,7 +77,7 @@ class LocationMatch:
 
 def _generic(key: str, value: str) -> bool:
     if key == "district":
-        return value.endswith(_NOT_DISTRICT)
+        return value.endswith(_NOT_DISTRICT) or value.startswith(_NOT_DISTRICT_START)
     if key == "road":
         return any(w in value for w in ("门口", "小区", "马路", "道路", "公路", "这条", "那条", "一条", "跑路", "走路",
                                          "带路", "过路", "让路", "上路", "问路", "修路", "迷路", "半路", "一路", "绕路", "近路",
@@ -81,12 +88,12 @@ def _generic(key: str, value: str) -> bool:
         return value.endswith(("城市", "夜市", "超市", "菜市", "早市", "门市", "集市", "街市", "股市", "上市"))
     if key == "poi":
         # 「我女儿学校」「孩子幼儿园」「附近的医院」「社区医院」 say whose or which, not the school's name
-        return value.startswith(("女儿", "儿子", "孩子", "小孩", "孙子", "孙女", "外孙", "家里", "自己", "附近", "一个", "一家",
-                                 "一所", "这个", "那个", "这家", "那家", "这所", "那所", "某", "隔壁", "旁边", "社区", "小区"))
+        return value.startswith((*_NOT_NAME_START, "社区", "小区"))
     if key == "estate" and value.endswith(("医院", "卫生院", "学院", "法院", "影院")):
         return True  # a place of the poi kind its own pattern judged (「社区医院」 is no estate either)
     if key in ("community", "estate"):
-        return value in ("小区", "社区", "我们小区", "我们社区", "老旧小区") or value.startswith(("这个", "那个", "整个", "隔壁", "另外", "还有", "其他", "别的", "旁边"))
+        return value in ("小区", "社区", "我们小区", "我们社区", "老旧小区") or value.startswith(
+            (*_NOT_NAME_START, "整个", "另外", "还有", "其他", "别的"))
     return False
 
 

@@ -214,6 +214,17 @@ def test_whose_school_is_not_a_place():
     assert locate("盐田区外国语学校门口").address.poi == "盐田区外国语学校"
 
 
+def test_the_words_of_a_work_order_before_a_place_noun_are_no_place():
+    """Hotline work orders put verbs and 'which' words before place nouns: 「要求社区协助开门」 was a
+    community called 要求社区, 「一处老旧小区」 an estate, 「小区公共区域」 a district 区公共区."""
+    for text in ("市民来电称其母亲独居，上门发现门反锁，要求社区协助开门", "孩子入学需要的居住证明社区迟迟不开具",
+                 "洗车店将污水排入雨水管，流入小区旁边的小河", "周边村民感到眼睛刺痛", "一处老旧小区的消防栓全部无水",
+                 "物业在小区公共区域私自设置收费停车位", "海边礁石区涨潮，有游客被困"):
+        assert not locate(text).found, (text, locate(text).address)
+    assert locate("希望小学门口的路灯坏了").address.poi == "希望小学"
+    assert locate("海涛社区要求物业整改").address.community == "海涛社区"
+
+
 def test_a_city_said_twice_is_still_placed_in_the_area():
     located = locate("深圳市深圳市盐田区海山街道海涛社区阳光花园5栋")
     assert located.address.district == "盐田区" and located.placement.status == "placed"
