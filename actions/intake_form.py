@@ -104,7 +104,7 @@ def corrected_instead(tracker: Tracker, dispatcher: CollectingDispatcher, asked:
         description = f"{tracker.get_slot('classified_text') or ''}（更正：{latest_text(tracker).strip()}）"
         urgency = combined_urgency({"level": tracker.get_slot("urgency") or "一般",
                                     "reasons": tracker.get_slot("urgency_reasons") or []},
-                                   category_floor(change.category))
+                                   category_floor(change.category), tracker.get_slot("classified_text"))
         slots.update(problem_category=change.category, problem_description=description, classified_text=description,
                      urgency=urgency.level, urgency_reasons=urgency.reasons)
     if taken:
@@ -186,7 +186,7 @@ class ValidateIntakeForm(FormValidationAction):
         if not has_meaningful_text(text) or (not has_chinese(text) and predicted.get("needs_review", True)):
             # no words at all, or Latin letters the problem-type model cannot place (「qwe」)
             return {"problem_description": None, "problem_issue": "unclear"}
-        urgency = combined_urgency(latest(tracker, "urgency"), category_floor(predicted))
+        urgency = combined_urgency(latest(tracker, "urgency"), category_floor(predicted), text)
         # the slot holds the resident's text, the parse data its normalised form (「：」 → 「:」)
         said_now = normalize_text(text) == normalize_text(latest_text(tracker))
         problems = latest(tracker, "problems") if said_now else None

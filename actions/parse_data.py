@@ -33,11 +33,13 @@ def latest_place(tracker: Tracker) -> Tuple[Address, Dict[str, Any]]:
     return Address.from_dict(latest(tracker, "address")), latest(tracker, "placement") or {}
 
 
-def combined_urgency(found: Optional[Dict[str, Any]], category_default: Optional[str]) -> Urgency:
-    """A message's urgency (UrgencyDetector) raised to the category's default if higher."""
+def combined_urgency(found: Optional[Dict[str, Any]], category_default: Optional[str],
+                     text: Optional[str] = None) -> Urgency:
+    """A message's urgency (UrgencyDetector) raised to the category's default if higher — unless
+    ``text`` only asks, thanks or disputes a bill (UrgencyRules.floor_applies)."""
     found = found or {}
     urgency = Urgency(level=found.get("level", "一般"), reasons=list(found.get("reasons") or []))
-    return default_rules().with_floor(urgency, category_default)
+    return default_rules().with_floor(urgency, category_default, text)
 
 
 def intake_key(tracker: Tracker) -> str:

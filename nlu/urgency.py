@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, List, Optional
+from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 
 import yaml
 
 from common.paths import SETTINGS_DIR
 from nlu.negation import Negation
+from nlu.normalize import normalize_text
 
 if TYPE_CHECKING:
     from classifiers.urgency_model import UrgencyReading
@@ -40,6 +41,9 @@ class UrgencyRules:
     rules: List[dict]
     levels: Dict[str, dict]
     negation: Negation = field(default_factory=Negation)
+    #: concepts of settings/hazards.yml that make a message naming no hazard no case of its category's
+    #: default grade (a question, thanks, a bill): settings/urgency.yml category_default_unless
+    floor_unless: Tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: Path) -> "UrgencyRules":
@@ -48,14 +52,37 @@ class UrgencyRules:
         unknown = {r["level"] for r in data["rules"]} - set(levels)
         if unknown:
             raise ValueError(f"{path}: rules use undefined urgency levels {sorted(unknown)}")
-        return cls(ranks={k: int(v["rank"]) for k, v in levels.items()}, rules=data["rules"], levels=levels,
-                   negation=Negation.load(path))
+        floor_unless = tuple(str(name) for name in data.get("category_default_unless") or ())
+        if floor_unless:
+            from nlu.hazard import default_lexicon
 
-    def with_floor(self, urgency: Urgency, default_level: Optional[str]) -> Urgency:
-        """Raise ``urgency`` to the category's default grade when that is higher."""
+            missing = set(floor_unless) - set(default_lexicon().names)
+            if missing:
+                raise ValueError(f"{path}: category_default_unless names concepts settings/hazards.yml does not "
+                                 f"have: {sorted(missing)}")
+        return cls(ranks={k: int(v["rank"]) for k, v in levels.items()}, rules=data["rules"], levels=levels,
+                   negation=Negation.load(path), floor_unless=floor_unless)
+
+    def with_floor(self, urgency: Urgency, default_level: Optional[str], text: Optional[str] = None) -> Urgency:
+        """Raise ``urgency`` to the category's default grade when that is higher, unless ``text`` (the
+        message, when the caller has it) is no case of the problem itself (floor_applies)."""
         if default_level not in self.ranks or self.ranks[default_level] <= self.ranks.get(urgency.level, 0):
             return urgency
+        if text is not None and not self.floor_applies(text):
+            return urgency
         return Urgency(level=default_level, reasons=[f"类别默认{default_level}", *urgency.reasons])
+
+    def floor_applies(self, text: str) -> bool:
+        """Whether a message is a case of its category's problem: a category defaults to 紧急 for the
+        outage, not for 「上个月停过一次电，想问问原因」 or a gas bill that doubled. A message naming one
+        of the floor_unless concepts (a question, thanks, money) and no hazard concept is not."""
+        if not self.floor_unless:
+            return True
+        from nlu.hazard import default_lexicon
+
+        lexicon = default_lexicon()
+        found = set(lexicon.found(normalize_text(text)))
+        return bool(found & lexicon.hazards) or not found.intersection(self.floor_unless)
 
     def assess(self, text: str, default_level: Optional[str] = None) -> Urgency:
         """Grade ``text`` by the rules and, when one is trained, the model; ``default_level`` is the
@@ -65,7 +92,8 @@ class UrgencyRules:
 
         model = shared_model()
         reading = model.read(text) if model else None
-        return self.with_review(self.with_floor(self.combine(self.by_rules(text), reading), default_level), reading)
+        return self.with_review(self.with_floor(self.combine(self.by_rules(text), reading), default_level, text),
+                                reading)
 
     @staticmethod
     def with_review(urgency: Urgency, reading: Optional[UrgencyReading]) -> Urgency:

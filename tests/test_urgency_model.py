@@ -15,7 +15,7 @@ from classifiers.urgency_model import (DATA_DIR, GRADES, UrgencyModel, UrgencyRe
 from nlu.hazard import HazardLexicon
 from nlu.negation import Negation, default_negation
 from nlu.normalize import normalize_text
-from nlu.urgency import LEVELS, Urgency, assess_urgency, default_rules, needs_top_review
+from nlu.urgency import LEVELS, Urgency, UrgencyRules, assess_urgency, default_rules, needs_top_review
 
 KEPT_ASIDE = sorted((Path(__file__).resolve().parents[1] / "bench" / "data").glob("urgency_holdout*.yml"))
 RANK = {"一般": 1, "紧急": 2, "特急": 3}
@@ -118,6 +118,29 @@ def test_rules_and_model_only_raise():
     raised = rules.combine(Urgency(), UrgencyReading("紧急", {"特急": 0.2, "紧急": 0.6, "一般": 0.2}, ["停水停电停气停暖"]))
     assert raised.level == "紧急" and raised.reasons == ["停水停电停气停暖（模型：紧急 0.60）"]
     assert rules.with_floor(raised, "特急").level == "特急"
+
+
+def test_a_question_thanks_or_a_bill_is_no_case_of_its_categorys_default_grade():
+    """电力供应 and 燃气供应 default to 紧急 for outages; a question about last month's cut or a doubled gas
+    bill was filed 紧急 for its category."""
+    rules = default_rules()
+    for text in ("上个月小区发生过一次停电，希望供电部门说明原因", "这个月燃气费比以往高出一倍，要求核查",
+                 "楼道堆杂物的事已经清走了，打电话说声谢谢"):
+        assert not rules.floor_applies(text), text
+        assert assess_urgency(text, "紧急").level == "一般", text
+    assert rules.with_floor(Urgency(), "紧急").level == "紧急"  # no text: the floor as before
+    for text in ("停电一天了，想问一下什么时候来电", "楼道里堆满杂物", "天然气从昨天下午停到现在，也没人说什么时候来"):
+        assert rules.floor_applies(text), text
+        assert assess_urgency(text, "紧急").level != "一般", text
+
+
+def test_a_floor_exception_naming_no_concept_is_a_precise_error(tmp_path):
+    settings = yaml.safe_load((Path(__file__).resolve().parents[1] / "settings" / "urgency.yml").read_text(encoding="utf-8"))
+    path = tmp_path / "urgency.yml"
+    path.write_text(yaml.safe_dump({**settings, "category_default_unless": ["question", "bills"]}, allow_unicode=True),
+                    encoding="utf-8")
+    with pytest.raises(ValueError, match=r"category_default_unless names concepts .* \['bills'\]"):
+        UrgencyRules.load(path)
 
 
 def test_negation_the_past_conditions_and_risks_are_read_as_in_the_rules():
