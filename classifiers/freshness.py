@@ -40,7 +40,8 @@ def urgency_data_fingerprint(directory: Path = URGENCY_DATA_DIR) -> str:
     """Changes with the reports, the hazard concepts, the negation words or the model's code."""
     nlu = CLASSIFIERS.parent / "nlu"
     return _digest([*sorted(directory.glob("*.yml")), HAZARDS_FILE, SETTINGS_DIR / "urgency.yml",
-                    CLASSIFIERS / "urgency_model.py", *LINEAR_CODE, nlu / "hazard.py", nlu / "negation.py"])
+                    CLASSIFIERS / "urgency_model.py", CLASSIFIERS / "sentence_encoder.py", *LINEAR_CODE,
+                    nlu / "hazard.py", nlu / "negation.py"])
 
 
 def read_meta(directory: Path) -> Dict[str, object]:

