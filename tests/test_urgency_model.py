@@ -169,6 +169,14 @@ def test_a_trigger_word_counts_where_any_occurrence_is_not_denied():
     assert fear.level == "紧急" and fear.reasons == ["火灾隐患"], fear
 
 
+def test_a_work_report_saying_nobody_was_hurt_is_no_injury_and_lpg_smells_of_gas():
+    """Patrol notes say 「无人员受伤」 (无 alone is too far from 受伤 to deny it) and 「液化气味」."""
+    rules = default_rules()
+    assert rules.by_rules("巡查发现公交站的玻璃破损，无人员受伤").level == "一般"
+    assert rules.by_rules("事故无人员伤亡，有一人受伤送医").level == "特急"  # a clause of its own
+    assert rules.by_rules("仓库里闻到很浓的液化气味").level == "特急"
+
+
 def test_concepts_respect_negation_except_how_a_message_is_meant(tmp_path):
     path = tmp_path / "hazards.yml"
     path.write_text(yaml.safe_dump({"concepts": {
@@ -199,7 +207,7 @@ def test_kept_aside_reports_are_never_training_data():
     trained = {normalize_text(text) for text, _ in training_reports()}
     kept = [{normalize_text(item[1]) for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]}
             for path in KEPT_ASIDE]
-    assert len(kept) >= 8 and all(len(k) >= 60 for k in kept) and len(trained) >= 400
+    assert len(kept) >= 11 and all(len(k) >= 50 for k in kept) and len(trained) >= 400
     assert not set.union(*kept) & trained
     assert sum(map(len, kept)) == len(set.union(*kept))  # no report in two sets
     assert {g for _, g in training_reports()} == set(GRADES)
