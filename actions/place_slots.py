@@ -24,13 +24,13 @@ PLACE_SLOTS = ("location", "location_detail", "location_candidates", "location_i
 FINE_PARTS = ("building", "unit", "room")
 #: the parts that name the place itself (the deployment's own district is filled in for any address)
 COARSE_PARTS = ("street", "community", "estate", "road", "house_number", "poi", "lat")
+#: choices with a button each (utter_ask_location variations choose2/choose3); more are listed in text
+MAX_BUTTONS = 3
 
 
 def only_fine_parts(address: Address) -> bool:
     """The address names only a building, unit or room (「5栋」「2单元702」)."""
     return any(getattr(address, part) for part in FINE_PARTS) and not any(getattr(address, part) for part in COARSE_PARTS)
-#: choices with a button each (utter_ask_location variations choose2/choose3); more are listed in text
-MAX_BUTTONS = 3
 
 
 def _question(issue: str, **shown: Any) -> Dict[str, Any]:
