@@ -70,7 +70,8 @@ FIRST_RUNS = {
         "contained or not yet come to anything, 紧急, beside the same failing now, 特急) joins, with the models "
         "before and after it trained before the set ran: after it, the same 0.920 / 0.917 / 1.000, more alarms on "
         "real letters (特急 54 → 60, sent to a person 51 → 65) and mixed on the read sets — not kept. The one 特急 "
-        "missed: stones rolling onto a road (「石头」「往公路上滚」 are no hazard words), sent to a person."),
+        "missed: stones rolling onto a road (「石头」「往公路上滚」 were no hazard words), sent to a person; 「往下滚」「滚到」 "
+        "「路上滚」 joined the falling concept the next day (0.940 / 1.000 / 1.000 after)."),
     TENTH_HOLDOUT: (
         "2026-11-30 (commit e30b98a's set, a grid worker's patrol notes; the model with the sentence encoder, 871 "
         "reports): **accuracy 0.750, 特急 recall 0.933, 紧急-or-higher recall 0.971** (紧急 0.600, 一般 0.760); "

@@ -66,6 +66,16 @@ def test_a_hotline_work_order_is_no_outage_for_its_call(model):
     assert grade("来电人反映，滨河公园一名男童落入河中，旁人已下水施救").level == "特急"
 
 
+def test_stones_rolling_onto_a_road_are_things_falling(model):
+    """「石头一直在往公路上滚」 named no hazard (the eleventh kept-aside set's one 特急 not graded so);
+    rolling down or onto a road is something falling, like 滚落."""
+    lexicon = model.classifier.features.lexicon
+    for text in ("山坡上的石头一直在往公路上滚，车还在过", "后山的石头往下滚，滚到了村道上"):
+        assert "falling" in lexicon.found(text), text
+    assert grade("见图，山坡上的石头一直在往公路上滚，车还在过").level == "特急"
+    assert "falling" not in lexicon.found("垃圾场黑烟滚滚，整个村都是味道")
+
+
 def test_a_model_raise_names_what_is_at_risk(model):
     urgency = grade("小区后门的路上倒了一棵大树，把路全挡住了，车过不去")
     said = [r for r in urgency.reasons if "模型" in r]
