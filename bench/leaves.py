@@ -72,7 +72,7 @@ def evaluate(items: List[Tuple[str, str, str]]) -> Dict[str, object]:
     for style, leaf, text in items:
         started = time.perf_counter()
         prediction = classifier.classify(normalize_text(text))
-        ranked = [label for label, _ in classifier.model.predict(normalize_text(text), top_k=3)]
+        ranked = [label for label, _ in classifier.ranked(normalize_text(text), top_k=3)]
         times.append((time.perf_counter() - started) * 1000)
         predicted = prediction.category.path
         department = taxonomy.get(leaf).department

@@ -36,7 +36,7 @@ class Analyzer:
 
     def label(self, text: str):
         """(category label, probability) of one clause, as split_problems needs it."""
-        return self.classifier.model.predict(text, top_k=1)[0]
+        return self.classifier.ranked(text, top_k=1)[0]
 
     def place_of(self, text: str) -> Optional[Tuple[str, ...]]:
         """The place a clause names, as split_problems compares them (None when it names none
