@@ -84,7 +84,8 @@ class ActionAmendTicket(Action):
             dispatcher.utter_message(text=f"已在工单 {'、'.join(t.id for t in tickets)} 上补充联系电话 {mask_pii(number)}，"
                                           "承办部门会通过这个号码联系您。")
             return []
-        change = read_change(tracker, tickets[target].location.dict(), tickets[target].category.dict())
+        change = read_change(tracker, tickets[target].location.dict(), tickets[target].category.dict(),
+                             tickets[target].description)
         if adding and change.place_settled and another_place(tickets[target].location.dict(),
                                                              change.place["location_detail"]):
             # 「海景花园5栋」 after a ticket at 阳光花园: a correction of the place, or another matter there.

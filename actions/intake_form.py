@@ -28,7 +28,7 @@ from nlu.conversation_settings import FOLLOW_UP_SLOTS, conversation_settings
 from nlu.location import text_without_place
 from nlu.normalize import has_chinese, has_meaningful_text, normalize_text
 from nlu.urgency import category_floor, default_rules
-from nlu.vague import content_chars, is_bare_request
+from nlu.vague import content_chars, is_bare_request, says_when
 
 REQUIRED = ("problem_description", "location")
 #: letters and digits (besides place and filler words) that make a message more about the problem
@@ -48,6 +48,12 @@ def detail_answer(value: Any, tracker: Tracker) -> str:
     text = str(value or "").strip()
     intent = latest_intent(tracker)
     return NOT_GIVEN if not text or skipped(text) or intent in NOT_AN_ANSWER else text[:MAX_DETAIL]
+
+
+def a_place_not_a_time(tracker: Tracker) -> bool:
+    """The latest message names a place and no time (「锦绣家园3栋楼下」, not 「上周开始，3栋楼下」)."""
+    named, _ = latest_place(tracker)
+    return bool(named.text) and not says_when(latest_text(tracker))
 
 
 def emergency_advice() -> str:
@@ -92,7 +98,8 @@ def corrected_instead(tracker: Tracker, dispatcher: CollectingDispatcher, asked:
     new category may need other details, asked next), and the resident's words stay on the report."""
     if not latest(tracker, "correction"):
         return {}
-    change = read_change(tracker, tracker.get_slot("location_detail"), tracker.get_slot("problem_category") or {})
+    change = read_change(tracker, tracker.get_slot("location_detail"), tracker.get_slot("problem_category") or {},
+                         tracker.get_slot("classified_text") or "")
     slots: Dict[Text, Any] = {}
     taken: List[str] = []
     if change.place_settled:
@@ -147,7 +154,14 @@ class ValidateIntakeForm(FormValidationAction):
 
     def validate_detail_since(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return corrected_instead(tracker, dispatcher, "detail_since") or {"detail_since": detail_answer(value, tracker)}
+        instead = corrected_instead(tracker, dispatcher, "detail_since")
+        if instead:
+            return instead
+        if a_place_not_a_time(tracker):
+            # 「锦绣家园3栋楼下」 answering 「从什么时候开始的？」 is where, not since when (it was filed as
+            # 「开始时间：锦绣家园3栋楼下」): the place is taken (validate_location) and the question stays
+            return {"detail_since": None}
+        return {"detail_since": detail_answer(value, tracker)}
 
     def validate_detail_households(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
@@ -190,7 +204,10 @@ class ValidateIntakeForm(FormValidationAction):
         # the slot holds the resident's text, the parse data its normalised form (「：」 → 「:」)
         said_now = normalize_text(text) == normalize_text(latest_text(tracker))
         problems = latest(tracker, "problems") if said_now else None
-        if urgency.level == "特急" or any((p.get("urgency") or {}).get("level") == "特急" for p in problems or []):
+        # several problems are filed each with its own grade: the advice follows theirs, not the whole
+        # message's (「楼道灯坏了，还有电梯也经常停」 together read as a hazard, neither part is one)
+        levels = [(p.get("urgency") or {}).get("level") for p in problems] if problems else [urgency.level]
+        if "特急" in levels:
             dispatcher.utter_message(text=f"⚠️ {emergency_advice()}")
         return {"problem_description": text[:MAX_DESCRIPTION], "problem_issue": None, "classified_text": text,
                 "problem_category": predicted or None, "urgency": urgency.level,

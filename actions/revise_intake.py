@@ -92,7 +92,7 @@ class ActionReviseIntake(Action):
             claim = tracker.get_slot("urgency_claim")
         else:
             change = read_change(tracker, tracker.get_slot("location_detail"),
-                                 problems[target].get("problem_type") or {})
+                                 problems[target].get("problem_type") or {}, problems[target].get("description", ""))
             if change.empty:
                 dispatcher.utter_message(response="utter_ask_what_to_change" if nothing_said(tracker)
                                          else "utter_change_not_understood")

@@ -75,6 +75,17 @@ class LocationMatch:
     doubts: List[str] = field(default_factory=list)  # what could not be taken, for the reply
 
 
+#: a request said before a place noun is no part of its name: 「我要投诉海景酒店的噪音」 names 海景酒店, and in
+#: 「我要举报隔壁饭店油烟」 what is left (隔壁饭店) names no place at all
+_REQUEST_LEAD = re.compile(r"(?:要|想|来)?(?:投诉|举报|反映|反馈|报修|求助|咨询)(?:一下)?")
+
+
+def _name_start(key: str, work: str, match: re.Match) -> int:
+    """Where the name of the place ``match`` found starts: after a request verb said before it."""
+    lead = _REQUEST_LEAD.match(work, match.start(1), match.end(1)) if key in _SITE_KEYS else None
+    return lead.end() if lead else match.start(1)
+
+
 def _generic(key: str, value: str) -> bool:
     if key == "district":
         return value.endswith(_NOT_DISTRICT) or value.startswith(_NOT_DISTRICT_START)
@@ -137,16 +148,20 @@ def extract_location(text: str) -> Optional[LocationMatch]:
         if getattr(address, key):
             continue
         for seg_start, seg_end in _free_segments(taken, window if key in _SITE_KEYS else None):
-            found = [m for m in pattern.finditer(work, seg_start, seg_end) if not _generic(key, m.group(1))]
+            found = [m for m in pattern.finditer(work, seg_start, seg_end)
+                     if not _generic(key, work[_name_start(key, work, m):m.end(1)])]
             if not found:
                 continue
             # a road with a house number is the address; another road named before it is context
             numbered = [m for m in found if _HOUSE_NUMBER.match(work, m.end(1), seg_end)] if key == "road" else []
             m = (numbered or found)[0]
-            claim(m.start(1), m.end(1))
-            value = m.group(1)
+            start = _name_start(key, work, m)
+            if m.end(1) - start < 2:
+                continue  # nothing but the noun is left of the name (「投诉小区」)
+            claim(start, m.end(1))
+            value = work[start:m.end(1)]
             if key == "poi" and address.district \
-                    and work[max(0, m.start(1) - len(address.district)):m.start(1)] == address.district:
+                    and work[max(0, start - len(address.district)):start] == address.district:
                 value = address.district + value
             if key == "community":
                 # 「后湖大道汉广社区」 is a road and a community; 「八角北路社区」 one community

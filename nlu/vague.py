@@ -60,6 +60,11 @@ _WHEN = re.compile(r"每天|每晚|每周|天天|昨天|前天|今天|上周|上
                    r"[\d一二两三四五六七八九十几半多]+个?(?:点钟?|天|周|星期|礼拜|月|年|小时)")
 
 
+def says_when(text: str) -> bool:
+    """Whether ``text`` says when or how long at all (「从上周开始」「每天中午」「三天了」)."""
+    return bool(_WHEN.search(normalize_text(text or "")))
+
+
 def says_only_when(text: str) -> bool:
     """「每天晚上」「从昨天开始」: a time said (to the summary, or to 「从什么时候开始的？」), not a
     problem — the problem-type model is sure of nearly anything on four characters (「每天晚上」

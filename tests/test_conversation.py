@@ -122,6 +122,32 @@ def test_a_time_told_to_the_summary_is_a_detail_of_the_problem(stack, rasa_url, 
     assert ticket["description"].startswith("楼下烧烤店每天晚上吵到两点"), ticket["description"]
 
 
+def test_a_place_said_to_since_when_is_asked_again_and_a_correction_reads_the_whole_report(
+        stack, rasa_url, app_url, sender):
+    """Three things a probe conversation did wrong: a place answering 「从什么时候开始的？」 was filed as the
+    time; 「每天中午」 to the summary was answered as a greeting (「中午好」); and 「不是油烟，是噪音」 was
+    classified on 「噪音」 alone, which went to the sports bureau (体育事业)."""
+    asked = "\n".join(say(rasa_url, sender, "锦绣家园3栋楼下的餐馆油烟好大"))
+    assert "什么时候开始" in asked, asked
+    again = "\n".join(say(rasa_url, sender, "锦绣家园3栋楼下"))
+    assert "什么时候开始" in again and "请核对" not in again, again
+    summary = "\n".join(say(rasa_url, sender, "每天中午"))
+    assert "请核对" in summary and "开始时间：每天中午" in summary, summary
+    told = "\n".join(say(rasa_url, sender, "每天中午"))  # to the summary: a detail, not 「中午好」
+    assert "请核对" in told and "您好" not in told, told
+    corrected = "\n".join(say(rasa_url, sender, "不是油烟，是噪音"))
+    assert "噪音污染" in corrected, corrected
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    assert ticket["category"]["level3"] == "噪音污染" and "锦绣家园3栋" in ticket["location"]["text"]
+
+
+def test_two_everyday_problems_in_one_message_raise_no_alarm(stack, rasa_url, app_url, sender):
+    """「楼道灯坏了，还有电梯也经常停」: the emergency advice was shown (the message as a whole read as
+    特急 — 「有电」 in 「还有电梯」 — while each problem filed was 一般 or 紧急)."""
+    replies = say(rasa_url, sender, "东海岸小区3栋2单元楼道灯坏了，还有电梯也经常停")
+    assert not any("⚠️" in r for r in replies) and any("2个问题" in r for r in replies), replies
+
+
 def test_an_emergency_on_a_road_said_without_a_number_is_filed_at_once(stack, rasa_url, app_url, sender):
     """A danger is not left unfiled while the agent asks for a house number or which section."""
     say(rasa_url, sender, "马路上有个大坑 昨晚有人骑车摔了")

@@ -225,6 +225,14 @@ def test_the_words_of_a_work_order_before_a_place_noun_are_no_place():
     assert locate("海涛社区要求物业整改").address.community == "海涛社区"
 
 
+def test_a_request_said_before_a_place_is_no_part_of_its_name():
+    """「我要举报隔壁饭店油烟」 named a point of interest 要举报隔壁饭店, taken as the place: the agent asked
+    since when instead of where, and filed the answer (a place) as the time."""
+    assert not locate("我要举报隔壁饭店油烟").found
+    assert locate("我要投诉海景酒店的噪音").address.poi == "海景酒店"
+    assert locate("我想反映一下滨海公园的厕所没人打扫").address.poi == "滨海公园"
+
+
 def test_a_city_said_twice_is_still_placed_in_the_area():
     located = locate("深圳市深圳市盐田区海山街道海涛社区阳光花园5栋")
     assert located.address.district == "盐田区" and located.placement.status == "placed"

@@ -76,6 +76,15 @@ def test_stones_rolling_onto_a_road_are_things_falling(model):
     assert "falling" not in lexicon.found("垃圾场黑烟滚滚，整个村都是味道")
 
 
+def test_a_lift_or_a_phone_is_no_live_wire(model):
+    """「有电」 (live) is inside 「还有电梯」: 「楼道灯坏了，还有电梯也经常停」 read as a live wire and 特急."""
+    lexicon = model.classifier.features.lexicon
+    for text in ("东海岸小区3栋2单元楼道灯坏了，还有电梯也经常停", "我们楼有电梯但是老坏", "家里有电话打不出去"):
+        assert "electricity" not in lexicon.found(text), text
+    assert grade("东海岸小区3栋2单元楼道灯坏了，还有电梯也经常停").level != "特急"
+    assert "electricity" in lexicon.found("配电箱开着，里面有电，小孩在旁边玩")
+
+
 def test_a_model_raise_names_what_is_at_risk(model):
     urgency = grade("小区后门的路上倒了一棵大树，把路全挡住了，车过不去")
     said = [r for r in urgency.reasons if "模型" in r]
