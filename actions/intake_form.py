@@ -72,7 +72,9 @@ def told_more(tracker: Tracker, dispatcher: CollectingDispatcher) -> Dict[Text, 
     text = latest_text(tracker).strip()
     intent = latest_intent(tracker)
     told = tracker.get_slot("classified_text") or ""
-    rest = text
+    named, _ = latest_place(tracker)
+    # the place the gazetteer knew in it (「沙头角」, a street said without 街道) is no more about the problem
+    rest = text.replace(named.text, "") if named.text else text
     for word in conversation_settings().skip_words:  # 「不知道」 says nothing more; 「…老人出门不方便」 does
         rest = rest.replace(word, "")
     if (not told or intent in NOT_MORE or content_chars(rest) < MIN_MORE_CHARS
@@ -242,7 +244,8 @@ class ValidateIntakeForm(FormValidationAction):
             # (「海景二路」): it is filed at the road said and an operator settles the rest (the place review
             # queue). A road through several streets is still asked about: one tap routes it right.
             return settled(Address.from_dict(kept))
-        place = with_fine_parts(road_said(found, current, tracker.get_slot("location_issue"), named), current)
+        place = with_fine_parts(road_said(found, current, tracker.get_slot("location_issue"), named,
+                                          gave_up=skipped(latest_text(tracker))), current)
         if place.get("location") is None and place.get("location_issue") in UNCLEAR and named.lat is None:
             # not a place to choose from or outside the area: the message said something else
             return {**place, **told_more(tracker, dispatcher)}

@@ -60,9 +60,9 @@ def place_slots(address: Address, placement: Dict[str, Any]) -> Dict[str, Any]:
     if not address.is_dispatchable():
         doubts = placement.get("doubts") or []
         asked = _question("doubt", location_hint="；".join(doubts)) if doubts else _question("unclear")
-        if address.road or any(getattr(address, part) for part in FINE_PARTS):
-            # kept while asked: a resident who can say no more is taken at the road (road_said); a
-            # building said first joins the estate said next (with_fine_parts)
+        if address.road or address.street or address.community or any(getattr(address, part) for part in FINE_PARTS):
+            # kept while asked: a resident who can say no more is taken at the road, street or community
+            # (road_said); a building said first joins the estate said next (with_fine_parts)
             asked["location_detail"] = address.to_dict()
         return asked
     return settled(address)
@@ -85,16 +85,22 @@ UNCLEAR = ("unclear", "doubt")
 
 
 def road_said(asked: Dict[str, Any], kept: Optional[Dict[str, Any]], asked_before: Optional[str],
-              named: Address) -> Dict[str, Any]:
+              named: Address, gave_up: bool = False) -> Dict[str, Any]:
     """Asked again for a place, a resident who names none (「对的」「说不清」) is taken at the
     road said before (「海景二路上有棵树倒了」): a road without a number is a place a patrol can
     search, an operator checks it (the placement stays unknown, the place review queue), and a
-    danger is not left unfiled while the question repeats. ``kept``: the place slot kept while
-    asking (place_slots), ``asked_before``: the question asked last time (`location_issue`)."""
-    road = Address.from_dict(kept)
-    if (asked.get("location_issue") in UNCLEAR and asked_before in UNCLEAR and road.road
+    danger is not left unfiled while the question repeats. A street or community alone (「沙头角」)
+    is taken only when the resident says they cannot say more (``gave_up``: 「不知道」), and goes
+    to the place review queue too: the report is not lost in a loop of the same question.
+    ``kept``: the place slot kept while asking (place_slots), ``asked_before``: the question asked
+    last time (`location_issue`)."""
+    place = Address.from_dict(kept)
+    if (asked.get("location_issue") in UNCLEAR and asked_before in UNCLEAR
             and not (named.text or named.road or named.estate or named.community or named.poi or named.building)):
-        return settled(road)
+        if place.road:
+            return settled(place)
+        if gave_up and (place.street or place.community):
+            return settled(Address.from_dict({**place.to_dict(), "placement": "unknown"}))
     return asked
 
 

@@ -189,6 +189,25 @@ def test_a_road_without_a_number_is_taken_when_the_resident_can_say_no_more(stac
                    + say(rasa_url, f"{sender}-b", "对的"))  # no road said: nothing to take
 
 
+def test_a_street_alone_is_taken_for_an_operator_when_the_resident_knows_no_more(stack, rasa_url, app_url, sender):
+    """「沙头角」 (a street said without 街道) answering where was added to the problem as a detail
+    (「好的，这些情况已记下」), and 「不知道」 brought the same question back again and again: the report
+    was never filed. A street or community is taken once the resident says they cannot say more, for
+    an operator to settle (placement unknown: the place review queue); a plain 「对的」 is not enough."""
+    say(rasa_url, sender, "我们村口的垃圾桶好几天没人清了，臭得很")
+    asked = say(rasa_url, sender, "沙头角")
+    assert not any("已记下" in t for t in asked) and any("还没能确定具体位置" in t for t in asked), asked
+    summary = "\n".join(say(rasa_url, sender, "不知道"))
+    assert "请核对" in summary and "沙头角" in summary, summary
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    assert "沙头角" in ticket["location"]["text"] and ticket["location"]["placement"] == "unknown"
+    assert "沙头角" not in ticket["description"]
+    other = f"{sender}-b"
+    say(rasa_url, other, "路灯不亮")
+    say(rasa_url, other, "海山街道")
+    assert not any("请核对" in t or "工单号" in t for t in say(rasa_url, other, "对的"))
+
+
 def test_where_two_roads_meet_is_taken_as_the_place(stack, rasa_url, app_url, sender):
     """「幸福路和海景二路路口」 answered to the place question was asked about again and kept as
     「幸福路」, the rest pushed into the description."""
