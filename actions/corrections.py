@@ -73,10 +73,19 @@ def which_problem(problems: List[Dict[str, Any]], withdrawn: List[str]) -> int:
 
 
 
+#: a number said alone in a correction (「是302」「302号」): a room where the place has its building
+_BARE_ROOM = re.compile(r"^(?:是|在)?(\d{3,4})(?:号|室|房)?$")
+
+
 def place_said(tracker: Tracker, current_place: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
     """The place slots for the place the latest message names, or None when it names none: a
     building/unit/room alone refines ``current_place`` (「是5栋」), anything else is placed anew."""
     address, placement = latest_place(tracker)
+    if not _named(address) and current_place and Address.from_dict(current_place).building:
+        # 「不对，是302」 about a place with its building: a bare number there is the room
+        correction = latest(tracker, "correction") or {}
+        room = _BARE_ROOM.match(str(correction.get("said") or ""))
+        address = Address(room=room.group(1), text=f"{room.group(1)}室") if room else address
     if not _named(address):
         return None
     if current_place and only_fine_parts(address):

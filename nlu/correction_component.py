@@ -21,7 +21,7 @@ from classifiers.rasa_component import ClassifyingAnnotator
 from nlu.correction import read_correction
 from nlu.locate import locate
 from nlu.location import text_without_place
-from nlu.normalize import has_meaningful_text
+from nlu.normalize import has_chinese, has_meaningful_text
 
 
 CORRECT = "correct"
@@ -43,7 +43,8 @@ class CorrectionReader(ClassifyingAnnotator):
                 found["address"] = located.address.to_dict()
                 found["placement"] = {**located.placement.to_dict(), "doubts": located.doubts}
             rest = text_without_place(correction.said)
-            if has_meaningful_text(rest) and len(rest) >= 2:
+            # 「不对，是302」 says a number, not a problem: classified, 「302」 changed the category
+            if has_meaningful_text(rest) and len(rest) >= 2 and has_chinese(rest):
                 prediction = self.classifier.classify(correction.said).to_dict()
                 prediction.pop("alternatives", None)
                 found["problem_type"] = prediction

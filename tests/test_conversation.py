@@ -208,6 +208,18 @@ def test_a_street_alone_is_taken_for_an_operator_when_the_resident_knows_no_more
     assert not any("请核对" in t or "工单号" in t for t in say(rasa_url, other, "对的"))
 
 
+def test_a_bare_number_correcting_a_building_is_the_room(stack, rasa_url, app_url, sender):
+    """「不对，是302」 to a summary at 海景花园2栋: the number was classified as a problem (the category and
+    the grade changed) and the room was lost."""
+    say(rasa_url, sender, "楼道里的灯坏了好几天了")
+    summary = "\n".join(say(rasa_url, sender, "海景花园2栋"))
+    before = summary.split("问题：")[1].split("\n")[0]
+    corrected = "\n".join(say(rasa_url, sender, "不对，是302"))
+    assert "请核对" in corrected and before.split("（")[-1] in corrected, corrected  # the category stays
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    assert ticket["location"]["building"] == "2" and ticket["location"]["room"] == "302", ticket["location"]
+
+
 def test_where_two_roads_meet_is_taken_as_the_place(stack, rasa_url, app_url, sender):
     """「幸福路和海景二路路口」 answered to the place question was asked about again and kept as
     「幸福路」, the rest pushed into the description."""
