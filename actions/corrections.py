@@ -72,7 +72,6 @@ def which_problem(problems: List[Dict[str, Any]], withdrawn: List[str]) -> int:
     return 0
 
 
-
 #: a number said alone in a correction (「是302」「302号」): a room where the place has its building
 _BARE_ROOM = re.compile(r"^(?:是|在)?(\d{3,4})(?:号|室|房)?$")
 

@@ -49,8 +49,9 @@ class ProblemTypeClassifier:
         self.model = model
         self.taxonomy = taxonomy
         self.threshold = threshold
-        firsts = sorted({label.split("/")[0] for label in model.labels})
-        self._first = np.array([firsts.index(label.split("/")[0]) for label in model.labels])
+        # each label's first-level category as a number, for summing probabilities per category
+        firsts = {name: i for i, name in enumerate(sorted({label.split("/")[0] for label in model.labels}))}
+        self._first = np.array([firsts[label.split("/")[0]] for label in model.labels])
 
     @classmethod
     def load(cls, directory: Path = MODEL_DIR) -> "ProblemTypeClassifier":
