@@ -220,6 +220,15 @@ def test_a_bare_number_correcting_a_building_is_the_room(stack, rasa_url, app_ur
     assert ticket["location"]["building"] == "2" and ticket["location"]["room"] == "302", ticket["location"]
 
 
+def test_a_report_that_repairs_its_building_mid_sentence_is_a_report(stack, rasa_url, app_url, sender):
+    """As a first message, 「…阳光花园 六栋 不对 是七栋 楼下…」 was shaped as a correction with nothing to
+    correct and answered 「如需反映问题，请直接说明…」: the report was lost."""
+    summary = "\n".join(say(rasa_url, sender, "喂 你好 就是 海涛社区 阳光花园 六栋 不对 是七栋 楼下 有个 化粪池 冒出来了 臭得很"))
+    assert "请核对" in summary, summary
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    assert ticket["location"]["building"] == "7" and "阳光花园" in ticket["location"]["text"], ticket["location"]
+
+
 def test_where_two_roads_meet_is_taken_as_the_place(stack, rasa_url, app_url, sender):
     """「幸福路和海景二路路口」 answered to the place question was asked about again and kept as
     「幸福路」, the rest pushed into the description."""

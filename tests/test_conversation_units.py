@@ -57,6 +57,15 @@ def test_a_phone_number_alone_is_a_contact():
     assert only_a_phone("我电话13800001111，楼道灯也坏了") is None and only_a_phone("楼上漏水") is None
 
 
+def test_a_number_repaired_mid_report_is_read_in_and_a_correction_stays_one():
+    from nlu.self_repair import repair_in_report
+
+    assert repair_in_report("海涛社区阳光花园六栋不对是七栋楼下有个化粪池冒出来了") == "海涛社区阳光花园七栋楼下有个化粪池冒出来了"
+    assert repair_in_report("锦绣家园3栋2单元不对是3单元的灯坏了") == "锦绣家园3栋3单元的灯坏了"
+    for said in ("不对，是七栋", "六栋不对是七栋", "对不对是七栋", "海景花园3栋不对，是锦绣家园"):
+        assert repair_in_report(said) == said
+
+
 def test_words_before_a_known_place_are_not_the_place():
     assert locate("我要投诉田东社区有人遛狗不牵绳").address.text == "田东社区"
     assert locate("喂倚山社区那个工地晚上还在施工").address.text == "倚山社区"
