@@ -140,10 +140,15 @@ class HazardFeatures:
         return cls(TextFeatures.load(path), default_lexicon(), names, encoder)
 
 
+def model_settings() -> Dict[str, object]:
+    """settings/urgency.yml's `model` section: the encoder and the thresholds the model is read with."""
+    data = yaml.safe_load((SETTINGS_DIR / "urgency.yml").read_text(encoding="utf-8")) or {}
+    return data.get("model") or {}
+
+
 def configured_encoder() -> Optional[EncoderSpec]:
     """The sentence encoder settings/urgency.yml model.encoder names (None for none)."""
-    data = yaml.safe_load((SETTINGS_DIR / "urgency.yml").read_text(encoding="utf-8")) or {}
-    model = data.get("model") or {}
+    model = model_settings()
     name = model.get("encoder")
     if not name or str(name).lower() == "none":
         return None
@@ -204,8 +209,7 @@ class Thresholds:
 
     @classmethod
     def configured(cls) -> "Thresholds":
-        data = yaml.safe_load((SETTINGS_DIR / "urgency.yml").read_text(encoding="utf-8")) or {}
-        model = data.get("model") or {}
+        model = model_settings()
         made = cls(float(model.get("top_at", cls.top)), float(model.get("urgent_at", cls.urgent)),
                    float(model.get("unnamed_at", cls.unnamed)), int(model.get("unnamed_length", cls.unnamed_length)),
                    float(model.get("review_top_at", cls.review_top)),

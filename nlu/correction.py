@@ -28,8 +28,13 @@ _BARE_NO = re.compile(rf"^(?:{_INTERJECTION})?(?:也|又)?不是$")
 #: a speaker repairing mid-sentence (「桥东社区三栋不对是四栋」; normalised text has no spaces):
 #: the clause is cut before 「不对」 (not in 「对不对」) and before 「重新说」
 _REPAIR = re.compile(rf"(?<!对)(?<![哎唉啊嗯哦噢呃诶欸额呀])(?<!^)(?=(?:{_INTERJECTION})?(?:不对|重新说|重说))")
+_NUMBER = r"(?:\d+|[零一二两三四五六七八九十百]+)"
 #: a building/unit/room/floor number; 「三栋」 taken back by 「四栋」 keeps the place before it
-_FINE_PART = re.compile(r"(?:\d+|[零一二两三四五六七八九十百]+)(号楼|栋|幢|座|单元|楼|层|室|号|$)")
+_FINE_PART = re.compile(rf"{_NUMBER}(号楼|栋|幢|座|单元|楼|层|室|号|$)")
+#: a building, unit or room repaired in the middle of a report (repair_in_report): the number taken back,
+#: 「不对」, and a number of the same kind, after something else was said first
+_REPAIR_IN_REPORT = re.compile(rf"(?<=\S)(?P<old>{_NUMBER}(?P<kind>号楼|栋|幢|座|单元|室))[，,]?(?:{_INTERJECTION})?"
+                               rf"不对(?:不对)?[，,]?(?:应该是|是)?(?P<new>{_NUMBER}(?P=kind))")
 
 
 @dataclass
@@ -142,6 +147,17 @@ def repaired(text: str) -> str:
     「锦绣家园七栋」); the text itself when it takes nothing back."""
     correction = read_correction(text)
     return correction.said if correction is not None and correction.said and correction.withdrawn else text
+
+
+def repair_in_report(text: str) -> str:
+    """``text`` (normalised) with each building, unit or room its speaker repaired mid-report read in:
+    「海涛社区阳光花园六栋不对是七栋楼下有个化粪池冒出来了」 means 阳光花园七栋, and the report goes on. Read as it
+    stands, the message is shaped as a correction with nothing to correct outside any question, and the
+    report was answered 「如需反映问题，请直接说明…」 and lost; the normaliser (nlu/normalizer_component.py)
+    reads the repair in before the rest of the NLU. Only a number of the same kind right after 「不对」
+    replaces one, and only after something else was said first: 「不对，是七栋」 answering a summary is a
+    correction and stays one (repaired, above, reads a place answer that is nothing but the repair)."""
+    return _REPAIR_IN_REPORT.sub(lambda m: m.group("new"), text)
 
 
 def _claims() -> List[Tuple[str, str]]:

@@ -1,5 +1,5 @@
 """Rasa component: puts every message (training and live) into the canonical text form, with a building,
-unit or room its speaker repaired mid-report read in (nlu/self_repair.py)."""
+unit or room its speaker repaired mid-report read in (nlu/correction.repair_in_report)."""
 from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -8,8 +8,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.components import MessageAnnotator
+from nlu.correction import repair_in_report
 from nlu.normalize import normalize_text
-from nlu.self_repair import repair_in_report
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)

@@ -58,7 +58,7 @@ def test_a_phone_number_alone_is_a_contact():
 
 
 def test_a_number_repaired_mid_report_is_read_in_and_a_correction_stays_one():
-    from nlu.self_repair import repair_in_report
+    from nlu.correction import repair_in_report
 
     assert repair_in_report("海涛社区阳光花园六栋不对是七栋楼下有个化粪池冒出来了") == "海涛社区阳光花园七栋楼下有个化粪池冒出来了"
     assert repair_in_report("锦绣家园3栋2单元不对是3单元的灯坏了") == "锦绣家园3栋3单元的灯坏了"
