@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.intake_draft import (INTAKE_SLOTS, category_line, channel_of, cleared, drafts, media_store, place_line,
                                   short, slot_values)
+from actions.last_place import offer
 from dispatch.schema import Ticket
 from dispatch.store import TicketStore
 
@@ -56,8 +57,8 @@ def file_intake(dispatcher: CollectingDispatcher, tracker: Tracker,
         dispatcher.utter_message(text=filed_text(ticket) + last)
     if any(t.media for t in tickets):  # the photos went with this report; the next one starts without
         media_store().attach(tracker.sender_id, channel_of(tracker), [t.id for t in tickets])
-    return cleared(tracker, INTAKE_SLOTS) + [SlotSet("ticket_id", ",".join(t.id for t in tickets)),
-                                             SlotSet("stage", "filed")]
+    return cleared(tracker, INTAKE_SLOTS) + offer(tickets) + [SlotSet("ticket_id", ",".join(t.id for t in tickets)),
+                                                              SlotSet("stage", "filed")]
 
 
 class ActionFileTicket(Action):

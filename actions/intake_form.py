@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.corrections import place_said, read_change, regrade
 from actions.intake_draft import NOT_GIVEN, changed_slots, drafts, slot_values, stage_for, summary
+from actions.last_place import OFFERED, declined, offered, says_same_place, shown
 from actions.parse_data import combined_urgency, latest, latest_intent, latest_place, latest_text, problem_type
 from actions.place_choice import choose, complete
 from actions.place_slots import UNCLEAR, numbered_road, place_slots, road_said, settled, with_fine_parts
@@ -227,9 +228,16 @@ class ValidateIntakeForm(FormValidationAction):
             # several problems, each at a place of its own (「一是海景花园3栋…，二是中英街…」): each is
             # filed at its own place, and the message as a whole is not one place to ask about
             return settled(own[0])
-        # 「5栋」 after a place was given (a correction, or an answer to another question) refines it
-        current = tracker.get_slot("location_detail")
         named, placement = latest_place(tracker)
+        last = offered(tracker)
+        if last and not named.text and named.lat is None:
+            if says_same_place(tracker):
+                return settled(Address.from_dict(last))
+            if declined(tracker):
+                return {"location": None, "location_issue": None}  # the plain question, without the offer
+        # 「5栋」 after a place was given (a correction, or an answer to another question, or offered
+        # from the report filed before) refines it
+        current = tracker.get_slot("location_detail") or last
         if current and value == Address.from_dict(current).display() and not named.text and named.lat is None:
             # a place settled before this form began (「还有一个事 海景花园那边」 after a filing, then
             # 「路灯坏了」): the message that starts the form names none, so the place stands
@@ -248,5 +256,8 @@ class ValidateIntakeForm(FormValidationAction):
                                           gave_up=skipped(latest_text(tracker))), current)
         if place.get("location") is None and place.get("location_issue") in UNCLEAR and named.lat is None:
             # not a place to choose from or outside the area: the message said something else
-            return {**place, **told_more(tracker, dispatcher)}
+            more = told_more(tracker, dispatcher)
+            if last and not named.text:  # more about the problem, not where: the offer stands
+                place.update(location_issue=OFFERED, location_place=shown(last))
+            return {**place, **more}
         return place

@@ -66,6 +66,7 @@ class ConversationSettings(BaseModel):
     satisfaction_words: Dict[str, List[str]] = {}
     follow_ups: List[FollowUp] = []
     skip_words: List[str] = []
+    same_place_words: List[str] = []
 
     @validator("satisfaction_words")
     def _ratings(cls, value: Dict[str, List[str]]) -> Dict[str, List[str]]:

@@ -99,6 +99,38 @@ def test_another_place_after_filing_is_asked_about_and_carried_to_the_next_repor
     assert requests.get(url, timeout=10).json()[0]["location"]["estate"] == "阳光花园"  # untouched
 
 
+def test_the_next_report_is_offered_the_place_just_filed(stack, rasa_url, app_url, sender):
+    """After a filing, 「还有一个事」 and a new problem without a place were asked 「请问问题发生在哪里？」
+    with no word of the place just given, and 「对的，还是那里」 was added to the problem and the
+    question came back. The question now offers the last place: a yes takes it, 「5栋」 refines it,
+    「不是」 brings the plain question."""
+    say(rasa_url, sender, "海景花园3栋的路灯坏了")
+    say(rasa_url, sender, "确认")
+    say(rasa_url, sender, "还有一个事")
+    offered = "\n".join(say(rasa_url, sender, "门口的垃圾好几天没人清了"))
+    assert "也在「海景花园3栋」吗" in offered, offered
+    summary = "\n".join(say(rasa_url, sender, "对的，还是那里"))
+    assert "请核对" in summary and "地点：海景花园3栋" in summary and "还是那里" not in summary, summary
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    assert ticket["location"]["estate"] == "海景花园" and ticket["location"]["building"] == "3"
+    assert "垃圾" in ticket["description"]
+    assert "也在" in "\n".join(say(rasa_url, sender, "楼道里的灯也不亮"))
+    assert "地点：海景花园5栋" in "\n".join(say(rasa_url, sender, "5栋"))
+    other = f"{sender}-b"
+    say(rasa_url, other, "海景花园3栋的路灯坏了")
+    say(rasa_url, other, "确认")
+    say(rasa_url, other, "楼下的垃圾好几天没人清了")
+    plain = "\n".join(say(rasa_url, other, "不是"))
+    assert "请问问题发生在哪里" in plain and "海景花园" not in plain, plain
+
+
+def test_a_resident_pressing_on_an_old_matter_is_apologised_to_and_not_asked_where(stack, rasa_url, sender):
+    """「你们这些人根本不管事，我都打了十次电话了」 was taken as a new report and asked where it was."""
+    replies = "\n".join(say(rasa_url, sender, "你们这些人根本不管事，我都打了十次电话了"))
+    assert "非常抱歉" in replies and "工单号" in replies and "转人工" in replies, replies
+    assert "发生在哪里" not in replies, replies
+
+
 def test_a_report_ending_in_thanks_is_a_report(stack, rasa_url, app_url, sender):
     """「…麻烦尽快修一下，谢谢」 was read as a goodbye: the resident was thanked and the report lost.
     Thanks alone are still a goodbye."""
