@@ -20,6 +20,7 @@ from dispatch.media import MediaStore
 from dispatch.schema import MAX_DESCRIPTION, TicketIn
 from common.privacy import mask_pii
 from dispatch.location import Address
+from nlu.gazetteer import default_gazetteer
 from nlu.urgency import needs_top_review
 
 #: Rasa input channel name → the channel recorded on the ticket
@@ -28,7 +29,7 @@ CHANNELS = {"rest": "web", "web": "web", "wechat": "wechat", "voice": "voice"}
 INTAKE_SLOTS = ("problem_description", "problem_issue", "classified_text", "location", "location_detail",
                 "location_candidates", "location_issue", "location_hint", "location_place", "location_option_1",
                 "location_option_2", "location_option_3", "problem_category", "urgency", "urgency_claim", "urgency_reasons",
-                "problems", "contact", "contact_issue", "detail_since", "detail_households", "intake_summary")
+                "problems", "contact", "contact_issue", "detail_since", "detail_households", "intake_summary", "inquiry")
 #: an optional question the resident chose not to answer
 NOT_GIVEN = "未提供"
 #: details asked for some categories, kept on the ticket after the resident's words
@@ -69,8 +70,16 @@ def cleared(tracker: Tracker, names: Iterable[str]) -> List[Dict[str, Any]]:
     return changed_slots(tracker.slots, {name: None for name in names})
 
 
+#: the place line of a consultation that named none: the platform's whole area, nothing to review
+INQUIRY_PLACE = "{district}（咨询类诉求，无需具体地点）"
+
+
 def _location(values: Mapping[str, Any]) -> Dict[str, Any]:
-    return values.get("location_detail") or {"text": values.get("location")}
+    if values.get("location_detail") or values.get("location") or not values.get("inquiry"):
+        return values.get("location_detail") or {"text": values.get("location")}
+    area = default_gazetteer()
+    return {"province": area.province, "city": area.city, "district": area.district, "placement": "area",
+            "text": INQUIRY_PLACE.format(district=area.district)}
 
 
 def _own_place(problem: Mapping[str, Any], common: Dict[str, Any]) -> Dict[str, Any]:

@@ -27,9 +27,10 @@ from dispatch.location import Address
 from nlu.contact import phone_in
 from nlu.conversation_settings import FOLLOW_UP_SLOTS, conversation_settings
 from nlu.location import text_without_place
+from nlu.inquiry import is_inquiry
 from nlu.normalize import has_chinese, has_meaningful_text, normalize_text
 from nlu.urgency import category_floor, default_rules
-from nlu.vague import content_chars, is_bare_request, says_when
+from nlu.vague import content_chars, is_bare_request, says_only_when, says_when
 
 REQUIRED = ("problem_description", "location")
 #: letters and digits (besides place and filler words) that make a message more about the problem
@@ -148,6 +149,9 @@ class ValidateIntakeForm(FormValidationAction):
         """The problem and the place; then the details the category needs (settings/conversation.yml
         follow_ups) — not for 特急, filed at once, nor for several problems, each its own category."""
         base = [name for name in domain_slots if name in REQUIRED]
+        if tracker.get_slot("inquiry") and not tracker.get_slot("location"):
+            # a question about a policy (「公积金怎么提取」): there is no place to send anyone to
+            base = [name for name in base if name != "location"]
         if tracker.get_slot("urgency") == "特急" or tracker.get_slot("problems"):
             return base
         category = tracker.get_slot("problem_category") or {}
@@ -168,7 +172,16 @@ class ValidateIntakeForm(FormValidationAction):
 
     def validate_detail_households(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return corrected_instead(tracker, dispatcher, "detail_households") or {"detail_households": detail_answer(value, tracker)}
+        instead = corrected_instead(tracker, dispatcher, "detail_households")
+        if instead:
+            return instead
+        said = latest_text(tracker).strip()
+        if says_only_when(said) and not tracker.get_slot("detail_since"):
+            # 「从早上开始」 answering how many households are affected was filed as 「影响范围：从早上开始」:
+            # it says since when, kept as that, and how many is asked again
+            dispatcher.utter_message(text="好的，开始时间已记下。")
+            return {"detail_households": None, "detail_since": said[:MAX_DETAIL]}
+        return {"detail_households": detail_answer(value, tracker)}
 
     def validate_contact(self, value: Any, dispatcher: CollectingDispatcher,
                          tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
@@ -214,7 +227,8 @@ class ValidateIntakeForm(FormValidationAction):
             dispatcher.utter_message(text=f"⚠️ {emergency_advice()}")
         return {"problem_description": text[:MAX_DESCRIPTION], "problem_issue": None, "classified_text": text,
                 "problem_category": predicted or None, "urgency": urgency.level,
-                "urgency_reasons": urgency.reasons, "problems": problems or None}
+                "urgency_reasons": urgency.reasons, "problems": problems or None,
+                "inquiry": is_inquiry(text) and not problems}
 
     def validate_location(self, value: Any, dispatcher: CollectingDispatcher,
                           tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
@@ -260,4 +274,8 @@ class ValidateIntakeForm(FormValidationAction):
             if last and not named.text:  # more about the problem, not where: the offer stands
                 place.update(location_issue=OFFERED, location_place=shown(last))
             return {**place, **more}
+        if found.get("location") is None and place.get("location") and not named.text and named.lat is None:
+            # asked again, the resident named no place and the road said before was taken (road_said):
+            # what they said instead (「每天晚上十一点以后」) is about the problem, and was lost
+            return {**place, **told_more(tracker, dispatcher)}
         return place

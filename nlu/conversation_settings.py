@@ -67,6 +67,7 @@ class ConversationSettings(BaseModel):
     follow_ups: List[FollowUp] = []
     skip_words: List[str] = []
     same_place_words: List[str] = []
+    inquiry: Dict[str, List[str]] = {}
 
     @validator("satisfaction_words")
     def _ratings(cls, value: Dict[str, List[str]]) -> Dict[str, List[str]]:

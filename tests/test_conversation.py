@@ -131,6 +131,38 @@ def test_a_resident_pressing_on_an_old_matter_is_apologised_to_and_not_asked_whe
     assert "发生在哪里" not in replies, replies
 
 
+def test_a_question_about_a_policy_is_filed_without_a_place(stack, rasa_url, app_url, sender):
+    """「我想咨询一下公积金怎么提取」 was asked 「请问问题发生在哪里？」. A consultation goes to the
+    department its category names with the platform's area as its place, not to the place review
+    queue; a question about a problem somewhere (「楼下噪音怎么投诉」) still needs its place."""
+    summary = "\n".join(say(rasa_url, sender, "我想咨询一下公积金怎么提取"))
+    assert "请核对" in summary and "发生在哪里" not in summary and "咨询类诉求" in summary, summary
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    assert ticket["agency_responsible"] == "住房公积金管理中心", ticket
+    assert ticket["location"]["placement"] == "area" and ticket["needs_review"] is False, ticket
+    asked = "\n".join(say(rasa_url, f"{sender}-b", "请问楼下噪音怎么投诉"))
+    assert "发生在哪里" in asked, asked
+
+
+def test_words_said_when_the_road_is_taken_are_kept(stack, rasa_url, app_url, sender):
+    """Asked again where, 「每天晚上十一点以后」 names no place: the road said before is taken, and
+    those words were lost with it."""
+    say(rasa_url, sender, "我要反映一下，工地晚上施工")
+    say(rasa_url, sender, "不知道是哪个工地，就在盐田路那边")
+    summary = "\n".join(say(rasa_url, sender, "每天晚上十一点以后"))
+    assert "请核对" in summary and "地点：盐田路" in summary and "十一点以后" in summary, summary
+
+
+def test_a_time_answering_how_many_households_is_when_it_began(stack, rasa_url, sender):
+    """「从早上开始」 to 「请问大概影响多少户或多少人？」 was filed as 「影响范围：从早上开始」."""
+    say(rasa_url, sender, "我们这边停水了")
+    assert "多少户" in "\n".join(say(rasa_url, sender, "海涛花园"))
+    again = "\n".join(say(rasa_url, sender, "从早上开始"))
+    assert "开始时间已记下" in again and "多少户" in again, again
+    summary = "\n".join(say(rasa_url, sender, "整栋楼都没水"))
+    assert "开始时间：从早上开始" in summary and "影响范围：整栋楼都没水" in summary, summary
+
+
 def test_a_report_ending_in_thanks_is_a_report(stack, rasa_url, app_url, sender):
     """「…麻烦尽快修一下，谢谢」 was read as a goodbye: the resident was thanked and the report lost.
     Thanks alone are still a goodbye."""

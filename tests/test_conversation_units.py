@@ -9,6 +9,7 @@ from nlu.analysis import Analyzer
 from nlu.contact import only_a_phone
 from nlu.correction import claimed_urgency, read_correction
 from nlu.distress import handoff_kind
+from nlu.inquiry import is_inquiry
 from nlu.locate import locate
 from nlu.normalize import normalize_text
 from nlu.vague import is_bare_request, says_only_when
@@ -21,6 +22,14 @@ from nlu.vague import is_bare_request, says_only_when
     ("还有个问题 楼道灯坏了", False), ("你们能不能管管", True), ("这事你们管不管", True), ("水管管道破了", False)])
 def test_bare_requests(text, bare):
     assert is_bare_request(text) is bare
+
+
+@pytest.mark.parametrize("text,asked", [
+    ("我想咨询一下公积金怎么提取", True), ("请问居住证怎么办理", True), ("医保卡丢了去哪里补办", True),
+    ("想了解一下廉租房申请条件", True), ("请问楼下噪音怎么投诉", False), ("路灯坏了怎么申请维修", False),
+    ("楼上漏水怎么办", False), ("海景花园物业乱收费", False), ("请问你们管不管", False)])
+def test_a_question_about_a_policy_is_an_inquiry_and_a_problem_is_not(text, asked):
+    assert is_inquiry(text) is asked
 
 
 @pytest.mark.parametrize("text,said,withdrawn", [

@@ -1,0 +1,19 @@
+"""A consultation: a question about a policy or a procedure, not a problem at a place.
+
+「我想咨询一下公积金怎么提取」 was asked 「请问问题发生在哪里？」: the agent treated every message as a
+problem somewhere. Platforms take consultations (咨询) as 诉求 of their own kind, answered by the
+department the category names; there is no place to send anyone to. Read by the words of
+settings/conversation.yml `inquiry` (how the question is put, and what makes it a report after all).
+"""
+from __future__ import annotations
+
+from nlu.conversation_settings import conversation_settings
+from nlu.normalize import normalize_text
+
+
+def is_inquiry(text: str) -> bool:
+    """「居住证怎么办理」「医保卡丢了去哪里补办」, not 「楼下噪音怎么投诉」 nor 「路灯坏了怎么申请维修」."""
+    words = conversation_settings().inquiry
+    said = normalize_text(text or "")
+    return (any(w in said for w in words.get("asks", []))
+            and not any(w in said for w in words.get("unless", [])))
