@@ -63,6 +63,14 @@ GRADED_LETTERS = ROOT / "bench" / "data" / "urgency_letters.yml"
 # Each kept-aside set's first run, before anything was changed after seeing it: the headline stays
 # that figure, later runs are reported beside it.
 FIRST_RUNS = {
+    TWELFTH_HOLDOUT: (
+        "2026-11-30 (commit a129634's set, reports put as questions; the model and rules as at f72dba7, 871 "
+        "reports — nothing in the urgency grading changed that session before it ran): "
+        "**accuracy 0.840, 特急 recall 0.920, 紧急-or-higher recall 0.883** (紧急 0.686, 一般 0.925); **特急 graded "
+        "so or sent to a person: 23 of 25**, 6 % of reports sent to a person; a ticket's grade 0.830 / 0.920 / "
+        "0.883 (trigger rules alone: 0.510 / 0.240 / 0.200). The two 特急 missed: an old neighbour living alone "
+        "not seen for two days, no answer at the door (「没见人」「没声音」 were no words of the 'uncared' concept; "
+        "graded 一般 with no reason) and a retaining wall leaning out beside a school in class time (紧急)."),
     ELEVENTH_HOLDOUT: (
         "2026-11-30 (commit 428108b's set, captions under a photo in the 12345 app; the model with the sentence "
         "encoder, 871 reports, and that evening's rules — 「无人员」 a negation, 「液化气味」 gas): **accuracy 0.920, "
