@@ -405,7 +405,7 @@ def main() -> None:
             configured = Thresholds.configured().review_top
             review_chart(curve, configured, REPORTS / "urgency_review.png")
             report["review_curve"] = curve
-            lines += [f"## What the review threshold trades ({len(tops)} 特急 reports of the eleven kept-aside sets, "
+            lines += [f"## What the review threshold trades ({len(tops)} 特急 reports of the {len(kept)} kept-aside sets, "
                       f"all read by now; {len(texts)} real letters of {args.letters.name})", "",
                       "| review_top_at | 特急 graded or sent to a person | real letters sent to a person |",
                       "|---|---|---|"]
