@@ -15,12 +15,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
 from actions.parse_data import intake_key
+from actions.place_slots import area_place
 from dispatch.deadlines import deadlines
 from dispatch.media import MediaStore
-from dispatch.schema import MAX_DESCRIPTION, TicketIn
+from dispatch.schema import MAX_DESCRIPTION, TicketIn, part_key
 from common.privacy import mask_pii
 from dispatch.location import Address
-from nlu.gazetteer import default_gazetteer
 from nlu.urgency import needs_top_review
 
 #: Rasa input channel name → the channel recorded on the ticket
@@ -77,9 +77,7 @@ INQUIRY_PLACE = "{district}（咨询类诉求，无需具体地点）"
 def _location(values: Mapping[str, Any]) -> Dict[str, Any]:
     if values.get("location_detail") or values.get("location") or not values.get("inquiry"):
         return values.get("location_detail") or {"text": values.get("location")}
-    area = default_gazetteer()
-    return {"province": area.province, "city": area.city, "district": area.district, "placement": "area",
-            "text": INQUIRY_PLACE.format(district=area.district)}
+    return area_place(INQUIRY_PLACE, "area").to_dict()
 
 
 def _own_place(problem: Mapping[str, Any], common: Dict[str, Any]) -> Dict[str, Any]:
@@ -106,7 +104,7 @@ def drafts(tracker: Tracker, values: Mapping[str, Any]) -> List[Draft]:
                 description=problem["description"][:MAX_DESCRIPTION], category=category,
                 location=_own_place(problem, _location(values)), urgency=urgency.get("level", "一般"),
                 urgency_reasons=urgency.get("reasons") or [],
-                urgency_review=needs_top_review(urgency.get("reasons") or []), idempotency_key=f"{key}#{number}",
+                urgency_review=needs_top_review(urgency.get("reasons") or []), idempotency_key=part_key(key, number),
                 **common)
             result.append(Draft(ticket, category.get("sla_days")))
         return result

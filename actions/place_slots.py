@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Optional
 
 from actions.place_choice import choice_buttons
 from dispatch.location import Address
+from nlu.gazetteer import default_gazetteer
 from nlu.locate import locate
 from nlu.normalize import normalize_text
 from nlu.numerals import digits_in_address
@@ -101,7 +102,23 @@ def road_said(asked: Dict[str, Any], kept: Optional[Dict[str, Any]], asked_befor
             return settled(place)
         if gave_up and (place.street or place.community):
             return settled(Address.from_dict({**place.to_dict(), "placement": "unknown"}))
+        if gave_up and not place.text:
+            # nothing said at all and the resident cannot say (「公司扣了我的工资」, 「不知道」 twice): the
+            # question came back for ever; the report goes to an operator to find the place instead
+            return settled(area_place(UNKNOWN_PLACE, "unknown"))
     return asked
+
+
+#: the place line of a report whose resident could name no place at all
+UNKNOWN_PLACE = "{district}（地点待人工核实）"
+
+
+def area_place(text: str, placement: str) -> Address:
+    """The platform's whole area as a ticket's place: a consultation has no place (placement 'area'),
+    a resident who could say none leaves it to an operator ('unknown', the place review queue)."""
+    area = default_gazetteer()
+    return Address(province=area.province, city=area.city, district=area.district, placement=placement,
+                   text=text.format(district=area.district))
 
 
 #: 「15号」「就是15号」「15号门口」: a house number said alone

@@ -36,7 +36,7 @@ from common.privacy import mask_id
 from common.redis_connection import redis_from_environment
 from common.validation import field_problems
 from dispatch.location import Address
-from dispatch.schema import TicketIn
+from dispatch.schema import TicketIn, part_key
 from dispatch.store import TicketStore
 from nlu.analysis import Analyzer
 from nlu.call_report import CallReport, read_report
@@ -188,7 +188,7 @@ class VoiceInput(InputChannel):
             str(analysis["description"]), category, analysis["location"], analysis["urgency"]["level"],
             analysis["urgency"]["reasons"], needs_top_review(analysis["urgency"]["reasons"]),
             channel="voice", reporter=call.call_id, contact=call.caller,
-            idempotency_key=f"voice:{call.call_id}:{number}")
+            idempotency_key=part_key(f"voice:{call.call_id}", number))
         ticket, _ = self.store.file(ticket_in, category.get("sla_days"))
         place = Address.from_dict(ticket.location.dict())
         return {"id": ticket.id, "urgency": ticket.urgency, "duplicate_of": ticket.duplicate_of,

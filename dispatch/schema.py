@@ -19,6 +19,20 @@ STATUSES = ("open", "closed")
 MAX_DESCRIPTION = 20000
 # a place the gazetteer could not confirm goes to an operator before dispatch
 REVIEW_PLACEMENTS = ("unknown", "choose", "outside")
+# several problems told at once are filed as parts of one submission: idempotency keys 「K#1」「K#2」 …
+PART_MARK = "#"
+
+
+def part_key(submission: str, number: int) -> str:
+    """The idempotency key of the ``number``-th problem of one submission."""
+    return f"{submission}{PART_MARK}{number}"
+
+
+def submission_of(key: Optional[str]) -> Optional[str]:
+    """The submission a part's key belongs to (「K」 of 「K#2」), or None for a ticket filed alone."""
+    return key.rsplit(PART_MARK, 1)[0] if key and PART_MARK in key else None
+
+
 # letters and digits mixed, as channels make user ids (never a bare phone or ID number)
 OPAQUE_ID = re.compile(r"(?=[\w-]*[A-Za-z_])(?=[\w-]*\d)[A-Za-z0-9_-]{8,128}")
 

@@ -11,7 +11,7 @@ import json
 from datetime import datetime, timedelta
 from typing import List, Optional, Tuple
 
-from sqlalchemy import Boolean, Column, DateTime, Float, Integer, String, Text, select
+from sqlalchemy import Boolean, Column, DateTime, Float, Integer, String, Text, not_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
@@ -23,7 +23,7 @@ from dispatch.outbox import DeliveryRow, enqueue
 from dispatch.ratings import RATINGS, RatingRow
 from dispatch.review import check_version, decode_reasons, encode_reasons, review_reasons
 from dispatch.routing import DispatchSettings, dispatch_settings
-from dispatch.schema import STATUSES, CategoryRef, Location, Ticket, TicketIn
+from dispatch.schema import PART_MARK, STATUSES, CategoryRef, Location, Ticket, TicketIn, submission_of
 from common import clock
 from common.privacy import mask_pii
 
@@ -109,6 +109,16 @@ def place_key(location: Location) -> Optional[str]:
     return f"{location.street or ''}|{site}|{location.building or ''}"
 
 
+def _other_submissions(ticket: TicketIn) -> list:
+    """Conditions keeping out the other parts of ``ticket``'s own submission: two problems told at once
+    (「…占用消防通道停车，还有楼道灯也坏了」) are two, and linking the second to the first lost it."""
+    submission = submission_of(ticket.idempotency_key)
+    if submission is None:
+        return []
+    return [or_(TicketRow.idempotency_key.is_(None),
+                not_(TicketRow.idempotency_key.startswith(submission + PART_MARK, autoescape=True)))]
+
+
 def route_fields(row: "TicketRow") -> dict:
     """What settings/dispatch.yml routes match on."""
     return {"level1": row.category_level1, "level2": row.category_level2, "department": row.department,
@@ -188,7 +198,7 @@ class TicketStore:
                         TicketRow.category_level2 == ticket.category.level2,
                         TicketRow.category_level3 == ticket.category.level3,
                         TicketRow.urgency.in_(at_least_as_urgent(ticket.urgency)),
-                        TicketRow.created_at >= now - self.duplicate_window)
+                        TicketRow.created_at >= now - self.duplicate_window, *_other_submissions(ticket))
                  .order_by(TicketRow.created_at).limit(1))
         return session.execute(query).scalars().first()
 
@@ -207,7 +217,7 @@ class TicketStore:
         query = (select(TicketRow)
                  .where(TicketRow.place_key == key, TicketRow.status == "open", TicketRow.duplicate_of.is_(None),
                         TicketRow.category_level1 == ticket.category.level1,
-                        TicketRow.created_at >= now - self.duplicate_window)
+                        TicketRow.created_at >= now - self.duplicate_window, *_other_submissions(ticket))
                  .order_by(TicketRow.created_at).limit(1))
         return session.execute(query).scalars().first()
 

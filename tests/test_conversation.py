@@ -163,6 +163,29 @@ def test_a_time_answering_how_many_households_is_when_it_began(stack, rasa_url, 
     assert "开始时间：从早上开始" in summary and "影响范围：整栋楼都没水" in summary, summary
 
 
+def test_a_resident_who_can_name_no_place_is_filed_for_an_operator_not_asked_for_ever(stack, rasa_url, app_url, sender):
+    """「公司扣了我三个月的工资不给」, asked where, 「不知道」 twice: the question came back every time.
+    The report is filed at the platform's area for an operator to find the place (the place review queue)."""
+    say(rasa_url, sender, "我是外卖员，公司扣了我三个月的工资不给")
+    say(rasa_url, sender, "不知道")
+    asked = "\n".join(say(rasa_url, sender, "不知道"))
+    assert "确定具体位置" not in asked, asked
+    summary = "\n".join(say(rasa_url, sender, "不方便"))
+    assert "请核对" in summary and "地点待人工核实" in summary, summary
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    assert ticket["location"]["placement"] == "unknown" and ticket["needs_review"] is True, ticket
+
+
+def test_two_problems_told_together_are_two_tickets_not_one_linked_to_the_other(stack, rasa_url, app_url, sender):
+    """「…有人占用消防通道停车，还有楼道灯也坏了」 was one ticket; split, the light was linked to the
+    parking as 「该地点已有相同问题的工单」 (both read 物业服务) and never delivered on its own."""
+    summary = "\n".join(say(rasa_url, sender, "东海岸小区2栋楼下有人占用消防通道停车，还有楼道灯也坏了"))
+    assert "2个问题" in summary, summary
+    filed = say(rasa_url, sender, "确认")
+    assert len([m for m in map(TICKET.search, filed) if m]) == 2, filed
+    assert not any("已合并" in reply for reply in filed), filed
+
+
 def test_a_report_ending_in_thanks_is_a_report(stack, rasa_url, app_url, sender):
     """「…麻烦尽快修一下，谢谢」 was read as a goodbye: the resident was thanked and the report lost.
     Thanks alone are still a goodbye."""

@@ -90,6 +90,14 @@ def test_numbered_problems_at_two_places_are_two_problems():
     assert len(analyzer.split("该路公交全程3元，但是司机常常乱收费，另外该路车司机服务态度极差")) == 1
 
 
+def test_a_marked_problem_after_one_the_model_is_unsure_of_is_split_in_a_short_message():
+    """「…占用消防通道停车，还有楼道灯也坏了」 was one ticket: the parking read unsure (0.15) under the
+    light's own label. A long letter is not cut that way (nlu/split.SHORT_MESSAGE)."""
+    analyzer = Analyzer.default()
+    assert analyzer.split("东海岸小区2栋楼下有人占用消防通道停车，还有楼道灯也坏了") == [
+        "东海岸小区2栋楼下有人占用消防通道停车", "楼道灯也坏了"]
+
+
 def test_numbered_problems_said_without_commas_are_split():
     """A call or a quick message counts them without punctuation: 一是 … 二是 … still splits."""
     analyzer = Analyzer.default()

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from classifiers.taxonomy import Taxonomy, TaxonomyError, default_taxonomy
-from dispatch.schema import TicketIn
+from dispatch.schema import TicketIn, part_key
 from dispatch.store import TicketStore
 
 
@@ -37,6 +37,17 @@ def test_duplicate_is_linked_and_counted(store):
     assert store.get(first.id).reporters_count == 2
     other_place, _ = store.file(_ticket(idempotency_key="c", location={"community": "海景花园"}))
     assert other_place.duplicate_of is None
+
+
+def test_problems_told_together_are_not_each_others_duplicates(store, new_db):
+    """Two problems of one submission at one place under one category (「…占用消防通道停车，还有楼道灯也
+    坏了」, both read 物业服务) were linked, the second never delivered; a later report by anyone
+    (another submission, 「a_b#1」 whose key shares no prefix with 「a%b」's parts) still links."""
+    first, _ = store.file(_ticket(idempotency_key=part_key("a%b", 1)))
+    second, _ = store.file(_ticket(idempotency_key=part_key("a%b", 2), description="楼道灯也坏了"))
+    assert second.duplicate_of is None
+    later, _ = store.file(_ticket(idempotency_key=part_key("a_b", 1)))
+    assert later.duplicate_of == first.id
 
 
 def test_old_ticket_is_not_a_duplicate(store):
