@@ -27,6 +27,7 @@ from dispatch.location import Address
 from nlu.contact import phone_in
 from nlu.conversation_settings import FOLLOW_UP_SLOTS, conversation_settings
 from nlu.location import text_without_place
+from nlu.correction import claimed_urgency
 from nlu.inquiry import is_inquiry
 from nlu.normalize import has_chinese, has_meaningful_text, normalize_text
 from nlu.urgency import category_floor, default_rules
@@ -123,6 +124,22 @@ def corrected_instead(tracker: Tracker, dispatcher: CollectingDispatcher, asked:
     return {asked: None, **slots} if slots else {}
 
 
+def claimed(tracker: Tracker, updates: Dict[Text, Any], dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+    """「这个很急」 said while the place or a detail is asked (or with the report itself) was lost: the
+    summary said 一般. The grade the resident asks for is kept (`urgency_claim`) and the report regraded
+    — a 紧急 raises it, a 「不急」 lowers it no further than the hazards and the category say — and the
+    resident is told the grade it is filed at."""
+    claim = claimed_urgency(latest_text(tracker))
+    description = updates.get("classified_text") or tracker.get_slot("classified_text")
+    problems = updates["problems"] if "problems" in updates else tracker.get_slot("problems")
+    if not claim or claim == tracker.get_slot("urgency_claim") or not description or problems:
+        return {}  # several problems are graded each on its own
+    category = updates.get("problem_category") or tracker.get_slot("problem_category") or {}
+    urgency = regrade(description, category, claim)
+    dispatcher.utter_message(text=f"好的，紧急程度按{urgency.level}登记。")
+    return {"urgency_claim": claim, "urgency": urgency.level, "urgency_reasons": urgency.reasons}
+
+
 class ValidateIntakeForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_intake_form"
@@ -135,6 +152,7 @@ class ValidateIntakeForm(FormValidationAction):
         # nothing validated: leave the events alone, so that Rasa can reject the form for this turn
         if not any(name in updates for name in (*REQUIRED, *FOLLOW_UP_SLOTS)):
             return events
+        updates.update(claimed(tracker, updates, dispatcher))
         values = slot_values(tracker, updates)
         required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
         if all(values.get(name) for name in required):

@@ -1,4 +1,4 @@
-"""Rasa component: a greeting or a place that carries a problem report is a problem report.
+"""Rasa component: a greeting, a place or a grade asked for that carries a problem report is a problem report.
 
 "喂你好，我是海涛社区的，三栋楼下的垃圾桶满了好几天了" may come out of the intent model as
 `greet`, and the rule for greetings would answer "请告诉我您遇到的问题" and drop what the
@@ -20,6 +20,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu.components import MessageAnnotator
+from nlu.correction import read_correction
 from nlu.courtesy import carries_content, courtesy_settings
 from nlu.normalize import has_chinese
 
@@ -28,6 +29,7 @@ REPORT_INTENT = "report_problem"
 #: boosted over a status question (「我报修的路灯修好了没有」)
 MIN_HESITANT_PROBLEM = 0.3
 STATUS_INTENT = "query_status"
+CORRECT_INTENT = "correct"
 #: the urgency grade (UrgencyDetector, earlier in the pipeline) that makes any message with content a report
 HAZARD = "特急"
 HAZARD_CONFIDENCE = 0.9
@@ -46,14 +48,18 @@ class ReportInGreeting(MessageAnnotator):
         scores = [float(e.get(PREDICTED_CONFIDENCE_KEY) or 0.0) for e in ranking_in[:2]] + [0.0, 0.0]
         uncertain = (float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < settings.uncertain_below
                      or scores[0] - scores[1] < settings.ambiguity_below)
-        if intent.get(INTENT_NAME_KEY) not in settings.courtesy_intents and not uncertain:
+        # 「海景花园3栋楼道灯坏了，不着急，慢慢处理」 came out as `correct` (0.84: a grade asked for, as in
+        # 「其实没那么急」) with nothing open to correct, and the report was lost; a message that takes
+        # nothing back (no 「不对」「不是」「改成」) is judged like a greeting: a report when it tells one
+        claim_only = intent.get(INTENT_NAME_KEY) == CORRECT_INTENT and read_correction(message.get(TEXT) or "") is None
+        if intent.get(INTENT_NAME_KEY) not in settings.courtesy_intents and not uncertain and not claim_only:
             return
         confidence = float(problem.get("confidence", 0.0))
         if (message.get("urgency") or {}).get("level") == HAZARD:
             # 「海景二路12号有人触电倒在地上」: a hazard is a report whatever its category
             confidence = max(confidence, HAZARD_CONFIDENCE)
         runners_up = [e.get(INTENT_NAME_KEY) for e in ranking_in[:2]]
-        if (uncertain and REPORT_INTENT in runners_up and STATUS_INTENT not in runners_up
+        if ((uncertain or claim_only) and REPORT_INTENT in runners_up and STATUS_INTENT not in runners_up
                 and confidence >= MIN_HESITANT_PROBLEM and has_chinese(message.get(TEXT))):
             # the model hesitates between a report and something else, and there is content
             # besides openings and place: a report (the form asks for what is missing)

@@ -186,6 +186,22 @@ def test_two_problems_told_together_are_two_tickets_not_one_linked_to_the_other(
     assert not any("已合并" in reply for reply in filed), filed
 
 
+def test_a_grade_asked_for_while_the_place_is_asked_is_kept(stack, rasa_url, sender):
+    """「这个很急」 answering where was lost (the summary said 一般); it is kept and the resident told."""
+    say(rasa_url, sender, "楼下有人天天晚上打麻将很吵")
+    told = "\n".join(say(rasa_url, sender, "这个很急"))
+    assert "紧急程度按紧急登记" in told, told
+    summary = "\n".join(say(rasa_url, sender, "东海岸小区8栋"))
+    assert "紧急程度：紧急" in summary, summary
+
+
+def test_a_report_saying_there_is_no_hurry_is_a_report(stack, rasa_url, sender):
+    """「海景花园3栋楼道灯坏了，不着急，慢慢处理」 came out as a correction (a grade asked for) with nothing
+    to correct, and was answered 「如需反映问题，请直接说明…」: the report lost."""
+    summary = "\n".join(say(rasa_url, sender, "海景花园3栋楼道灯坏了，不着急，慢慢处理"))
+    assert "请核对" in summary and "海景花园3栋" in summary, summary
+
+
 def test_a_report_ending_in_thanks_is_a_report(stack, rasa_url, app_url, sender):
     """「…麻烦尽快修一下，谢谢」 was read as a goodbye: the resident was thanked and the report lost.
     Thanks alone are still a goodbye."""
