@@ -14,7 +14,8 @@ from rasa_sdk.types import DomainDict
 from actions.intake_draft import (INTAKE_SLOTS, category_line, channel_of, cleared, drafts, media_store, place_line,
                                   short, slot_values)
 from actions.last_place import offer
-from dispatch.schema import Ticket
+from dispatch.review import category_review_below
+from dispatch.schema import REVIEW_PLACEMENTS, Ticket
 from dispatch.store import TicketStore
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,16 @@ log = logging.getLogger(__name__)
 @lru_cache(maxsize=1)
 def ticket_store() -> TicketStore:
     return TicketStore()
+
+
+def in_doubt(ticket: Ticket) -> List[str]:
+    """What an operator reviews before dispatch: the place when the gazetteer could not confirm it, the
+    category when the model was unsure of it (「医保卡丢了去哪里补办」 said 「复核分类和地点」 with no doubt
+    about the place)."""
+    place = ticket.location.placement in REVIEW_PLACEMENTS
+    confidence = ticket.category.confidence
+    category = not place or not ticket.category.level1 or (confidence is not None and confidence < category_review_below())
+    return [what for what, unsure in (("分类", category), ("地点", place)) if unsure]
 
 
 def filed_text(ticket: Ticket) -> str:
@@ -39,7 +50,7 @@ def filed_text(ticket: Ticket) -> str:
     if ticket.duplicate_of:
         lines.append(f"该地点已有相同问题的工单 {ticket.duplicate_of} 正在办理，您的反映已合并，会一并答复。")
     if ticket.needs_review:
-        lines.append("您的诉求将由人工坐席复核分类和地点后派单。")
+        lines.append(f"您的诉求将由人工坐席复核{'和'.join(in_doubt(ticket))}后派单。")
     return "\n".join(lines)
 
 

@@ -8,7 +8,7 @@ are set in the same call.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -20,7 +20,8 @@ from actions.intake_draft import NOT_GIVEN, changed_slots, drafts, slot_values, 
 from actions.last_place import OFFERED, declined, offered, says_same_place, shown
 from actions.parse_data import combined_urgency, latest, latest_intent, latest_place, latest_text, problem_type
 from actions.place_choice import choose, complete
-from actions.place_slots import UNCLEAR, numbered_road, place_slots, road_said, settled, with_fine_parts
+from actions.place_slots import (UNCLEAR, numbered_road, place_slots, road_said, settled, unknown_name,
+                                 with_fine_parts)
 from dispatch.schema import MAX_DESCRIPTION
 from common import clock
 from dispatch.location import Address
@@ -31,7 +32,7 @@ from nlu.correction import claimed_urgency
 from nlu.inquiry import is_inquiry
 from nlu.normalize import has_chinese, has_meaningful_text, normalize_text
 from nlu.urgency import category_floor, default_rules
-from nlu.vague import content_chars, is_bare_request, says_only_when, says_when
+from nlu.vague import content_chars, is_bare_request, name_alone, says_only_when, says_when
 
 REQUIRED = ("problem_description", "location")
 #: letters and digits (besides place and filler words) that make a message more about the problem
@@ -57,6 +58,23 @@ def a_place_not_a_time(tracker: Tracker) -> bool:
     """The latest message names a place and no time (「锦绣家园3栋楼下」, not 「上周开始，3栋楼下」)."""
     named, _ = latest_place(tracker)
     return bool(named.text) and not says_when(latest_text(tracker))
+
+
+#: words of a short answer that place it relative to the resident, not by a name (「我们小区」「楼下」)
+RELATIVE_PLACE = ("小区", "楼下", "楼上", "这里", "那里", "这边", "那边", "家里", "门口", "附近", "隔壁", "对面")
+
+
+def unknown_place_name(tracker: Tracker) -> Optional[str]:
+    """A name said alone answering where that neither the gazetteer nor the models read (「碧海湾」):
+    no problem the problem-type model is sure of, no hazard, not a yes, a no or 「不知道」."""
+    text = latest_text(tracker)
+    name = name_alone(text)
+    found = latest(tracker, "problem_type") or {}
+    urgency = latest(tracker, "urgency") or {}
+    if (not name or skipped(text) or latest_intent(tracker) in NOT_MORE or any(w in name for w in RELATIVE_PLACE)
+            or (found.get("level3") and not found.get("needs_review")) or urgency.get("reasons")):
+        return None
+    return name
 
 
 def emergency_advice() -> str:
@@ -288,6 +306,12 @@ class ValidateIntakeForm(FormValidationAction):
                                           gave_up=skipped(latest_text(tracker))), current)
         if place.get("location") is None and place.get("location_issue") in UNCLEAR and named.lat is None:
             # not a place to choose from or outside the area: the message said something else
+            name = unknown_place_name(tracker)
+            if name and not named.text:
+                asked = unknown_name(name)
+                # a danger is filed at once at the name said, as at a road (above); anything else confirms it
+                urgent = tracker.get_slot("urgency") == "特急"
+                return settled(Address.from_dict(asked["location_detail"])) if urgent else asked
             more = told_more(tracker, dispatcher)
             if last and not named.text:  # more about the problem, not where: the offer stands
                 place.update(location_issue=OFFERED, location_place=shown(last))

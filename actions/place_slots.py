@@ -102,10 +102,22 @@ def road_said(asked: Dict[str, Any], kept: Optional[Dict[str, Any]], asked_befor
             return settled(place)
         if gave_up and (place.street or place.community):
             return settled(Address.from_dict({**place.to_dict(), "placement": "unknown"}))
+        if place.poi and place.placement == "unknown":
+            return settled(place)  # a name the gazetteer does not know, said again or confirmed (unknown_name)
         if gave_up and not place.text:
             # nothing said at all and the resident cannot say (「公司扣了我的工资」, 「不知道」 twice): the
             # question came back for ever; the report goes to an operator to find the place instead
             return settled(area_place(UNKNOWN_PLACE, "unknown"))
+    return asked
+
+
+def unknown_name(name: str) -> Dict[str, Any]:
+    """「碧海湾」 answering where — an estate said without 小区, a name the gazetteer does not hold — was
+    added to the problem (「好的，这些情况已记下」) and the same question asked. The resident is told the
+    name was not found and asked to confirm it or say more; the name is kept while asking, and taken
+    as it is for an operator to place (the place review queue) when they name nothing else (road_said)."""
+    asked = _question("doubt", location_hint=f"辖区地名库里没有找到「{name}」")
+    asked["location_detail"] = Address.from_dict({**area_place(name, "unknown").to_dict(), "poi": name}).to_dict()
     return asked
 
 

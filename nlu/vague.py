@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Pattern, Tuple
+from typing import Optional, Pattern, Tuple
 
 from nlu.conversation_settings import conversation_settings
 from nlu.courtesy import strip_courtesy
@@ -71,3 +71,15 @@ def says_only_when(text: str) -> bool:
     read as 治安案件 0.88)."""
     work = _WHEN.sub("", strip_courtesy(normalize_text(text or "")))
     return bool(text and text.strip()) and _letters(work) < MIN_CONTENT_CHARS
+
+
+#: a name said alone: 「碧海湾」「就是碧海湾那边」 (the words around it are not part of it)
+_NAME_AROUND = re.compile(r"^(?:在|是|就是|就在|我在|我们在|我家在|住在)|(?:那边|这边|那里|这里|那儿|附近|里面|小区里)$")
+MAX_NAME_CHARS = 6
+
+
+def name_alone(text: str) -> Optional[str]:
+    """The name a short answer says and nothing else (two to six Chinese characters), or None."""
+    work = _NAME_AROUND.sub("", strip_courtesy(normalize_text(text or "")).strip("，。！？,.!? "))
+    work = _NAME_AROUND.sub("", work)
+    return work if 2 <= len(work) <= MAX_NAME_CHARS and all("\u4e00" <= ch <= "\u9fff" for ch in work) else None

@@ -172,7 +172,9 @@ def test_a_resident_who_can_name_no_place_is_filed_for_an_operator_not_asked_for
     assert "确定具体位置" not in asked, asked
     summary = "\n".join(say(rasa_url, sender, "不方便"))
     assert "请核对" in summary and "地点待人工核实" in summary, summary
-    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    filed = say(rasa_url, sender, "确认")
+    assert "复核地点后派单" in "\n".join(filed), filed  # the place is in doubt, not the category
+    ticket = filed_ticket(app_url, filed)
     assert ticket["location"]["placement"] == "unknown" and ticket["needs_review"] is True, ticket
 
 
@@ -200,6 +202,25 @@ def test_a_report_saying_there_is_no_hurry_is_a_report(stack, rasa_url, sender):
     to correct, and was answered 「如需反映问题，请直接说明…」: the report lost."""
     summary = "\n".join(say(rasa_url, sender, "海景花园3栋楼道灯坏了，不着急，慢慢处理"))
     assert "请核对" in summary and "海景花园3栋" in summary, summary
+
+
+def test_a_place_name_the_gazetteer_does_not_know_is_confirmed_not_added_to_the_problem(stack, rasa_url, app_url, sender):
+    """「碧海湾」 (an estate said without 小区) answering where was added to the problem (「好的，这些情况已
+    记下」) and the question came back. The resident is told it was not found; confirmed, it is filed as
+    said for an operator to place; 「12栋」 instead adds the building to it."""
+    say(rasa_url, sender, "小区里有人私自搭建了个棚子")
+    asked = "\n".join(say(rasa_url, sender, "碧海湾"))
+    assert "没有找到「碧海湾」" in asked and "已记下" not in asked, asked
+    summary = "\n".join(say(rasa_url, sender, "对的"))
+    assert "请核对" in summary and "地点：碧海湾" in summary and "棚子，碧海湾" not in summary, summary
+    filed = say(rasa_url, sender, "确认")
+    assert "复核地点" in "\n".join(filed), filed
+    ticket = filed_ticket(app_url, filed)
+    assert ticket["location"]["poi"] == "碧海湾" and ticket["location"]["placement"] == "unknown", ticket
+    other = f"{sender}-b"
+    say(rasa_url, other, "小区里有人私自搭建了个棚子")
+    say(rasa_url, other, "碧海湾")
+    assert "地点：碧海湾12栋" in "\n".join(say(rasa_url, other, "12栋"))
 
 
 def test_a_report_ending_in_thanks_is_a_report(stack, rasa_url, app_url, sender):
