@@ -60,10 +60,6 @@ def a_place_not_a_time(tracker: Tracker) -> bool:
     return bool(named.text) and not says_when(latest_text(tracker))
 
 
-#: words of a short answer that place it relative to the resident, not by a name (「我们小区」「楼下」)
-RELATIVE_PLACE = ("小区", "楼下", "楼上", "这里", "那里", "这边", "那边", "家里", "门口", "附近", "隔壁", "对面")
-
-
 def unknown_place_name(tracker: Tracker) -> Optional[str]:
     """A name said alone answering where that neither the gazetteer nor the models read (「碧海湾」):
     no problem the problem-type model is sure of, no hazard, not a yes, a no or 「不知道」."""
@@ -71,7 +67,7 @@ def unknown_place_name(tracker: Tracker) -> Optional[str]:
     name = name_alone(text)
     found = latest(tracker, "problem_type") or {}
     urgency = latest(tracker, "urgency") or {}
-    if (not name or skipped(text) or latest_intent(tracker) in NOT_MORE or any(w in name for w in RELATIVE_PLACE)
+    if (not name or skipped(text) or latest_intent(tracker) in NOT_MORE
             or (found.get("level3") and not found.get("needs_review")) or urgency.get("reasons")):
         return None
     return name

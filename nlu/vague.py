@@ -76,10 +76,16 @@ def says_only_when(text: str) -> bool:
 #: a name said alone: 「碧海湾」「就是碧海湾那边」 (the words around it are not part of it)
 _NAME_AROUND = re.compile(r"^(?:在|是|就是|就在|我在|我们在|我家在|住在)|(?:那边|这边|那里|这里|那儿|附近|里面|小区里)$")
 MAX_NAME_CHARS = 6
+#: words that place an answer relative to the resident, not by a name (「我们小区」「楼下」)
+_RELATIVE_PLACE = ("小区", "楼下", "楼上", "这里", "那里", "这边", "那边", "家里", "门口", "附近", "隔壁", "对面")
 
 
 def name_alone(text: str) -> Optional[str]:
-    """The name a short answer says and nothing else (two to six Chinese characters), or None."""
-    work = _NAME_AROUND.sub("", strip_courtesy(normalize_text(text or "")).strip("，。！？,.!? "))
-    work = _NAME_AROUND.sub("", work)
+    """The name a short answer says and nothing else (two to six Chinese characters, none of them a
+    place relative to the resident), or None."""
+    work = strip_courtesy(normalize_text(text or "")).strip("，。！？,.!? ")
+    for _ in range(2):  # 「就是在碧海湾那边」: 就是, then 在
+        work = _NAME_AROUND.sub("", work)
+    if any(word in work for word in _RELATIVE_PLACE):
+        return None
     return work if 2 <= len(work) <= MAX_NAME_CHARS and all("\u4e00" <= ch <= "\u9fff" for ch in work) else None

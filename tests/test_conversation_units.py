@@ -12,7 +12,7 @@ from nlu.distress import handoff_kind
 from nlu.inquiry import is_inquiry
 from nlu.locate import locate
 from nlu.normalize import normalize_text
-from nlu.vague import is_bare_request, says_only_when
+from nlu.vague import is_bare_request, name_alone, says_only_when
 
 
 @pytest.mark.parametrize("text,bare", [
@@ -197,3 +197,11 @@ def test_a_new_session_asks_for_what_a_half_told_report_lacks():
 def test_a_new_session_after_filing_keeps_only_the_tickets():
     texts, events = _session_start({"stage": "filed", "ticket_id": "20261129000001", "location": "海景花园"})
     assert texts == [] and [e["name"] for e in events if e["event"] == "slot"] == ["ticket_id", "stage"]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("碧海湾", "碧海湾"), ("就是在碧海湾那边", "碧海湾"), ("我们小区", None), ("楼下", None),
+    ("每天晚上十一点以后", None), ("13栋", None), ("海景花园3栋", None)])
+def test_a_name_said_alone_is_told_apart_from_a_relative_place(text, name):
+    assert name_alone(text) == name
+
