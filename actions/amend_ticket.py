@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.corrections import Change, another_place, nothing_said, read_change, regrade, which_problem
 from actions.file_ticket import ticket_store
 from actions.intake_draft import category_line, place_line
+from actions.last_place import offer
 from actions.parse_data import latest, latest_intent, latest_text
 from dispatch.schema import CategoryRef, Location, Ticket
 from common import clock
@@ -108,15 +109,19 @@ class ActionAmendTicket(Action):
                                          else "好的，请告诉我工单需要修改的地方，例如“是5栋不是3栋”。")
             return []
         old_place = tickets[target].location.dict()
-        updated = 0
+        updated: List[Ticket] = []
         for index, ticket in enumerate(tickets):
             amended = amend(ticket, change, index == target, old_place, latest_text(tracker))
             if amended is not None:
-                updated += 1
+                updated.append(amended)
                 dispatcher.utter_message(text=f"已{'补充' if adding else '更新'}工单 {amended.id}：\n问题：{amended.description[:80]}（{category_line(amended)}）\n"
                                               f"地点：{place_line(amended.location)}\n紧急程度：{amended.urgency}；"
                                               f"承办部门：{amended.department or '待定'}；"
                                               f"预计{amended.deadline:%m月%d日%H:%M}前办结。")
         if not updated:
             dispatcher.utter_message(text="工单上已经是您说的内容，不需要修改。")
+            return []
+        if change.place_settled:
+            # the next report is offered the place as corrected, not as first filed (last_place.py)
+            return offer(updated) + [SlotSet(name, None) for name in CONSUMED_SLOTS]
         return []

@@ -122,6 +122,11 @@ def test_the_next_report_is_offered_the_place_just_filed(stack, rasa_url, app_ur
     say(rasa_url, other, "楼下的垃圾好几天没人清了")
     plain = "\n".join(say(rasa_url, other, "不是"))
     assert "请问问题发生在哪里" in plain and "海景花园" not in plain, plain
+    corrected = f"{sender}-c"  # the place as corrected after filing is the one offered
+    say(rasa_url, corrected, "海景花园3栋的路灯坏了")
+    say(rasa_url, corrected, "确认")
+    assert "已更新工单" in "\n".join(say(rasa_url, corrected, "地址说错了，是5栋"))
+    assert "也在「海景花园5栋」吗" in "\n".join(say(rasa_url, corrected, "楼下的垃圾好几天没人清了"))
 
 
 def test_a_resident_pressing_on_an_old_matter_is_apologised_to_and_not_asked_where(stack, rasa_url, sender):
