@@ -83,6 +83,14 @@ def test_absurd_numbers_are_not_filled_but_said():
     assert located.address.house_number is None and "99999" in located.doubts[0]
 
 
+@pytest.mark.parametrize("text,poi", [("梧桐山隧道里面有辆车抛锚了，后面都堵了", "梧桐山隧道"),
+                                      ("沙头角码头边上的护栏断了", "沙头角码头")])
+def test_tunnels_bridges_and_piers_are_named_places(text, poi):
+    """「梧桐山隧道里面有辆车抛锚了」 was asked where it was: a tunnel, a bridge or a pier is a place a patrol finds."""
+    located = locate(text)
+    assert located.address.poi == poi and located.address.is_dispatchable()
+
+
 def test_no_place_at_all():
     located = locate("路灯坏了好几天了")
     assert not located.found and not located.address.is_dispatchable()
