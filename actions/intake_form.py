@@ -32,7 +32,7 @@ from nlu.correction import claimed_urgency
 from nlu.inquiry import is_inquiry
 from nlu.normalize import has_chinese, has_meaningful_text, normalize_text
 from nlu.urgency import category_floor, default_rules
-from nlu.vague import content_chars, is_bare_request, name_alone, says_only_when, says_when
+from nlu.vague import content_chars, is_bare_request, name_alone, only_relative_place, says_only_when, says_when
 
 REQUIRED = ("problem_description", "location")
 #: letters and digits (besides place and filler words) that make a message more about the problem
@@ -94,7 +94,7 @@ def told_more(tracker: Tracker, dispatcher: CollectingDispatcher) -> Dict[Text, 
     rest = text.replace(named.text, "") if named.text else text
     for word in conversation_settings().skip_words:  # 「不知道」 says nothing more; 「…老人出门不方便」 does
         rest = rest.replace(word, "")
-    if (not told or intent in NOT_MORE or content_chars(rest) < MIN_MORE_CHARS
+    if (not told or intent in NOT_MORE or content_chars(rest) < MIN_MORE_CHARS or only_relative_place(text)
             or normalize_text(text) in normalize_text(told)):
         return {}
     description = f"{told}，{text}"

@@ -226,6 +226,12 @@ def test_a_place_name_the_gazetteer_does_not_know_is_confirmed_not_added_to_the_
     say(rasa_url, other, "小区里有人私自搭建了个棚子")
     say(rasa_url, other, "碧海湾")
     assert "地点：碧海湾12栋" in "\n".join(say(rasa_url, other, "12栋"))
+    relative = f"{sender}-c"  # 「我们小区」 is where, relative to the resident: not a detail of the problem
+    say(rasa_url, relative, "楼下的垃圾好几天没人清了")
+    asked = "\n".join(say(rasa_url, relative, "我们小区"))
+    assert "已记下" not in asked and "确定具体位置" in asked, asked
+    summary = "\n".join(say(rasa_url, relative, "东海岸小区"))
+    assert "请核对" in summary and "我们小区" not in summary, summary
 
 
 def test_a_report_ending_in_thanks_is_a_report(stack, rasa_url, app_url, sender):

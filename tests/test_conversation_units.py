@@ -12,7 +12,7 @@ from nlu.distress import handoff_kind
 from nlu.inquiry import is_inquiry
 from nlu.locate import locate
 from nlu.normalize import normalize_text
-from nlu.vague import is_bare_request, name_alone, says_only_when
+from nlu.vague import is_bare_request, name_alone, only_relative_place, says_only_when
 
 
 @pytest.mark.parametrize("text,bare", [
@@ -204,4 +204,11 @@ def test_a_new_session_after_filing_keeps_only_the_tickets():
     ("每天晚上十一点以后", None), ("13栋", None), ("海景花园3栋", None)])
 def test_a_name_said_alone_is_told_apart_from_a_relative_place(text, name):
     assert name_alone(text) == name
+
+
+@pytest.mark.parametrize("text,relative", [
+    ("我们小区", True), ("就在我家楼下", True), ("门口", True), ("碧海湾", False), ("都臭了", False),
+    ("楼下垃圾都臭了", False), ("", False)])
+def test_a_place_relative_to_the_resident_says_nothing_about_the_problem(text, relative):
+    assert only_relative_place(text) is relative
 
