@@ -14,8 +14,8 @@ from rasa_sdk.types import DomainDict
 from actions.intake_draft import (INTAKE_SLOTS, category_line, channel_of, cleared, drafts, media_store, place_line,
                                   short, slot_values)
 from actions.last_place import offer
-from dispatch.review import category_review_below
-from dispatch.schema import REVIEW_PLACEMENTS, Ticket
+from dispatch.review import review_reasons
+from dispatch.schema import Ticket
 from dispatch.store import TicketStore
 
 log = logging.getLogger(__name__)
@@ -26,14 +26,14 @@ def ticket_store() -> TicketStore:
     return TicketStore()
 
 
+#: the review queues (dispatch/review.py) as the resident is told of them
+REVIEWED = {"category": "分类", "place": "地点"}
+
+
 def in_doubt(ticket: Ticket) -> List[str]:
-    """What an operator reviews before dispatch: the place when the gazetteer could not confirm it, the
-    category when the model was unsure of it (「医保卡丢了去哪里补办」 said 「复核分类和地点」 with no doubt
-    about the place)."""
-    place = ticket.location.placement in REVIEW_PLACEMENTS
-    confidence = ticket.category.confidence
-    category = not place or not ticket.category.level1 or (confidence is not None and confidence < category_review_below())
-    return [what for what, unsure in (("分类", category), ("地点", place)) if unsure]
+    """What an operator reviews before dispatch, as the review queues decide it: the category, the
+    place or both (「医保卡丢了去哪里补办」 was told 「复核分类和地点」 with no doubt about the place)."""
+    return [REVIEWED[reason] for reason in review_reasons(ticket, grey_duplicate=False) if reason in REVIEWED]
 
 
 def filed_text(ticket: Ticket) -> str:

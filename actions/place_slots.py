@@ -117,7 +117,7 @@ def unknown_name(name: str) -> Dict[str, Any]:
     name was not found and asked to confirm it or say more; the name is kept while asking, and taken
     as it is for an operator to place (the place review queue) when they name nothing else (road_said)."""
     asked = _question("doubt", location_hint=f"辖区地名库里没有找到「{name}」")
-    asked["location_detail"] = Address.from_dict({**area_place(name, "unknown").to_dict(), "poi": name}).to_dict()
+    asked["location_detail"] = {**area_place(name, "unknown").to_dict(), "poi": name}
     return asked
 
 

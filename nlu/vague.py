@@ -80,9 +80,14 @@ MAX_NAME_CHARS = 6
 _RELATIVE_PLACE = ("小区", "楼下", "楼上", "这里", "那里", "这边", "那边", "家里", "门口", "附近", "隔壁", "对面")
 
 
+def _short_answer(text: str) -> str:
+    """An answer as said, without courtesy and the marks around it."""
+    return strip_courtesy(normalize_text(text or "")).strip("，。！？,.!? ")
+
+
 def only_relative_place(text: str) -> bool:
     """「我们小区」「就在我家楼下」: where, relative to the resident, and nothing about the problem."""
-    work = strip_courtesy(normalize_text(text or "")).strip("，。！？,.!? ")
+    work = _short_answer(text)
     for word in ("我们家", "我们", "我家", "咱们", "就在", "就是", "在", "的", *_RELATIVE_PLACE):
         work = work.replace(word, "")
     return bool(text and text.strip()) and not work
@@ -91,7 +96,7 @@ def only_relative_place(text: str) -> bool:
 def name_alone(text: str) -> Optional[str]:
     """The name a short answer says and nothing else (two to six Chinese characters, none of them a
     place relative to the resident), or None."""
-    work = strip_courtesy(normalize_text(text or "")).strip("，。！？,.!? ")
+    work = _short_answer(text)
     for _ in range(2):  # 「就是在碧海湾那边」: 就是, then 在
         work = _NAME_AROUND.sub("", work)
     if any(word in work for word in _RELATIVE_PLACE):
