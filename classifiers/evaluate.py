@@ -23,6 +23,8 @@ from classifiers.calibration import expected_calibration_error  # noqa: E402
 from classifiers.datasets import LabelledText, check_known_labels  # noqa: E402
 from classifiers.examples import Example, examples_for_labels  # noqa: E402
 from classifiers.linear_model import LinearConfig, LinearTextClassifier  # noqa: E402
+from classifiers.problem_features import ProblemTypeModel  # noqa: E402
+from classifiers.sentence_encoder import EncoderSpec  # noqa: E402
 from nlu.normalize import normalize_text  # noqa: E402
 
 #: weight of one of our examples beside one of the deployment's labelled messages
@@ -80,12 +82,12 @@ class ModelResult:
 
 
 def _ours(train: Sequence[LabelledText], test: Sequence[LabelledText], config: LinearConfig,
-          shipped: Sequence[Example]):
+          shipped: Sequence[Example], model_type: type = LinearTextClassifier):
     texts = [r.text for r in train] + [e.text for e in shipped]
     labels = [r.label for r in train] + [e.label for e in shipped]
     weights = [1.0] * len(train) + [SHIPPED_EXAMPLE_WEIGHT] * len(shipped)
     started = time.perf_counter()
-    model = LinearTextClassifier.train(texts, labels, config, sample_weight=weights)
+    model = model_type.train(texts, labels, config, sample_weight=weights)
     train_s = time.perf_counter() - started
     started = time.perf_counter()
     predictions = [model.predict(r.text, top_k=1)[0] for r in test]
@@ -102,15 +104,20 @@ def _baseline(train: Sequence[LabelledText], test: Sequence[LabelledText]):
     return predicted, [], train_s, time.perf_counter() - started
 
 
-def _models() -> List[ModelResult]:
-    return [ModelResult("linear (ours) + shipped examples"), ModelResult("linear (ours), file only"),
-            ModelResult("TF-IDF + linear SVM (baseline)")]
+def _models(encoder: Optional[EncoderSpec] = None) -> List[ModelResult]:
+    models = [ModelResult("linear (ours) + shipped examples"), ModelResult("linear (ours), file only"),
+              ModelResult("TF-IDF + linear SVM (baseline)")]
+    if encoder:
+        models += [ModelResult(f"linear (ours) + {encoder.name} ({encoder.chars} characters, weight "
+                               f"{encoder.weight:g}), file only")]
+    return models
 
 
 def _run_split(train: Sequence[LabelledText], test: Sequence[LabelledText], config: LinearConfig,
-               results: List[ModelResult]) -> None:
-    """Train each model on ``train`` and add its answers on ``test`` to ``results``."""
-    with_examples, alone, base = results
+               results: List[ModelResult], encoder: Optional[EncoderSpec] = None) -> None:
+    """Train each model on ``train`` and add its answers on ``test`` to ``results``; with ``encoder``,
+    also our model reading that sentence encoder beside the words."""
+    with_examples, alone, base = results[:3]
     gold = [r.label for r in test]
     # an example that is also a test message would be learned, not measured
     tested = {normalize_text(r.text) for r in test}
@@ -118,13 +125,15 @@ def _run_split(train: Sequence[LabelledText], test: Sequence[LabelledText], conf
     with_examples.extend(gold, *_ours(train, test, config, shipped))
     alone.extend(gold, *_ours(train, test, config, []))
     base.extend(gold, *_baseline(train, test))
+    if encoder:
+        results[3].extend(gold, *_ours(train, test, config, [], ProblemTypeModel.with_encoder(encoder)))
 
 
 def evaluate_split(train: List[LabelledText], test: List[LabelledText], test_path: Path,
-                   config: Optional[LinearConfig] = None) -> List[ModelResult]:
+                   config: Optional[LinearConfig] = None, encoder: Optional[EncoderSpec] = None) -> List[ModelResult]:
     check_known_labels(test, {r.label for r in train}, test_path)
-    results = _models()
-    _run_split(train, test, config or LinearConfig(), results)
+    results = _models(encoder)
+    _run_split(train, test, config or LinearConfig(), results, encoder)
     return results
 
 

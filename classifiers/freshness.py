@@ -32,8 +32,9 @@ def _digest(paths: Iterable[Path]) -> str:
 
 
 def problem_data_fingerprint(files: List[Path]) -> str:
-    """Changes whenever an example file, the taxonomy or the model code changes."""
-    return _digest([*files, SETTINGS_DIR / "taxonomy.yml", *LINEAR_CODE])
+    """Changes whenever an example file, the taxonomy, the model's settings or its code changes."""
+    return _digest([*files, SETTINGS_DIR / "taxonomy.yml", SETTINGS_DIR / "problem_type.yml",
+                    CLASSIFIERS / "problem_features.py", CLASSIFIERS / "sentence_encoder.py", *LINEAR_CODE])
 
 
 def urgency_data_fingerprint(directory: Path = URGENCY_DATA_DIR) -> str:

@@ -19,6 +19,7 @@ import numpy as np
 
 from classifiers.freshness import PROBLEM_MODEL_DIR
 from classifiers.linear_model import LinearTextClassifier
+from classifiers.problem_features import ProblemTypeModel
 from classifiers.taxonomy import Category, Taxonomy, default_taxonomy
 from dispatch.review import category_review_below
 
@@ -57,7 +58,7 @@ class ProblemTypeClassifier:
     def load(cls, directory: Path = MODEL_DIR) -> "ProblemTypeClassifier":
         if not (directory / "meta.json").exists():
             raise FileNotFoundError(f"no problem-type model in {directory}; run `intake train`")
-        return cls(LinearTextClassifier.load(directory), default_taxonomy(), category_review_below())
+        return cls(ProblemTypeModel.load(directory), default_taxonomy(), category_review_below())
 
     def filed(self, probabilities: np.ndarray) -> int:
         """The leaf filed for these probabilities (one per label): the most probable leaf of the

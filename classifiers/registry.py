@@ -18,6 +18,7 @@ from typing import Callable, Optional, Sequence
 
 from classifiers.examples import Example, problem_example_files, read_examples
 from classifiers.linear_model import LinearConfig, LinearTextClassifier
+from classifiers.problem_features import ProblemTypeModel
 from classifiers.problem_type import MODEL_DIR
 from classifiers.taxonomy import default_taxonomy
 from classifiers.freshness import problem_data_fingerprint
@@ -87,8 +88,8 @@ class Registry(VersionStore[ModelVersion]):
         if unknown:
             raise RegistryError(f"examples use categories missing from {taxonomy.source}: {unknown}")
         started = time.perf_counter()
-        model = LinearTextClassifier.train([e.text for e in examples], [e.label for e in examples],
-                                           config or LinearConfig(), progress=progress)
+        model = ProblemTypeModel.train([e.text for e in examples], [e.label for e in examples],
+                                       config or LinearConfig(), progress=progress)
         seconds = time.perf_counter() - started
         now = clock.now()
         version = self._new_name(now)

