@@ -45,8 +45,10 @@ class Address(BaseModel):
         return bool(self.community or self.estate or self.poi or (self.road and (self.house_number or self.building)))
 
     def display(self) -> str:
-        """Human-readable form for summaries: administrative part, then place, then building/room."""
-        parts = [self.province, self.city, self.district, self.street, self.community, self.road,
+        """Human-readable form for summaries: administrative part, then place, then building/room. A road
+        the landmark already names is said once (「盐田路天桥」, 「幸福路和海景二路路口」)."""
+        road = None if self.road and self.poi and self.road in self.poi and not self.house_number else self.road
+        parts = [self.province, self.city, self.district, self.street, self.community, road,
                  f"{self.house_number}号" if self.house_number else None, self.estate, self.poi]
         text = "".join(p for p in parts if p)
         if self.building:

@@ -20,6 +20,8 @@ _STOP = "的在于到是住我们你他她这那个有了和与及跟就都也�
 _N = rf"(?:(?![{_STOP}])[\u4e00-\u9fffA-Za-z]|(?<=[东西南北中平太祥永人协融颐怡])和)"
 
 _MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
+# structures a road passes through or over are named places a patrol finds (「梧桐山隧道」「盐田路天桥」)
+_STRUCTURES = "人行天桥|天桥|隧道|立交桥|高架桥|大桥|地下通道"
 _PATTERNS: List[Tuple[str, re.Pattern]] = [
     ("province", re.compile(rf"({_N}{{2,3}}?(?:省|自治区))")),
     ("city", re.compile(rf"({_N}{{2,4}}?市)(?!场|民|政|容|区)")),
@@ -32,8 +34,7 @@ _PATTERNS: List[Tuple[str, re.Pattern]] = [
     ("poi", re.compile(
         rf"({_N}{{2,8}}?(?:公园|广场|小学|中学|大学|学校|幼儿园|医院|卫生院|体育馆|游泳馆|图书馆|"
         r"菜市场|农贸市场|超市|商场|地铁站|公交站|火车站|派出所|银行|酒店|饭店|餐馆|菜场|"
-        # structures a road passes through or over are named places a patrol finds (「梧桐山隧道」「盐田路天桥」)
-        r"人行天桥|天桥|隧道|立交桥|高架桥|大桥|地下通道|停车场|汽车站|客运站|码头))")),
+        rf"{_STRUCTURES}|停车场|汽车站|客运站|码头))")),
     ("estate", re.compile(
         rf"({_N}{{2,8}}?(?:小区|花园|家园|新村|公寓|大厦|宿舍|苑|府|庭|村|院)(?:[A-Za-z\d一二三四五六七八九十]+区|[一二三四五六七八九\d]期)?"
         rf"|{_N}{{2,6}}?[一二三四五六七八九十]区)"
@@ -55,6 +56,8 @@ _DISTRICT = dict(_PATTERNS)["district"]
 #: 「幸福路和海景二路路口」「深盐路与盐梅路交叉口」: where two roads meet is a place as exact as a house number
 _CROSSING = re.compile(rf"({_N}{{1,6}}?(?:大道|大街|路|街))(?:和|与|跟|、|交)({_N}{{1,6}}?(?:大道|大街|路|街))的?"
                        r"(?:十字路口|丁字路口|交叉路口|交叉口|交汇处|交界处|路口)")
+#: 「盐田路天桥」「深盐路地下通道」: a structure named after the road it serves is on that road, and is the place
+_ROAD_STRUCTURE = re.compile(rf"({_N}{{1,6}}?(?:大道|大街|路|街))(?:{_STRUCTURES})")
 #: the fields that name a place itself; the first one found sets the window for the rest
 _SITE_KEYS = ("street", "community", "estate", "road", "poi")
 _BUILDING = re.compile(r"(\d+(?:[至到-]\d+)?|[A-Za-z])\s*(?:号楼|栋|幢|座|#楼|号院)")
@@ -141,6 +144,9 @@ def extract_location(text: str) -> Optional[LocationMatch]:
     crossing = _CROSSING.search(work)
     if crossing and not any(_generic("road", crossing.group(k)) for k in (1, 2)) and claim(*crossing.span()):
         address.road, address.poi = crossing.group(1), crossing.group(0)
+    structure = None if crossing else _ROAD_STRUCTURE.search(work)
+    if structure and not _generic("road", structure.group(1)) and claim(*structure.span()):
+        address.road, address.poi = structure.group(1), structure.group(0)
     # the place is read from the clause of the first place named (building, unit and room also
     # from the clause after it: 「海景花园，3栋2单元」): 「海景花园3栋的路灯坏了，还有幸福路上的
     # 井盖丢了」 names two places, not one spanning both

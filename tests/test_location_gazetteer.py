@@ -91,6 +91,15 @@ def test_tunnels_bridges_and_piers_are_named_places(text, poi):
     assert located.address.poi == poi and located.address.is_dispatchable()
 
 
+@pytest.mark.parametrize("text,road,poi", [("盐田路天桥上的灯坏了，晚上过桥很黑", "盐田路", "盐田路天桥"),
+                                           ("深盐路地下通道积水了，过不去", "深盐路", "深盐路地下通道")])
+def test_a_structure_named_after_its_road_is_the_place_on_that_road(text, road, poi):
+    """「盐田路天桥」 was read as the road 盐田路, the bridge lost: the structure is the place, on its road."""
+    located = locate(text)
+    assert (located.address.road, located.address.poi) == (road, poi) and located.address.is_dispatchable()
+    assert located.address.display().count(road) == 1 and poi in located.address.display()
+
+
 def test_no_place_at_all():
     located = locate("路灯坏了好几天了")
     assert not located.found and not located.address.is_dispatchable()
