@@ -36,10 +36,15 @@ def is_bare_request(text: str) -> bool:
     return _letters(text_without_place(work) if work else "") < MIN_CONTENT_CHARS
 
 
+#: a direction after a verb says how something moved (「漏下来」「冒出来」「流进去」): content, though its
+#: characters alone are request fillers (「来反映一下」)
+_DIRECTION = re.compile(r"[上下进出回过起](?:来|去)")
+
+
 def _letters(work: str) -> int:
     """Letters and digits left in ``work`` once the request words and fillers are taken out."""
     _, fillers = _patterns()
-    return sum(ch.isalnum() for ch in fillers.sub("", work))
+    return sum(ch.isalnum() for ch in fillers.sub("", _DIRECTION.sub("动", work)))
 
 
 #: what opens a further matter (「还有一个事」「另外」「对了」) without saying what it is

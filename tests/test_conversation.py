@@ -257,6 +257,17 @@ def test_a_time_told_to_the_summary_is_a_detail_of_the_problem(stack, rasa_url, 
     assert ticket["description"].startswith("楼下烧烤店每天晚上吵到两点"), ticket["description"]
 
 
+def test_where_it_comes_from_told_to_the_summary_is_a_detail(stack, rasa_url, app_url, sender):
+    """「楼上漏下来的」 to the summary was answered 「没能看出要修改哪一项」: 楼上 is a place word and the
+    request fillers took 下 and 来, leaving one character; a direction after a verb says how it moved."""
+    say(rasa_url, sender, "楼上漏水，渗到我家天花板了")
+    say(rasa_url, sender, "海景花园3栋502")
+    summary = "\n".join(say(rasa_url, sender, "楼上漏下来的"))
+    assert "请核对" in summary and "补充：楼上漏下来的" in summary, summary
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    assert "补充：楼上漏下来的" in ticket["description"], ticket["description"]
+
+
 def test_a_place_said_to_since_when_is_asked_again_and_a_correction_reads_the_whole_report(
         stack, rasa_url, app_url, sender):
     """Three things a probe conversation did wrong: a place answering 「从什么时候开始的？」 was filed as the

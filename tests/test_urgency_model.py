@@ -40,10 +40,17 @@ def model() -> UrgencyModel:
     "小区后门的路上倒了一棵大树，把路全挡住了，车过不去",
     "路灯杆倒了横在人行道上",
     "电梯里困了人",
+    "喂你好我想反映一下就是我们那个海景花园啊三栋那个电梯又坏了，里面好像还关着人",  # a probe call: was 一般
+    "电梯里关着一个老人",
 ])
 def test_hazards_without_trigger_words_are_top_urgency(model, text):
     urgency = grade(text)
     assert urgency.level == "特急", urgency
+
+
+def test_a_shop_shut_for_a_week_holds_nobody():
+    """「关着一个」 is someone shut in, 「关着一个星期」 a shop closed: the hazard concept takes the one only."""
+    assert grade("店铺一直关着一个星期没开门").level == "一般"
 
 
 def test_drowning_and_suicide_are_top_urgency_and_prevention_is_not():
