@@ -62,6 +62,17 @@ def regrade(description: str, category: Dict[str, Any], claim: Optional[str]) ->
     return urgency
 
 
+def claim_reply(claim: str, urgency: Urgency) -> str:
+    """What a resident who asked for a grade is told: the grade filed, and when the hazards or the
+    category keep it above the one asked for (「不急」 of sewage welling up), why — in their words, not
+    the model's figures."""
+    if default_rules().ranks[claim] >= default_rules().ranks[urgency.level]:
+        return f"好的，紧急程度按{urgency.level}登记。"
+    why = next((reason.split("（")[0] for reason in urgency.reasons if reason.split("（")[0]), "")
+    because = f"（{why}）" if why else ""
+    return f"好的。不过这个情况{because}需要及时处理，紧急程度仍按{urgency.level}登记。"
+
+
 def which_problem(problems: List[Dict[str, Any]], withdrawn: List[str]) -> int:
     """The problem a correction is about: the one whose words or category it takes back, else the first."""
     for index, problem in enumerate(problems):

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.corrections import place_said, read_change, regrade
+from actions.corrections import claim_reply, place_said, read_change, regrade
 from actions.intake_draft import NOT_GIVEN, changed_slots, drafts, slot_values, stage_for, summary
 from actions.last_place import OFFERED, declined, offered, says_same_place, shown
 from actions.parse_data import combined_urgency, latest, latest_intent, latest_place, latest_text, problem_type
@@ -150,7 +150,7 @@ def claimed(tracker: Tracker, updates: Dict[Text, Any], dispatcher: CollectingDi
         return {}  # several problems are graded each on its own
     category = updates.get("problem_category") or tracker.get_slot("problem_category") or {}
     urgency = regrade(description, category, claim)
-    dispatcher.utter_message(text=f"好的，紧急程度按{urgency.level}登记。")
+    dispatcher.utter_message(text=claim_reply(claim, urgency))
     return {"urgency_claim": claim, "urgency": urgency.level, "urgency_reasons": urgency.reasons}
 
 

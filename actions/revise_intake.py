@@ -17,13 +17,14 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.corrections import nothing_said, read_change, regrade, which_problem
+from actions.corrections import claim_reply, nothing_said, read_change, regrade, which_problem
 from actions.intake_draft import changed_slots, drafts, slot_values, stage_for, summary
 from actions.intake_form import emergency_advice
 from actions.parse_data import latest, latest_intent, latest_text
 from common import clock
 from nlu.contact import only_a_phone
 from nlu.normalize import normalize_text
+from nlu.urgency import Urgency
 from nlu.vague import says_only_when
 
 #: 「还有，」「另外」 open a further problem; they are not part of it
@@ -114,6 +115,9 @@ class ActionReviseIntake(Action):
 
         for problem in problems:
             problem["urgency"] = regrade(problem["description"], problem.get("problem_type") or {}, claim).to_dict()
+        if claim and claim != tracker.get_slot("urgency_claim") and len(problems) == 1:
+            graded = problems[0]["urgency"]
+            dispatcher.utter_message(text=claim_reply(claim, Urgency(graded["level"], graded["reasons"])))
         if len(problems) > 1:
             updates["problems"] = problems
         else:

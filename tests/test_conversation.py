@@ -268,6 +268,17 @@ def test_where_it_comes_from_told_to_the_summary_is_a_detail(stack, rasa_url, ap
     assert "补充：楼上漏下来的" in ticket["description"], ticket["description"]
 
 
+def test_a_lower_grade_asked_for_a_hazard_is_answered_with_why_it_stays(stack, rasa_url, app_url, sender):
+    """「不急，慢慢弄」 to the summary of sewage welling up was added to the problem as a detail 「（补充：不急，
+    慢慢弄）」 and the summary came back 紧急 without a word: the resident is told why it stays."""
+    say(rasa_url, sender, "我家门口的下水道堵了，污水都冒出来了")
+    say(rasa_url, sender, "东海岸小区6栋")
+    replies = say(rasa_url, sender, "不急，慢慢弄")
+    told, summary = replies[0], "\n".join(replies[1:])
+    assert "仍按紧急登记" in told and "模型" not in told, replies
+    assert "紧急程度：紧急" in summary and "补充" not in summary, summary
+
+
 def test_a_place_said_to_since_when_is_asked_again_and_a_correction_reads_the_whole_report(
         stack, rasa_url, app_url, sender):
     """Three things a probe conversation did wrong: a place answering 「从什么时候开始的？」 was filed as the
