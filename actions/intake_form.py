@@ -27,7 +27,7 @@ from common import clock
 from dispatch.location import Address
 from nlu.contact import phone_in
 from nlu.conversation_settings import FOLLOW_UP_SLOTS, conversation_settings
-from nlu.location import text_without_place
+from nlu.location import extract_location, text_without_place
 from nlu.correction import claimed_urgency
 from nlu.inquiry import is_inquiry
 from nlu.normalize import has_chinese, has_meaningful_text, normalize_text
@@ -108,6 +108,18 @@ def told_more(tracker: Tracker, dispatcher: CollectingDispatcher) -> Dict[Text, 
         dispatcher.utter_message(text=f"⚠️ {emergency_advice()}")
     return {"problem_description": description[:MAX_DESCRIPTION], "classified_text": description,
             "problem_category": category or None, "urgency": urgency.level, "urgency_reasons": urgency.reasons}
+
+
+def since_besides_place(tracker: Tracker) -> Dict[Text, Any]:
+    """「东海岸小区2栋，昨天晚上开始的」 answering where: the place, and since when — the time was lost
+    and 「从什么时候开始的？」 asked next. What the message says besides the place, when it says only
+    when, is the answer to that question before it is asked."""
+    text = latest_text(tracker).strip()
+    found = extract_location(text) if not tracker.get_slot("detail_since") else None
+    if not found:
+        return {}
+    rest = (text[:found.start] + text[found.end:]).strip("，,。；;、 ")
+    return {"detail_since": rest[:MAX_DETAIL]} if says_when(rest) and says_only_when(rest) else {}
 
 
 def corrected_instead(tracker: Tracker, dispatcher: CollectingDispatcher, asked: str) -> Dict[Text, Any]:
@@ -316,4 +328,4 @@ class ValidateIntakeForm(FormValidationAction):
             # asked again, the resident named no place and the road said before was taken (road_said):
             # what they said instead (「每天晚上十一点以后」) is about the problem, and was lost
             return {**place, **told_more(tracker, dispatcher)}
-        return place
+        return {**place, **since_besides_place(tracker)} if place.get("location") else place

@@ -279,6 +279,17 @@ def test_a_lower_grade_asked_for_a_hazard_is_answered_with_why_it_stays(stack, r
     assert "紧急程度：紧急" in summary and "补充" not in summary, summary
 
 
+def test_since_when_said_with_the_place_is_not_asked_again(stack, rasa_url, app_url, sender):
+    """「东海岸小区2栋，昨天晚上开始的」 answering where: the time was lost and 「从什么时候开始的？」 came next."""
+    say(rasa_url, sender, "楼下烧烤店油烟很大")
+    summary = "\n".join(say(rasa_url, sender, "东海岸小区2栋，昨天晚上开始的"))
+    assert "请核对" in summary and "开始时间：昨天晚上开始的" in summary and "东海岸小区2栋" in summary, summary
+    asked = "\n".join(say(rasa_url, f"{sender}-b", "楼下烧烤店油烟很大"))
+    assert "哪里" in asked, asked
+    asked = "\n".join(say(rasa_url, f"{sender}-b", "东海岸小区2栋"))
+    assert "什么时候开始" in asked, asked  # a place alone still leaves the question
+
+
 def test_a_place_said_to_since_when_is_asked_again_and_a_correction_reads_the_whole_report(
         stack, rasa_url, app_url, sender):
     """Three things a probe conversation did wrong: a place answering 「从什么时候开始的？」 was filed as the
