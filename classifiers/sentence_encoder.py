@@ -21,9 +21,9 @@ words-only model).
 from __future__ import annotations
 
 import importlib
+import json
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-import json
 from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
