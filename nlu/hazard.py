@@ -7,7 +7,7 @@ learns what each one, and each pair found together, weighs. Labels are what oper
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Tuple
@@ -30,6 +30,8 @@ class Concept:
     words: Tuple[str, ...]
     kind: str = "hazard"  # one of KINDS; negation does not apply to `meaning` (「想问一下」 is a question anyway)
     unless: Tuple[str, ...] = ()  # longer words holding one of ``words`` that mean something else (充电宝)
+    #: a word that an everyday source named in the same message explains (烟味 beside 抽烟 is a cigarette's)
+    explained: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
 
 
 class HazardLexicon:
@@ -53,7 +55,11 @@ class HazardLexicon:
             if kind not in KINDS:
                 raise ValueError(f"{path}: concept {name!r} has kind {kind!r}; use one of {KINDS}")
             unless = tuple(str(w) for w in spec.get("unless") or ())
-            concepts.append(Concept(name, str(spec["label"]), tuple(str(w) for w in words), kind, unless))
+            explained = {str(w): tuple(str(s) for s in sources) for w, sources in (spec.get("explained") or {}).items()}
+            if not set(explained) <= set(map(str, words)):
+                raise ValueError(f"{path}: concept {name!r} explains words it does not list: "
+                                 f"{sorted(set(explained) - set(map(str, words)))}")
+            concepts.append(Concept(name, str(spec["label"]), tuple(str(w) for w in words), kind, unless, explained))
         if not concepts:
             raise ValueError(f"{path}: no concepts")
         return cls(concepts, negation)
@@ -73,9 +79,11 @@ class HazardLexicon:
     def _mentions(self, concept: Concept, text: str) -> bool:
         for other in concept.unless:  # 「共享充电宝」 names no charging e-bike
             text = text.replace(other, "，")
+        words = [word for word in concept.words
+                 if not any(source in text for source in concept.explained.get(word, ()))]
         if concept.kind == "meaning":
-            return any(word in text for word in concept.words)
-        return any(self.negation.said(text, word) for word in concept.words)
+            return any(word in text for word in words)
+        return any(self.negation.said(text, word) for word in words)
 
 
 @lru_cache(maxsize=1)

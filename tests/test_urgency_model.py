@@ -230,6 +230,20 @@ def test_a_concept_word_inside_a_longer_word_listed_unless_is_not_the_concept(tm
     assert default_rules().by_rules("街上的井盖被偷了三个").level == "紧急"
 
 
+def test_a_smell_of_smoke_explained_by_a_cigarette_is_no_fire(tmp_path, model):
+    """「海景花园2栋有人在楼道里抽烟，烟味很大」 was graded 特急 (烟味, a fire's smell) and filed at once with
+    the 119 advice: a word its everyday source in the same message explains does not name the hazard."""
+    for text in ("海景花园2栋有人在楼道里抽烟，烟味很大", "邻居天天在阳台抽烟，烟味飘到我家"):
+        assert grade(text).level != "特急", text
+    for text in ("厨房里一股烟味，好像什么烧着了", "有人抽烟把垃圾桶点着了，冒烟了"):
+        assert grade(text).level == "特急", text
+    path = tmp_path / "hazards.yml"
+    path.write_text(yaml.safe_dump({"concepts": {"heat": {"label": "烟", "words": ["冒烟"], "explained": {
+        "烟味": ["抽烟"]}}}}, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"explains words it does not list: \['烟味'\]"):
+        HazardLexicon.load(default_negation(), path)
+
+
 def test_kept_aside_reports_are_never_training_data():
     trained = {normalize_text(text) for text, _ in training_reports()}
     kept = [{normalize_text(item[1]) for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]}
