@@ -93,6 +93,16 @@ def test_goodbye_before_confirming_says_nothing_was_filed(stack, rasa_url, sende
     assert "还没有提交" in reminder, reminder
 
 
+def test_goodbye_promises_handling_only_when_something_was_filed(stack, rasa_url, sender):
+    """「谢谢你们，问题已经解决了」 from a resident who reported nothing here was told 「我们会尽快处理」."""
+    bye = "\n".join(say(rasa_url, sender, "谢谢你们，问题已经解决了"))
+    assert "再见" in bye and "尽快处理" not in bye, bye
+    say(rasa_url, sender, "东海岸小区6栋楼道灯坏了")
+    say(rasa_url, sender, "确认")
+    bye = "\n".join(say(rasa_url, sender, "好的，谢谢，再见"))
+    assert "尽快处理" in bye and "查询进度" in bye, bye
+
+
 def test_handoff_on_request_keeps_the_half_told_report(stack, rasa_url, app_url, sender):
     say(rasa_url, sender, "楼道里的灯坏了一个星期了")
     reply = "\n".join(say(rasa_url, sender, "转人工"))
