@@ -24,7 +24,6 @@ from actions.parse_data import latest, latest_intent, latest_text
 from common import clock
 from nlu.contact import only_a_phone
 from nlu.normalize import normalize_text
-from nlu.urgency import Urgency
 from nlu.vague import says_only_when
 
 #: 「还有，」「另外」 open a further problem; they are not part of it
@@ -113,11 +112,11 @@ class ActionReviseIntake(Action):
                 updates["urgency_claim"] = change.claim
             claim = change.claim or tracker.get_slot("urgency_claim")
 
-        for problem in problems:
-            problem["urgency"] = regrade(problem["description"], problem.get("problem_type") or {}, claim).to_dict()
+        graded = [regrade(problem["description"], problem.get("problem_type") or {}, claim) for problem in problems]
+        for problem, urgency in zip(problems, graded):
+            problem["urgency"] = urgency.to_dict()
         if claim and claim != tracker.get_slot("urgency_claim") and len(problems) == 1:
-            graded = problems[0]["urgency"]
-            dispatcher.utter_message(text=claim_reply(claim, Urgency(graded["level"], graded["reasons"])))
+            dispatcher.utter_message(text=claim_reply(claim, graded[0]))
         if len(problems) > 1:
             updates["problems"] = problems
         else:
