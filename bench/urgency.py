@@ -3,7 +3,8 @@
     python -m bench.urgency [--data FILE ...] [--cv 5] [--letters ../shared/data/teddy/train.csv]
 
 Sets: the fifth kept-aside set (bench/data/urgency_holdout5.yml, half of it real letters retold — the
-headline), the twelfth (urgency_holdout12.yml, reports put as questions, written last), the eleventh
+headline), the thirteenth (urgency_holdout13.yml, people at work reporting what they came across, written
+last), the twelfth (urgency_holdout12.yml, reports put as questions), the eleventh
 (urgency_holdout11.yml, captions under a photo), the tenth
 (urgency_holdout10.yml, a grid worker's patrol notes), the ninth (urgency_holdout9.yml, the web form's
 title and text), the eighth (urgency_holdout8.yml, a hotline desk's work-order summaries), the seventh and
@@ -55,6 +56,7 @@ NINTH_HOLDOUT = ROOT / "bench" / "data" / "urgency_holdout9.yml"
 TENTH_HOLDOUT = ROOT / "bench" / "data" / "urgency_holdout10.yml"
 ELEVENTH_HOLDOUT = ROOT / "bench" / "data" / "urgency_holdout11.yml"
 TWELFTH_HOLDOUT = ROOT / "bench" / "data" / "urgency_holdout12.yml"
+THIRTEENTH_HOLDOUT = ROOT / "bench" / "data" / "urgency_holdout13.yml"
 THIRD_HOLDOUT = ROOT / "bench" / "data" / "urgency_holdout3.yml"
 FIRST_HOLDOUT = ROOT / "bench" / "data" / "urgency_holdout.yml"
 TEAM_SET = ROOT / "tests" / "data" / "urgency.yml"
@@ -161,7 +163,8 @@ FIRST_RUNS = {
         "and tuned against since (its misses led to the fourth training batch and hazard words), so it is a "
         "development set now, not evidence."),
 }
-TITLES = {TWELFTH_HOLDOUT: "twelfth kept-aside set (written last; reports put as questions)",
+TITLES = {THIRTEENTH_HOLDOUT: "thirteenth kept-aside set (written last; people at work report what they came across)",
+          TWELFTH_HOLDOUT: "twelfth kept-aside set (written last; reports put as questions)",
           ELEVENTH_HOLDOUT: "eleventh kept-aside set (written last; captions under a photo)",
           TENTH_HOLDOUT: "tenth kept-aside set (a grid worker's patrol notes)",
           NINTH_HOLDOUT: "ninth kept-aside set (written last; the web form, title and text)",
@@ -355,7 +358,7 @@ def main() -> None:
                         help="also show what each review threshold catches and costs (needs the model and --letters)")
     args = parser.parse_args()
     sets = ([path.resolve() for path in args.data] if args.data
-            else [FIFTH_HOLDOUT, TWELFTH_HOLDOUT, ELEVENTH_HOLDOUT, TENTH_HOLDOUT, NINTH_HOLDOUT, EIGHTH_HOLDOUT, SEVENTH_HOLDOUT, SIXTH_HOLDOUT, FOURTH_HOLDOUT, HOLDOUT, THIRD_HOLDOUT, GRADED_LETTERS, FIRST_HOLDOUT, TEAM_SET])
+            else [FIFTH_HOLDOUT, THIRTEENTH_HOLDOUT, TWELFTH_HOLDOUT, ELEVENTH_HOLDOUT, TENTH_HOLDOUT, NINTH_HOLDOUT, EIGHTH_HOLDOUT, SEVENTH_HOLDOUT, SIXTH_HOLDOUT, FOURTH_HOLDOUT, HOLDOUT, THIRD_HOLDOUT, GRADED_LETTERS, FIRST_HOLDOUT, TEAM_SET])
     chosen = graders()
     command = "python -m bench.urgency" + (f" --cv {args.cv}" if args.cv else "") + (
         " --review-curve" if args.review_curve else "")
@@ -399,7 +402,7 @@ def main() -> None:
                   for name, c in letters.items()]
         lines.append("")
         if args.review_curve and shared_model() is not None:
-            kept = [TWELFTH_HOLDOUT, ELEVENTH_HOLDOUT, TENTH_HOLDOUT, NINTH_HOLDOUT, EIGHTH_HOLDOUT, SEVENTH_HOLDOUT, SIXTH_HOLDOUT, FIFTH_HOLDOUT, FOURTH_HOLDOUT, THIRD_HOLDOUT, HOLDOUT, FIRST_HOLDOUT]
+            kept = [THIRTEENTH_HOLDOUT, TWELFTH_HOLDOUT, ELEVENTH_HOLDOUT, TENTH_HOLDOUT, NINTH_HOLDOUT, EIGHTH_HOLDOUT, SEVENTH_HOLDOUT, SIXTH_HOLDOUT, FIFTH_HOLDOUT, FOURTH_HOLDOUT, THIRD_HOLDOUT, HOLDOUT, FIRST_HOLDOUT]
             tops = [c[1] for path in kept for c in load_cases(path) if c[2] == "特急"]
             curve = review_curve(tops, texts)
             configured = Thresholds.configured().review_top
