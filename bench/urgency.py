@@ -72,7 +72,7 @@ FIRST_RUNS = {
         "recall 0.960, 紧急-or-higher recall 0.950** (紧急 0.771, 一般 0.900); **特急 graded so or sent to a person: "
         "25 of 25**, 9 % of reports sent to a person; a ticket's grade the same (trigger rules alone: 0.440 / 0.000 "
         "/ 0.083). The 特急 missed: a carer's old man choking at dinner, his face turning blue (「噎住」「憋得发青」 "
-        "were no words of the breathing concept; 一般, sent to a person as perhaps 特急 at 0.38)."),
+        "were in no trigger rule and no hazard concept; 一般, sent to a person as perhaps 特急 at 0.38)."),
     TWELFTH_HOLDOUT: (
         "2026-11-30 (commit a129634's set, reports put as questions; the model and rules as at f72dba7, 871 "
         "reports — nothing in the urgency grading changed that session before it ran): "

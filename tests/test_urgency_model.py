@@ -16,7 +16,7 @@ from classifiers.freshness import urgency_data_fingerprint
 from classifiers.sentence_encoder import EncoderSpec, shared_encoder
 from classifiers.urgency_model import (DATA_DIR, GRADES, UrgencyModel, UrgencyReading, configured_encoder, read_reports,
                                        shared_model, train_urgency_model, training_reports)
-from nlu.hazard import HazardLexicon
+from nlu.hazard import HazardLexicon, default_lexicon
 from nlu.negation import Negation, default_negation
 from nlu.normalize import normalize_text
 from nlu.urgency import LEVELS, Urgency, UrgencyRules, assess_urgency, default_rules, needs_top_review
@@ -242,6 +242,19 @@ def test_a_smell_of_smoke_explained_by_a_cigarette_is_no_fire(tmp_path, model):
         "烟味": ["抽烟"]}}}}, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ValueError, match=r"explains words it does not list: \['烟味'\]"):
         HazardLexicon.load(default_negation(), path)
+
+
+def test_choking_is_an_emergency_and_an_unreachable_owner_is_no_person_in_danger(model):
+    """Found by the thirteenth kept-aside set: an old man choking at dinner, face turning blue, was 一般
+    (no word of any rule or concept), and a taxi driver who cannot reach the owner of a phone left in
+    his car was 特急 (联系不上, the 'uncared' concept: someone who cannot be reached)."""
+    for text in ("我爸吃汤圆噎住了，说不出话来", "孩子吃果冻卡在喉咙里了，憋得发紫"):
+        assert grade(text).level == "特急", text
+    assert grade("物业那个态度，气得我脸发青").level != "特急"
+    for text in ("在公交车上捡到一个钱包，联系不上失主，该交到哪里", "网上买的东西一直不发货，联系不上卖家"):
+        assert grade(text).level != "特急", text
+    assert "uncared" in default_lexicon().found("楼下独居的老人联系不上好几天了")
+    assert "wages" in default_lexicon().found("老板拖了我们十几个人三个月的工钱")
 
 
 def test_kept_aside_reports_are_never_training_data():
