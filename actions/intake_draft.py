@@ -21,6 +21,9 @@ from dispatch.media import MediaStore
 from dispatch.schema import MAX_DESCRIPTION, TicketIn, part_key
 from common.privacy import mask_pii
 from dispatch.location import Address
+from nlu.contact import without_phone
+from nlu.courtesy import problem_text
+from nlu.subject import subject_of
 from nlu.urgency import needs_top_review
 
 #: Rasa input channel name → the channel recorded on the ticket
@@ -87,6 +90,12 @@ def _own_place(problem: Mapping[str, Any], common: Dict[str, Any]) -> Dict[str, 
     return address.to_dict() if address.text else common
 
 
+def stated(said: str) -> str:
+    """The problem as the ticket states it, as an operator writes a work order: without the greeting and
+    「我想反映一下就是」 before it, and without a phone number given with it (that is the contact)."""
+    return problem_text(without_phone(said) or said)
+
+
 def drafts(tracker: Tracker, values: Mapping[str, Any]) -> List[Draft]:
     contact = values.get("contact")
     channel = channel_of(tracker)
@@ -100,8 +109,9 @@ def drafts(tracker: Tracker, values: Mapping[str, Any]) -> List[Draft]:
         for number, problem in enumerate(problems, start=1):
             category = problem.get("problem_type") or {}
             urgency = problem.get("urgency") or {}
+            told = stated(problem["description"])
             ticket = TicketIn.from_analysis(
-                description=problem["description"][:MAX_DESCRIPTION], category=category,
+                description=told[:MAX_DESCRIPTION], category=category, subject=subject_of(told),
                 location=_own_place(problem, _location(values)), urgency=urgency.get("level", "一般"),
                 urgency_reasons=urgency.get("reasons") or [],
                 urgency_review=needs_top_review(urgency.get("reasons") or []), idempotency_key=part_key(key, number),
@@ -112,10 +122,10 @@ def drafts(tracker: Tracker, values: Mapping[str, Any]) -> List[Draft]:
     details = "；".join(f"{label}：{values[name]}" for name, label in DETAILS if values.get(name) not in (None, NOT_GIVEN))
     # classified_text: the problem as validated and revised. problem_description is also what Rasa
     # maps from any later message (「每天晚上」 said to the summary), and filed that as the problem
-    description = values.get("classified_text") or values.get("problem_description") or ""
+    description = stated(values.get("classified_text") or values.get("problem_description") or "")
     ticket = TicketIn.from_analysis(
         description=(f"{description}（{details}）" if details else description)[:MAX_DESCRIPTION], category=category,
-        location=_location(values),
+        subject=subject_of(description), location=_location(values),
         urgency=values.get("urgency") or "一般", urgency_reasons=values.get("urgency_reasons") or [],
         urgency_review=needs_top_review(values.get("urgency_reasons") or []), idempotency_key=key, **common)
     return [Draft(ticket, category.get("sla_days"))]

@@ -25,7 +25,7 @@ from actions.place_slots import (UNCLEAR, numbered_road, place_slots, road_said,
 from dispatch.schema import MAX_DESCRIPTION
 from common import clock
 from dispatch.location import Address
-from nlu.contact import phone_in
+from nlu.contact import phone_in, without_phone
 from nlu.conversation_settings import FOLLOW_UP_SLOTS, conversation_settings
 from nlu.location import extract_location, text_without_place
 from nlu.correction import claimed_urgency
@@ -269,10 +269,15 @@ class ValidateIntakeForm(FormValidationAction):
         levels = [(p.get("urgency") or {}).get("level") for p in problems] if problems else [urgency.level]
         if "特急" in levels:
             dispatcher.utter_message(text=f"⚠️ {emergency_advice()}")
-        return {"problem_description": text[:MAX_DESCRIPTION], "problem_issue": None, "classified_text": text,
+        # a number given with the problem (「电话138…，楼道灯坏了」) is the contact, not part of the problem: a
+        # description goes to departments and public answers
+        number = phone_in(text)
+        told = (without_phone(text) or text) if number else text
+        contact = {"contact": number} if number and tracker.get_slot("contact") in (None, NOT_GIVEN) else {}
+        return {"problem_description": told[:MAX_DESCRIPTION], "problem_issue": None, "classified_text": told,
                 "problem_category": predicted or None, "urgency": urgency.level,
                 "urgency_reasons": urgency.reasons, "problems": problems or None,
-                "inquiry": is_inquiry(text) and not problems}
+                "inquiry": is_inquiry(text) and not problems, **contact}
 
     def validate_location(self, value: Any, dispatcher: CollectingDispatcher,
                           tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:

@@ -17,11 +17,13 @@ from classifiers.taxonomy import Taxonomy
 from dispatch.schema import Ticket, TicketIn
 from dispatch.store import TicketStore
 from common import clock
+from common.privacy import mask_pii
 from common.json_body import dumps, parse_json_object
 from common.validation import field_problems
 from nlu.gazetteer import default_gazetteer
 from nlu.locate import Located, locate
 from nlu.placement import place_pin
+from nlu.subject import subject_of
 from nlu.urgency import needs_top_review
 
 ROUTES = web.RouteTableDef()
@@ -53,10 +55,11 @@ def request_view(ticket: Ticket, full: bool = False) -> Dict[str, Any]:
     return {
         "service_request_id": ticket.id,
         "status": ticket.status,
-        "status_notes": ticket.status_notes,
+        # a number a resident or an operator wrote into the text is nobody's business in a public answer
+        "status_notes": ticket.status_notes if full else mask_pii(ticket.status_notes),
         "service_name": ticket.category.level3 or ticket.category.level2,
         "service_code": service_code(ticket.category.level1, ticket.category.level2, ticket.category.level3),
-        "description": ticket.description,
+        "description": ticket.description if full else mask_pii(ticket.description),
         "agency_responsible": ticket.department,
         "service_notice": None,
         "requested_datetime": _iso(ticket.created_at),
@@ -141,7 +144,7 @@ async def create_request(request: web.Request) -> web.Response:
     try:
         ticket_in = TicketIn.from_analysis(
             description, issue["category"], location, issue["urgency"]["level"], issue["urgency"]["reasons"],
-            needs_top_review(issue["urgency"]["reasons"]), channel="open311",
+            needs_top_review(issue["urgency"]["reasons"]), channel="open311", subject=subject_of(description),
             reporter=" ".join(str(fields.get(k) or "") for k in ("first_name", "last_name")).strip() or None,
             contact=fields.get("phone") or fields.get("email"),
             media=[fields["media_url"]] if fields.get("media_url") else [],

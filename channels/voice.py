@@ -41,6 +41,7 @@ from dispatch.store import TicketStore
 from nlu.analysis import Analyzer
 from nlu.call_report import CallReport, read_report
 from nlu.transcript import SPEAKERS, Segment, read_call, voice_settings
+from nlu.subject import subject_of
 from nlu.urgency import needs_top_review
 
 log = logging.getLogger(__name__)
@@ -188,7 +189,7 @@ class VoiceInput(InputChannel):
             str(analysis["description"]), category, analysis["location"], analysis["urgency"]["level"],
             analysis["urgency"]["reasons"], needs_top_review(analysis["urgency"]["reasons"]),
             channel="voice", reporter=call.call_id, contact=call.caller,
-            idempotency_key=part_key(f"voice:{call.call_id}", number))
+            subject=subject_of(str(analysis["description"])), idempotency_key=part_key(f"voice:{call.call_id}", number))
         ticket, _ = self.store.file(ticket_in, category.get("sla_days"))
         place = Address.from_dict(ticket.location.dict())
         return {"id": ticket.id, "urgency": ticket.urgency, "duplicate_of": ticket.duplicate_of,

@@ -60,6 +60,9 @@ class TicketIn(BaseModel):
     needs_review: bool = False
     idempotency_key: Optional[str] = Field(None, max_length=200)
     media: List[str] = Field([], max_items=9)  # photos' URLs (GeoReport media_url is the first)
+    # what the problem is about, as the language side reads it (nlu/subject.py: 「电梯」, 「楼道灯」): two open
+    # tickets of one category at one place are one problem only when their subjects meet; None: unknown
+    subject: Optional[str] = Field(None, max_length=100)
 
     @validator("media", each_item=True)
     def _url(cls, value: str) -> str:

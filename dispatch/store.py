@@ -71,6 +71,7 @@ class TicketRow(Base):
     reviewed_by = Column(String(64))
     review_outcome = Column(String(16))
     street = Column(String(100), index=True)
+    subject = Column(String(100))
 
     def to_ticket(self) -> Ticket:
         return Ticket(
@@ -85,7 +86,7 @@ class TicketRow(Base):
             deadline=self.deadline, respond_by=self.respond_by, status=self.status,
             status_notes=self.status_notes, duplicate_of=self.duplicate_of,
             reporters_count=self.reporters_count, grade=self.grade, grade_reason=self.grade_reason,
-            media=json.loads(self.media_json or "[]"))
+            media=json.loads(self.media_json or "[]"), subject=self.subject)
 
     def regrade(self, sla: SlaSettings) -> None:
         self.grade, self.grade_reason = sla.grade_for(
@@ -97,6 +98,20 @@ def pinpointed(location: Location) -> bool:
     """A building, or a road and its number: a place small enough that two reports of the same
     category there are one problem (an estate or a 社区 alone holds many)."""
     return bool(location.building or (location.road and location.house_number))
+
+
+def same_subject(one: Optional[str], other: Optional[str]) -> bool:
+    """Two tickets' subjects (the things each names, space-separated: nlu/subject.py) meet — a thing
+    of one inside a thing of the other, or two characters running in both (「灯不亮」 and 「楼道 灯」,
+    「垃圾堆」 and 「垃圾」; not 「电梯」 and 「楼道 灯」, nor 「楼道」 and 「楼梯」) — or one of them is unknown
+    (a ticket filed by an API client, a problem naming no thing: 「楼上装修太吵」)."""
+    if not one or not other:
+        return True
+    return any(a in b or b in a or _pairs(a) & _pairs(b) for a in one.split() for b in other.split())
+
+
+def _pairs(word: str) -> set:
+    return {word[i:i + 2] for i in range(len(word) - 1)}
 
 
 def place_key(location: Location) -> Optional[str]:
@@ -162,6 +177,7 @@ class TicketStore:
                     needs_review=ticket.needs_review, deadline=deadline, respond_by=respond_by,
                     media_json=json.dumps(ticket.media, ensure_ascii=False) if ticket.media else None,
                     duplicate_of=original.id if original else None, street=ticket.location.street,
+                    subject=ticket.subject,
                     review_reasons=encode_reasons(reasons),
                     duplicate_candidate=candidate.id if candidate else None,
                     held=self._holds(ticket, reasons) and original is None)
@@ -187,9 +203,10 @@ class TicketStore:
         same category, within the window, and graded at least as urgent. A linked report is not
         delivered again, so a wrong link loses a report: an estate named alone holds many problems
         of one broad category (a lamp post across the road and chipped tiles by the pool are both
-        城市公共设施 at 阳光花园), a more urgent report must never wait behind a routine ticket,
-        and a 特急 report is never linked at all — each is filed and delivered on its own, and the
-        open ticket is offered to an operator as a possible duplicate (_grey_duplicate)."""
+        城市公共设施 at 阳光花园), one building too (its lift and its stair light are both 物业服务: the
+        subjects must meet, see same_subject), a more urgent report must never wait behind a routine
+        ticket, and a 特急 report is never linked at all — each is filed and delivered on its own, and
+        the open ticket is offered to an operator as a possible duplicate (_grey_duplicate)."""
         if not key or not ticket.category.level2 or ticket.urgency == "特急" or not pinpointed(ticket.location):
             return None
         query = (select(TicketRow)
@@ -199,8 +216,8 @@ class TicketStore:
                         TicketRow.category_level3 == ticket.category.level3,
                         TicketRow.urgency.in_(at_least_as_urgent(ticket.urgency)),
                         TicketRow.created_at >= now - self.duplicate_window, *_other_submissions(ticket))
-                 .order_by(TicketRow.created_at).limit(1))
-        return session.execute(query).scalars().first()
+                 .order_by(TicketRow.created_at).limit(20))
+        return next((row for row in session.execute(query).scalars() if same_subject(row.subject, ticket.subject)), None)
 
     def _holds(self, ticket: TicketIn, reasons: List[str]) -> bool:
         """Delivery waits for an operator when the agent was unsure of the problem or the place

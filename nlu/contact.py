@@ -25,3 +25,18 @@ def only_a_phone(text: str) -> Optional[str]:
         return None
     rest = _AROUND.sub("", (text or "").replace(" ", "").replace(number, ""))
     return None if has_meaningful_text(rest) else number
+
+
+#: a number given with the problem (「电话13812345678，楼道灯坏了」「…，我手机是13812345678」) and the words
+#: that only say it is one's number
+_GIVEN = re.compile(r"[，,。；;\s]*(?:我的|我)?(?:手机号码|手机号|手机|电话号码|联系电话|联系方式|电话|号码)?(?:是|为)?[:：]?\s*"
+                    r"(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)[，,。；;\s]*")
+
+
+def without_phone(text: str) -> str:
+    """``text`` without the phone numbers given in it and the words that announce them: the number is
+    the resident's contact, not part of the problem."""
+    def cut(match: "re.Match[str]") -> str:
+        inside = match.start() > 0 and match.end() < len(text)
+        return "，" if inside else ""
+    return _GIVEN.sub(cut, text or "").strip()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import FrozenSet, Pattern
+from typing import FrozenSet, List, Pattern
 
 from common.paths import SETTINGS_DIR
 from common.yaml_file import read_yaml
@@ -23,6 +23,7 @@ class CourtesySettingsError(ValueError):
 class CourtesySettings:
     openings: Pattern[str]
     closings: Pattern[str]
+    preambles: Pattern[str]
     min_remaining_chars: int
     min_problem_confidence: float
     courtesy_intents: FrozenSet[str]
@@ -56,15 +57,23 @@ def courtesy_settings() -> CourtesySettings:
     closings = data.get("closings") or []
     if not all(isinstance(c, str) and c.strip() for c in closings):
         raise CourtesySettingsError(f"{path}: closings must be a list of phrases")
-    # Longest first, so that 尊敬的领导 wins over 领导.
-    alternatives = "|".join(re.escape(o.strip()) for o in sorted(openings, key=len, reverse=True))
-    pattern = re.compile(rf"^(?:{_SEPARATORS}(?:{alternatives}))+{_SEPARATORS}", re.IGNORECASE)
+    preambles = data.get("preambles") or []
+    if not all(isinstance(p, str) and p.strip() for p in preambles):
+        raise CourtesySettingsError(f"{path}: preambles must be a list of phrases")
+    pattern = _leading(openings)
     endings = "|".join(re.escape(c.strip()) for c in sorted(closings, key=len, reverse=True)) or "(?!)"
     closing = re.compile(rf"(?:{_SEPARATORS}(?:{endings}))+{_SEPARATORS}$", re.IGNORECASE)
-    return CourtesySettings(openings=pattern, closings=closing, min_remaining_chars=min_chars,
+    return CourtesySettings(openings=pattern, closings=closing, preambles=_leading(openings + preambles),
+                            min_remaining_chars=min_chars,
                             min_problem_confidence=min_confidence,
                             courtesy_intents=frozenset(data.get("courtesy_intents") or ["greet"]),
                             uncertain_below=uncertain_below, ambiguity_below=ambiguity_below)
+
+
+def _leading(phrases: List[str]) -> Pattern[str]:
+    """Any run of ``phrases`` (longest first, so that 尊敬的领导 wins over 领导) at the start of a text."""
+    alternatives = "|".join(re.escape(p.strip()) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"^(?:{_SEPARATORS}(?:{alternatives}))+{_SEPARATORS}", re.IGNORECASE)
 
 
 def strip_courtesy(text: str) -> str:
@@ -80,3 +89,25 @@ def carries_content(text: str) -> bool:
 
     remainder = text_without_place(strip_courtesy(text))
     return sum(ch.isalnum() for ch in remainder) >= courtesy_settings().min_remaining_chars
+
+
+def problem_text(text: str) -> str:
+    """The problem as a ticket states it: the resident's words without the openings, closings and
+    preambles around them (「嗯你好我想反映一下就是海景二路下水道冒污水」 → 「海景二路下水道冒污水」); the
+    words as said when nothing would be left of them."""
+    settings = courtesy_settings()
+    said = text.strip()
+    rest = settings.closings.sub("", settings.preambles.sub("", said, count=1), count=1)
+    return rest if sum(ch.isalnum() for ch in rest) >= 2 else said
+
+
+#: what a preamble says when it announces a report (「我想反映一下」「我要投诉」), not a mere filler (「就是」)
+_ANNOUNCING = re.compile(r"反映|投诉|举报")
+
+
+def announces_report(text: str) -> bool:
+    """「我想反映一下就是…」 followed by a problem: the resident says a report follows, whatever the
+    intent model made of the rest (a hotline caller's 「我们那个海景花园啊三栋那个电梯又坏了」)."""
+    said = (text or "").strip()
+    rest = courtesy_settings().preambles.sub("", said, count=1)
+    return bool(_ANNOUNCING.search(said[:len(said) - len(rest)])) and carries_content(rest)

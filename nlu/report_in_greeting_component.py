@@ -11,7 +11,8 @@ the model is unsure of (below `uncertain_below`, or its two best guesses closer 
 `ambiguity_below`: the FallbackClassifier's settings) is judged the same way, and counts as a
 report when `report_problem` (and not `query_status`) is one of its two best guesses, it has
 Chinese words and the problem-type model gives its problem at least 0.3:
-「海景花园7栋门口的消防栓漏水」 is a report, not a request to rephrase.
+「海景花园7栋门口的消防栓漏水」 is a report, not a request to rephrase. So is one the resident announces
+(「我想反映一下就是…」, settings/courtesy.yml preambles) with a problem after it.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from nlu.components import MessageAnnotator
 from nlu.correction import read_correction
-from nlu.courtesy import carries_content, courtesy_settings
+from nlu.courtesy import announces_report, carries_content, courtesy_settings
 from nlu.normalize import has_chinese
 
 REPORT_INTENT = "report_problem"
@@ -63,6 +64,9 @@ class ReportInGreeting(MessageAnnotator):
                 and confidence >= MIN_HESITANT_PROBLEM and has_chinese(message.get(TEXT))):
             # the model hesitates between a report and something else, and there is content
             # besides openings and place: a report (the form asks for what is missing)
+            confidence = max(confidence, settings.min_problem_confidence)
+        if STATUS_INTENT not in runners_up and announces_report(message.get(TEXT) or ""):
+            # 「我想反映一下就是…」 and a problem after it: the resident says it is a report
             confidence = max(confidence, settings.min_problem_confidence)
         if confidence < settings.min_problem_confidence or not carries_content(message.get(TEXT)):
             return

@@ -458,6 +458,26 @@ def test_hotline_homophone_is_placed(stack, rasa_url, app_url, sender):
     assert ticket["location"]["community"] == "海涛社区" and ticket["location"]["building"] == "3"
 
 
+def test_the_ticket_states_the_problem_without_the_greeting_and_preamble(stack, rasa_url, app_url, sender):
+    """「嗯你好我想反映一下就是海景二路…」 was filed with the greeting and 「我想反映一下就是」 at the head of
+    the problem: a work order states the problem, as an operator writes it."""
+    filed = confirmed(rasa_url, sender, say(rasa_url, sender, "喂你好，我想反映一下就是海景花园5栋楼道的灯坏了好几天了，谢谢"))
+    assert filed_ticket(app_url, filed)["description"] == "海景花园5栋楼道的灯坏了好几天了"
+
+
+def test_a_phone_number_told_with_the_problem_is_the_contact_not_the_problem(stack, rasa_url, app_url, sender):
+    """「电话13812345678，海景花园3栋楼道灯坏了」 was filed with the number in the problem, which public
+    answers show; and another resident's stair light at that building was linked to its lift's ticket
+    (both 物业服务) and never delivered."""
+    lift = filed_ticket(app_url, confirmed(rasa_url, sender, say(rasa_url, sender, "海景花园6栋电梯坏了，一直停在一楼")))
+    other = f"{sender}-b"
+    summary = "\n".join(say(rasa_url, other, "电话13812345678，海景花园6栋楼道灯坏了"))
+    assert "联系电话：138****5678" in summary and "问题：海景花园6栋楼道灯坏了（" in summary, summary
+    light = filed_ticket(app_url, say(rasa_url, other, "确认"))
+    assert light["description"] == "海景花园6栋楼道灯坏了" and light["duplicate_of"] is None
+    assert lift["service_request_id"] != light["service_request_id"]
+
+
 def test_wechat_location_pin_is_placed_at_the_nearest_community(stack, rasa_url, app_url, sender):
     say(rasa_url, sender, "路边的绿化带被人毁了种菜")
     reply = requests.post(f"{rasa_url}/webhooks/rest/webhook", timeout=60, json={

@@ -123,6 +123,31 @@ def test_a_message_without_a_marked_clause_is_not_classified_to_be_split():
     assert asked == ["海景花园3栋楼道灯坏了，", "另外小区门口的垃圾好几天没人清"]
 
 
+def test_a_problem_is_stated_without_the_words_that_announce_it():
+    from nlu.courtesy import problem_text
+
+    assert problem_text("嗯你好我想反映一下就是楼下的下水道往外冒污水") == "楼下的下水道往外冒污水"
+    assert problem_text("有个事想反映一下，小区门口的井盖没了，谢谢") == "小区门口的井盖没了"
+    assert problem_text("你好，我要投诉，楼上装修太吵了") == "楼上装修太吵了"
+    # nothing is taken from the problem itself, and a request alone stays as said
+    assert problem_text("我家楼下的路灯坏了") == "我家楼下的路灯坏了"
+    assert problem_text("那个人天天在楼下烧垃圾") == "那个人天天在楼下烧垃圾"
+    assert problem_text("我要投诉") == "我要投诉"
+
+
+@pytest.mark.parametrize("one,other,same", [
+    ("3栋电梯坏了", "3栋楼道灯坏了", False), ("电梯坏了，一直停在一楼", "楼道灯坏了", False),
+    ("楼道灯坏了", "楼梯扶手断了", False), ("楼道的灯不亮", "5栋楼道灯坏了", True),
+    ("门口垃圾堆了好几天", "门口的垃圾没人清", True), ("楼上装修太吵", "楼上装修噪音大", True)])
+def test_two_reports_are_about_the_same_thing_when_their_subjects_meet(one, other, same):
+    """What dispatch/store.py links as a duplicate at one place and category: an unknown subject
+    (「楼上装修太吵」 names no thing) meets any."""
+    from dispatch.store import same_subject
+    from nlu.subject import subject_of
+
+    assert same_subject(subject_of(one), subject_of(other)) is same
+
+
 def test_closing_thanks_are_courtesy_like_openings():
     from nlu.courtesy import carries_content, strip_courtesy
 

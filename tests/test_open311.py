@@ -39,6 +39,21 @@ def test_post_form_encoded_request_with_service_code(stack, app_url):
     assert full["contact"] == "13812345678"  # a department's key with that right may call back
 
 
+def test_a_number_written_into_the_description_is_masked_in_public_answers(stack, app_url):
+    """A client's description may carry a phone number (「…请联系13812345678」): public answers show it
+    masked, as they show no contact; a key with full rights sees the description as filed."""
+    resp = requests.post(f"{app_url}/open311/v2/requests.json", timeout=10, json={
+        "description": "团岛二路五号门口的垃圾没人清，有事请联系13812345678", "address_string": "团岛二路五号"})
+    ticket_id = resp.json()[0]["service_request_id"]
+    public = requests.get(f"{app_url}/open311/v2/requests/{ticket_id}.json", timeout=10).json()[0]
+    assert public["description"].endswith("请联系138****5678")
+    listed = requests.get(f"{app_url}/open311/v2/requests.json", timeout=10).json()
+    assert not any("13812345678" in (t["description"] or "") for t in listed)
+    full = requests.get(f"{app_url}/open311/v2/requests/{ticket_id}.json",
+                        params={"api_key": os.environ["INTAKE_OPEN311_FULL_KEYS"]}, timeout=10).json()[0]
+    assert full["description"].endswith("请联系13812345678")
+
+
 def test_post_json_without_service_code_is_classified(stack, app_url):
     resp = requests.post(f"{app_url}/open311/v2/requests.json",
                          json={"description": "老板拖欠我们三个月工资了，一直不给", "address_string": "和平路88号"},
