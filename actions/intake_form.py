@@ -26,6 +26,7 @@ from dispatch.schema import MAX_DESCRIPTION
 from common import clock
 from dispatch.location import Address
 from nlu.contact import phone_in, without_phone
+from nlu.courtesy import strip_courtesy
 from nlu.conversation_settings import FOLLOW_UP_SLOTS, conversation_settings
 from nlu.location import extract_location, text_without_place
 from nlu.correction import claimed_urgency
@@ -37,6 +38,8 @@ from nlu.vague import content_chars, is_bare_request, name_alone, only_relative_
 REQUIRED = ("problem_description", "location")
 #: letters and digits (besides place and filler words) that make a message more about the problem
 MIN_MORE_CHARS = 2
+#: … and besides a place it names (「海景二路12号对面的公交站旁边」 leaves 「公交站」: still where, not what)
+MIN_MORE_WITH_PLACE = 4
 MAX_DETAIL = 200
 
 
@@ -82,7 +85,7 @@ NOT_MORE = ("affirm", "deny", "greet", "goodbye", "cancel", "request_handoff", "
 
 
 def told_more(tracker: Tracker, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
-    """More about the problem said instead of the place asked for (「买的预付卡健身房倒闭了」 after
+    """More about the problem said instead of, or with, the place asked for (「买的预付卡健身房倒闭了」 after
     「我要退款」, 「我们二十多个人」 after unpaid wages): kept on the report — it was lost before, the
     ticket said only 「我要退款」 and went to the pensions office — the category taken from it when the
     first words left the model unsure and these do not, the grade read again. The place is asked again."""
@@ -333,4 +336,12 @@ class ValidateIntakeForm(FormValidationAction):
             # asked again, the resident named no place and the road said before was taken (road_said):
             # what they said instead (「每天晚上十一点以后」) is about the problem, and was lost
             return {**place, **told_more(tracker, dispatcher)}
-        return {**place, **since_besides_place(tracker)} if place.get("location") else place
+        if not place.get("location"):
+            return place
+        # what the answer says besides the place: since when (「…，昨天晚上开始的」), or more about the problem
+        # (「海景花园的物业天天不打扫卫生，垃圾堆在楼道里」 after 「物业」: the ticket said only 「物业」)
+        since = since_besides_place(tracker)
+        if (since or tracker.get_slot("requested_slot") != "location"  # the message that told the problem
+                or content_chars(text_without_place(strip_courtesy(latest_text(tracker)))) < MIN_MORE_WITH_PLACE):
+            return {**place, **since}
+        return {**place, **told_more(tracker, dispatcher)}

@@ -22,6 +22,7 @@ from actions.intake_draft import changed_slots, drafts, slot_values, stage_for, 
 from actions.intake_form import emergency_advice
 from actions.parse_data import latest, latest_intent, latest_text
 from common import clock
+from dispatch.location import Address
 from nlu.contact import only_a_phone
 from nlu.normalize import normalize_text
 from nlu.vague import says_only_when
@@ -102,8 +103,14 @@ class ActionReviseIntake(Action):
                 return changed_slots(tracker.slots, {**change.place, "stage": None}) + [FollowupAction("intake_form")]
             if change.place:
                 updates.update(change.place)
+                before = Address.from_dict(tracker.get_slot("location_detail")).text
+                after = Address.from_dict(change.place.get("location_detail")).text
                 for problem in problems:  # the corrected place replaces the one they shared
                     problem.pop("address", None)
+                    if before and after and before != after:
+                        # 「海景花园3栋漏水」 corrected to 5栋2单元 still said 3栋 in the problem: the dispatcher
+                        # would read two places
+                        problem["description"] = problem["description"].replace(before, after)
             if change.category:
                 problems[target]["problem_type"] = change.category
             if change.note:

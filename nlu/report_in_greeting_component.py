@@ -12,7 +12,8 @@ the model is unsure of (below `uncertain_below`, or its two best guesses closer 
 report when `report_problem` (and not `query_status`) is one of its two best guesses, it has
 Chinese words and the problem-type model gives its problem at least 0.3:
 「海景花园7栋门口的消防栓漏水」 is a report, not a request to rephrase. So is one the resident announces
-(「我想反映一下就是…」, settings/courtesy.yml preambles) with a problem after it.
+(「我想反映一下就是…」, settings/courtesy.yml preambles) with a problem after it, and a greeting followed
+by more than a place that the problem-type model reads as some problem (at least 0.3).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from nlu.components import MessageAnnotator
 from nlu.correction import read_correction
-from nlu.courtesy import announces_report, carries_content, courtesy_settings
+from nlu.courtesy import announces_report, carries_content, courtesy_settings, strip_courtesy
 from nlu.normalize import has_chinese
 
 REPORT_INTENT = "report_problem"
@@ -30,6 +31,7 @@ REPORT_INTENT = "report_problem"
 #: boosted over a status question (「我报修的路灯修好了没有」)
 MIN_HESITANT_PROBLEM = 0.3
 STATUS_INTENT = "query_status"
+GREET_INTENT = "greet"
 CORRECT_INTENT = "correct"
 #: the urgency grade (UrgencyDetector, earlier in the pipeline) that makes any message with content a report
 HAZARD = "特急"
@@ -65,7 +67,13 @@ class ReportInGreeting(MessageAnnotator):
             # the model hesitates between a report and something else, and there is content
             # besides openings and place: a report (the form asks for what is missing)
             confidence = max(confidence, settings.min_problem_confidence)
-        if STATUS_INTENT not in runners_up and announces_report(message.get(TEXT) or ""):
+        text = message.get(TEXT) or ""
+        if (intent.get(INTENT_NAME_KEY) == GREET_INTENT and confidence >= MIN_HESITANT_PROBLEM
+                and strip_courtesy(text) != text.strip() and carries_content(text)):
+            # 「喂你好，海景花园三栋电梯又坏了」 (greet 0.67, the lift 0.54) was answered with a greeting and the
+            # report lost: after a greeting, words that are more than a place and read as some problem are one
+            confidence = max(confidence, settings.min_problem_confidence)
+        if STATUS_INTENT not in runners_up and announces_report(text):
             # 「我想反映一下就是…」 and a problem after it: the resident says it is a report
             confidence = max(confidence, settings.min_problem_confidence)
         if confidence < settings.min_problem_confidence or not carries_content(message.get(TEXT)):

@@ -478,6 +478,30 @@ def test_a_phone_number_told_with_the_problem_is_the_contact_not_the_problem(sta
     assert lift["service_request_id"] != light["service_request_id"]
 
 
+def test_a_report_after_a_greeting_is_a_report(stack, rasa_url, app_url, sender):
+    """「喂你好，海景花园三栋电梯又坏了」 (greet 0.67; the lift read at 0.54) was answered with a greeting and
+    the report lost; a greeting followed by a place alone still gets the greeting."""
+    summary = "\n".join(say(rasa_url, sender, "喂你好，阳光花园六栋电梯又坏了"))
+    assert "请核对" in summary and "阳光花园6栋" in summary, summary
+    assert "请直接告诉我您遇到的问题" in "\n".join(say(rasa_url, f"{sender}-b", "你好，海景花园"))
+
+
+def test_what_the_place_answer_says_about_the_problem_is_kept(stack, rasa_url, app_url, sender):
+    """After 「我要投诉」 and 「物业」, 「海景花园的物业天天不打扫卫生，垃圾堆在楼道里」 answering where was taken
+    for the place alone: the ticket said 「物业」."""
+    say(rasa_url, sender, "我要投诉")
+    say(rasa_url, sender, "物业")
+    summary = "\n".join(say(rasa_url, sender, "锦绣家园的物业天天不打扫卫生，垃圾堆在楼道里"))
+    assert "垃圾堆在楼道里" in summary and "请核对" in summary, summary
+
+
+def test_a_corrected_place_is_corrected_in_the_problem_too(stack, rasa_url, app_url, sender):
+    """「海景花园3栋漏水」 corrected to 5栋2单元 was filed as 问题：海景花园3栋漏水, 地点：海景花园5栋2单元."""
+    say(rasa_url, sender, "东海岸小区3栋楼道漏水")
+    summary = "\n".join(say(rasa_url, sender, "不对，是5栋2单元"))
+    assert "问题：东海岸小区5栋2单元楼道漏水（" in summary and "地点：东海岸小区5栋2单元（" in summary, summary
+
+
 def test_wechat_location_pin_is_placed_at_the_nearest_community(stack, rasa_url, app_url, sender):
     say(rasa_url, sender, "路边的绿化带被人毁了种菜")
     reply = requests.post(f"{rasa_url}/webhooks/rest/webhook", timeout=60, json={
