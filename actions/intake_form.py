@@ -84,7 +84,7 @@ def emergency_advice() -> str:
 NOT_MORE = ("affirm", "deny", "greet", "goodbye", "cancel", "request_handoff", "query_status", "correct")
 
 
-def told_more(tracker: Tracker, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+def told_more(tracker: Tracker, dispatcher: CollectingDispatcher, besides: Optional[str] = None) -> Dict[Text, Any]:
     """More about the problem said instead of, or with, the place asked for (「买的预付卡健身房倒闭了」 after
     「我要退款」, 「我们二十多个人」 after unpaid wages): kept on the report — it was lost before, the
     ticket said only 「我要退款」 and went to the pensions office — the category taken from it when the
@@ -100,7 +100,7 @@ def told_more(tracker: Tracker, dispatcher: CollectingDispatcher) -> Dict[Text, 
     if (not told or intent in NOT_MORE or content_chars(rest) < MIN_MORE_CHARS or only_relative_place(text)
             or normalize_text(text) in normalize_text(told)):
         return {}
-    description = f"{told}，{text}"
+    description = f"{told}，{besides or text}"
     category = tracker.get_slot("problem_category") or {}
     found = problem_type(tracker)
     if found.get("level3") and not found.get("needs_review") and category.get("needs_review", True):
@@ -117,12 +117,15 @@ def since_besides_place(tracker: Tracker) -> Dict[Text, Any]:
     """「东海岸小区2栋，昨天晚上开始的」 answering where: the place, and since when — the time was lost
     and 「从什么时候开始的？」 asked next. What the message says besides the place, when it says only
     when, is the answer to that question before it is asked."""
-    text = latest_text(tracker).strip()
-    found = extract_location(text) if not tracker.get_slot("detail_since") else None
-    if not found:
-        return {}
-    rest = (text[:found.start] + text[found.end:]).strip("，,。；;、 ")
-    return {"detail_since": rest[:MAX_DETAIL]} if says_when(rest) and says_only_when(rest) else {}
+    rest = besides_place(latest_text(tracker)) if not tracker.get_slot("detail_since") else None
+    return {"detail_since": rest[:MAX_DETAIL]} if rest and says_when(rest) and says_only_when(rest) else {}
+
+
+def besides_place(text: str) -> Optional[str]:
+    """What a message says besides the place it names (None when it names none)."""
+    text = text.strip()
+    found = extract_location(text)
+    return (text[:found.start] + text[found.end:]).strip("，,。；;、 ") if found else None
 
 
 def corrected_instead(tracker: Tracker, dispatcher: CollectingDispatcher, asked: str) -> Dict[Text, Any]:
@@ -344,4 +347,4 @@ class ValidateIntakeForm(FormValidationAction):
         if (since or tracker.get_slot("requested_slot") != "location"  # the message that told the problem
                 or content_chars(text_without_place(strip_courtesy(latest_text(tracker)))) < MIN_MORE_WITH_PLACE):
             return {**place, **since}
-        return {**place, **told_more(tracker, dispatcher)}
+        return {**place, **told_more(tracker, dispatcher, besides_place(latest_text(tracker)))}
