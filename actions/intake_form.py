@@ -326,7 +326,8 @@ class ValidateIntakeForm(FormValidationAction):
         if place.get("location") is None and place.get("location_issue") in UNCLEAR and named.lat is None:
             # not a place to choose from or outside the area: the message said something else
             name = unknown_place_name(tracker)
-            if name and not named.text:
+            # 「盐田河」: the gazetteer read only 盐田 in it, an area, not a place; the name is what was said
+            if name and (not named.text or (named.text != name and named.text in name and not named.is_dispatchable())):
                 asked = unknown_name(name)
                 # a danger is filed at once at the name said, as at a road (above); anything else confirms it
                 urgent = tracker.get_slot("urgency") == "特急"

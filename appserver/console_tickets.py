@@ -73,11 +73,12 @@ def _ticket_or_404(request: web.Request) -> Ticket:
 
 
 def _shown(ticket: Ticket) -> Dict[str, Any]:
-    """The ticket as the console shows it: the contact and any number in the text masked (operators call back through the
-    department's system, which has it), the version to send back with a change."""
+    """The ticket as the console shows it: the contact and any number written into the problem masked
+    (operators call back through the department's system, which has it), the version to send back
+    with a change."""
     shown = ticket.dict()
     shown["contact"] = mask_pii(ticket.contact) if ticket.contact else None
-    shown["description"] = mask_pii(ticket.description)  # a number written into the problem, too
+    shown["description"] = mask_pii(ticket.description)
     shown["version"] = ticket.updated_at.isoformat()
     return shown
 

@@ -36,7 +36,9 @@ _GIVEN = re.compile(r"[，,。；;\s]*(?:我的|我)?(?:手机号码|手机号|�
 def without_phone(text: str) -> str:
     """``text`` without the phone numbers given in it and the words that announce them: the number is
     the resident's contact, not part of the problem."""
+    said = text or ""
+
     def cut(match: "re.Match[str]") -> str:
-        inside = match.start() > 0 and match.end() < len(text)
-        return "，" if inside else ""
-    return _GIVEN.sub(cut, text or "").strip()
+        # between two parts of the message a comma keeps them apart; at either end nothing is left
+        return "，" if 0 < match.start() and match.end() < len(said) else ""
+    return _GIVEN.sub(cut, said).strip()

@@ -226,6 +226,10 @@ def test_a_place_name_the_gazetteer_does_not_know_is_confirmed_not_added_to_the_
     say(rasa_url, other, "小区里有人私自搭建了个棚子")
     say(rasa_url, other, "碧海湾")
     assert "地点：碧海湾12栋" in "\n".join(say(rasa_url, other, "12栋"))
+    river = f"{sender}-d"  # 「沙头角河」: the gazetteer reads 沙头角 (a street) in it; the river is what was said
+    say(rasa_url, river, "有人在河里电鱼")
+    assert "没有找到「沙头角河」" in "\n".join(say(rasa_url, river, "沙头角河"))
+    assert "地点：沙头角河" in "\n".join(say(rasa_url, river, "是的"))
     relative = f"{sender}-c"  # 「我们小区」 is where, relative to the resident: not a detail of the problem
     say(rasa_url, relative, "楼下的垃圾好几天没人清了")
     asked = "\n".join(say(rasa_url, relative, "我们小区"))
