@@ -20,7 +20,7 @@ from actions.intake_draft import NOT_GIVEN, changed_slots, drafts, slot_values, 
 from actions.last_place import OFFERED, declined, offered, says_same_place, shown
 from actions.parse_data import combined_urgency, latest, latest_intent, latest_place, latest_text, problem_type
 from actions.place_choice import choose, complete
-from actions.place_slots import (UNCLEAR, numbered_road, place_slots, road_said, settled, unknown_name,
+from actions.place_slots import (UNCLEAR, numbered_road, place_slots, road_said, route_place, settled, unknown_name,
                                  with_fine_parts)
 from dispatch.schema import MAX_DESCRIPTION
 from common import clock
@@ -29,6 +29,7 @@ from nlu.contact import phone_in, without_phone
 from nlu.courtesy import strip_courtesy
 from nlu.conversation_settings import FOLLOW_UP_SLOTS, conversation_settings
 from nlu.location import extract_location, text_without_place
+from nlu.route import bus_line
 from nlu.correction import claimed_urgency
 from nlu.inquiry import is_inquiry
 from nlu.normalize import has_chinese, has_meaningful_text, normalize_text
@@ -280,10 +281,12 @@ class ValidateIntakeForm(FormValidationAction):
         number = phone_in(text)
         told = (without_phone(text) or text) if number else text
         contact = {"contact": number} if number and tracker.get_slot("contact") in (None, NOT_GIVEN) else {}
+        line = bus_line(text) if conversation_settings().takes_route(predicted) else None
+        route = route_place(line) if line and not tracker.get_slot("location") else {}
         return {"problem_description": told[:MAX_DESCRIPTION], "problem_issue": None, "classified_text": told,
                 "problem_category": predicted or None, "urgency": urgency.level,
                 "urgency_reasons": urgency.reasons, "problems": problems or None,
-                "inquiry": is_inquiry(text) and not problems, **contact}
+                "inquiry": is_inquiry(text) and not problems, **contact, **route}
 
     def validate_location(self, value: Any, dispatcher: CollectingDispatcher,
                           tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
@@ -325,6 +328,9 @@ class ValidateIntakeForm(FormValidationAction):
                                           gave_up=skipped(latest_text(tracker))), current)
         if place.get("location") is None and place.get("location_issue") in UNCLEAR and named.lat is None:
             # not a place to choose from or outside the area: the message said something else
+            line = bus_line(latest_text(tracker))
+            if line and conversation_settings().takes_route(tracker.get_slot("problem_category") or {}):
+                return route_place(line)  # 「23路」 after a complaint about a bus: the line is the place
             name = unknown_place_name(tracker)
             # 「盐田河」: the gazetteer read only 盐田 in it, an area, not a place; the name is what was said
             if name and (not named.text or (named.text != name and named.text in name and not named.is_dispatchable())):

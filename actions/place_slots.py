@@ -121,6 +121,12 @@ def unknown_name(name: str) -> Dict[str, Any]:
     return asked
 
 
+def route_place(line: str) -> Dict[str, Any]:
+    """A bus line as the place of a complaint about it (nlu/route.py): no address, for an operator to
+    pass to the line's company (the place review queue)."""
+    return settled(Address.from_dict({**area_place(f"{line}公交线路", "unknown").to_dict(), "poi": line}))
+
+
 #: the place line of a report whose resident could name no place at all
 UNKNOWN_PLACE = "{district}（地点待人工核实）"
 

@@ -68,6 +68,11 @@ class ConversationSettings(BaseModel):
     skip_words: List[str] = []
     same_place_words: List[str] = []
     inquiry: Dict[str, List[str]] = {}
+    route_categories: List[str] = []
+
+    def takes_route(self, category: Dict[str, object]) -> bool:
+        """A bus line can be this category's place (settings/conversation.yml route_categories)."""
+        return bool({category.get(k) for k in ("level1", "level2", "level3")} & set(self.route_categories))
 
     @validator("satisfaction_words")
     def _ratings(cls, value: Dict[str, List[str]]) -> Dict[str, List[str]]:

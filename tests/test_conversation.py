@@ -517,6 +517,18 @@ def test_a_corrected_place_is_corrected_in_the_problem_too(stack, rasa_url, app_
     assert "问题：东海岸小区5栋2单元楼道漏水（" in summary and "地点：东海岸小区5栋2单元（" in summary, summary
 
 
+def test_a_bus_line_is_the_place_of_a_complaint_about_a_bus(stack, rasa_url, app_url, sender):
+    """「公交车司机开车玩手机」, then 「23路」 answering where, was asked for an address again and again: the
+    line is the place, for an operator to pass to its company."""
+    say(rasa_url, sender, "公交车司机开车一直看手机")
+    summary = "\n".join(say(rasa_url, sender, "就是那个56路"))
+    assert "请核对" in summary and "地点：56路公交线路" in summary, summary
+    told = "\n".join(say(rasa_url, f"{sender}-b", "B812路公交车老是跳站不停"))
+    assert "请核对" in told and "地点：B812路公交线路" in told, told
+    filed = filed_ticket(app_url, say(rasa_url, f"{sender}-b", "确认"))
+    assert filed["location"]["poi"] == "B812路" and filed["location"]["placement"] == "unknown"
+
+
 def test_wechat_location_pin_is_placed_at_the_nearest_community(stack, rasa_url, app_url, sender):
     say(rasa_url, sender, "路边的绿化带被人毁了种菜")
     reply = requests.post(f"{rasa_url}/webhooks/rest/webhook", timeout=60, json={

@@ -148,6 +148,15 @@ def test_two_reports_are_about_the_same_thing_when_their_subjects_meet(one, othe
     assert same_subject(subject_of(one), subject_of(other)) is same
 
 
+@pytest.mark.parametrize("text,line", [
+    ("23路", "23路"), ("坐的是23路公交车", "23路"), ("m123路公交", "M123路"), ("就是那个56路，早上八点那班", "56路"),
+    ("海景二路12号", None), ("在3路口", None), ("深盐路100号", None), ("公交车司机开车玩手机", None)])
+def test_a_bus_line_is_read_and_a_road_is_not(text, line):
+    from nlu.route import bus_line
+
+    assert bus_line(text) == line
+
+
 def test_closing_thanks_are_courtesy_like_openings():
     from nlu.courtesy import carries_content, strip_courtesy
 
