@@ -217,7 +217,8 @@ class TicketStore:
                         TicketRow.urgency.in_(at_least_as_urgent(ticket.urgency)),
                         TicketRow.created_at >= now - self.duplicate_window, *_other_submissions(ticket))
                  .order_by(TicketRow.created_at).limit(20))
-        return next((row for row in session.execute(query).scalars() if same_subject(row.subject, ticket.subject)), None)
+        rows = session.execute(query).scalars()
+        return next((row for row in rows if same_subject(row.subject, ticket.subject)), None)
 
     def _holds(self, ticket: TicketIn, reasons: List[str]) -> bool:
         """Delivery waits for an operator when the agent was unsure of the problem or the place
