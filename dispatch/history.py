@@ -35,7 +35,10 @@ class TicketEvent(BaseModel):
 
     @classmethod
     def from_row(cls, row: TicketEventRow) -> "TicketEvent":
-        return cls(at=row.at, actor=row.actor, kind=row.kind, changes=json.loads(row.changes_json),
+        # a number in a changed description or contact is shown masked, as in the note; the row keeps it
+        changes = {field: {end: mask_pii(value) if isinstance(value, str) else value for end, value in change.items()}
+                   for field, change in json.loads(row.changes_json).items()}
+        return cls(at=row.at, actor=row.actor, kind=row.kind, changes=changes,
                    note=mask_pii(row.note) if row.note else None)
 
 

@@ -111,3 +111,13 @@ def test_inconsistent_taxonomy_fails_precisely(tmp_path, text, message):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(TaxonomyError, match=message):
         Taxonomy.load(path)
+
+
+def test_a_number_in_a_changed_description_is_masked_in_the_history(store):
+    """The history shows what a ticket once said; a phone number written into a description change is
+    shown masked there, as in notes and as public answers show descriptions."""
+    ticket, _ = store.file(_ticket(idempotency_key="h"))
+    store.amend(ticket.id, "resident", description="垃圾好几天没人清运了，有事打13812345678")
+    [event] = [e for e in store.history(ticket.id) if "description" in e.changes]
+    assert event.changes["description"]["to"].endswith("有事打138****5678")
+    assert event.changes["description"]["from"] == "垃圾好几天没人清运了"
