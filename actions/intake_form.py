@@ -29,7 +29,7 @@ from nlu.contact import phone_in, without_phone
 from nlu.courtesy import strip_courtesy
 from nlu.conversation_settings import FOLLOW_UP_SLOTS, conversation_settings
 from nlu.location import extract_location, text_without_place
-from nlu.route import bus_line
+from nlu.route import transit_line
 from nlu.correction import claimed_urgency
 from nlu.inquiry import is_inquiry
 from nlu.normalize import has_chinese, has_meaningful_text, normalize_text
@@ -281,7 +281,7 @@ class ValidateIntakeForm(FormValidationAction):
         number = phone_in(text)
         told = (without_phone(text) or text) if number else text
         contact = {"contact": number} if number and tracker.get_slot("contact") in (None, NOT_GIVEN) else {}
-        line = bus_line(text) if conversation_settings().takes_route(predicted) else None
+        line = transit_line(text) if conversation_settings().takes_route(predicted) else None
         route = route_place(line) if line and not tracker.get_slot("location") else {}
         return {"problem_description": told[:MAX_DESCRIPTION], "problem_issue": None, "classified_text": told,
                 "problem_category": predicted or None, "urgency": urgency.level,
@@ -328,7 +328,7 @@ class ValidateIntakeForm(FormValidationAction):
                                           gave_up=skipped(latest_text(tracker))), current)
         if place.get("location") is None and place.get("location_issue") in UNCLEAR and named.lat is None:
             # not a place to choose from or outside the area: the message said something else
-            line = bus_line(latest_text(tracker))
+            line = transit_line(latest_text(tracker))
             if line and conversation_settings().takes_route(tracker.get_slot("problem_category") or {}):
                 return route_place(line)  # 「23路」 after a complaint about a bus: the line is the place
             name = unknown_place_name(tracker)

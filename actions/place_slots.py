@@ -8,7 +8,7 @@ the same way whenever it is said.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from actions.place_choice import choice_buttons
 from dispatch.location import Address
@@ -121,10 +121,11 @@ def unknown_name(name: str) -> Dict[str, Any]:
     return asked
 
 
-def route_place(line: str) -> Dict[str, Any]:
-    """A bus line as the place of a complaint about it (nlu/route.py): no address, for an operator to
-    pass to the line's company (the place review queue)."""
-    return settled(Address.from_dict({**area_place(f"{line}公交线路", "unknown").to_dict(), "poi": line}))
+def route_place(line: Tuple[str, str]) -> Dict[str, Any]:
+    """A bus or metro line (nlu/route.transit_line: the line, the place as said) as the place of a
+    complaint about it: no address, for an operator to pass to the line's operator (the place review queue)."""
+    name, said = line
+    return settled(Address.from_dict({**area_place(said, "unknown").to_dict(), "poi": name}))
 
 
 #: the place line of a report whose resident could name no place at all

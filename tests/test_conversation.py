@@ -519,7 +519,7 @@ def test_a_corrected_place_is_corrected_in_the_problem_too(stack, rasa_url, app_
 
 def test_a_bus_line_is_the_place_of_a_complaint_about_a_bus(stack, rasa_url, app_url, sender):
     """「公交车司机开车玩手机」, then 「23路」 answering where, was asked for an address again and again: the
-    line is the place, for an operator to pass to its company."""
+    line is the place, for an operator to pass to its company; a metro line likewise."""
     say(rasa_url, sender, "公交车司机开车一直看手机")
     summary = "\n".join(say(rasa_url, sender, "就是那个56路"))
     assert "请核对" in summary and "地点：56路公交线路" in summary, summary
@@ -527,6 +527,8 @@ def test_a_bus_line_is_the_place_of_a_complaint_about_a_bus(stack, rasa_url, app
     assert "请核对" in told and "地点：B812路公交线路" in told, told
     filed = filed_ticket(app_url, say(rasa_url, f"{sender}-b", "确认"))
     assert filed["location"]["poi"] == "B812路" and filed["location"]["placement"] == "unknown"
+    metro = "\n".join(say(rasa_url, f"{sender}-c", "地铁2号线早高峰太挤了，站台上全是人，根本上不去车"))
+    assert "请核对" in metro and "地点：地铁2号线" in metro, metro
 
 
 def test_wechat_location_pin_is_placed_at_the_nearest_community(stack, rasa_url, app_url, sender):

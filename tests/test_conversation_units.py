@@ -157,6 +157,13 @@ def test_a_bus_line_is_read_and_a_road_is_not(text, line):
     assert bus_line(text) == line
 
 
+def test_a_metro_line_is_read_and_a_wires_end_is_not():
+    from nlu.route import transit_line
+
+    assert transit_line("地铁2号线太挤了") == ("地铁2号线", "地铁2号线") == transit_line("坐2号线上班")
+    assert transit_line("23路公交") == ("23路", "23路公交线路") and transit_line("12号线头露着") is None
+
+
 def test_closing_thanks_are_courtesy_like_openings():
     from nlu.courtesy import carries_content, strip_courtesy
 
