@@ -37,6 +37,16 @@ def submission_of(key: Optional[str]) -> Optional[str]:
 OPAQUE_ID = re.compile(r"(?=[\w-]*[A-Za-z_])(?=[\w-]*\d)[A-Za-z0-9_-]{8,128}")
 
 
+def reporter_key(value: Optional[str]) -> Optional[str]:
+    """A reporter as tickets store it, and as they are looked up by it. A channel's opaque user id (a
+    web page's random id, a WeChat openid, a call id) is kept as it is: it is how the resident's
+    conversation is found again, and the API masks it on the way out. A name or number a client sent
+    as the reporter is stored masked; the contact stays callable for the department."""
+    if not value or OPAQUE_ID.fullmatch(value):
+        return value
+    return mask_pii(value)
+
+
 class CategoryRef(BaseModel):
     level1: Optional[str] = None
     level2: Optional[str] = None
@@ -90,13 +100,7 @@ class TicketIn(BaseModel):
 
     @validator("reporter")
     def _masked(cls, value: Optional[str]) -> Optional[str]:
-        """A channel's opaque user id (a web page's random id, a WeChat openid, a call id) is kept
-        as it is: it is how the resident's conversation is found again, and the API masks it on
-        the way out. A name or number a client sent as the reporter is stored masked; the
-        contact stays callable for the department."""
-        if not value or OPAQUE_ID.fullmatch(value):
-            return value
-        return mask_pii(value)
+        return reporter_key(value)
 
 
     @classmethod
