@@ -51,6 +51,7 @@ class ReportInGreeting(MessageAnnotator):
 
     def annotate(self, message: Message) -> None:
         settings = courtesy_settings()
+        text = message.get(TEXT) or ""
         intent = message.get(INTENT) or {}
         problem = message.get("problem_type") or {}
         ranking_in = message.get(INTENT_RANKING_KEY) or []
@@ -60,7 +61,7 @@ class ReportInGreeting(MessageAnnotator):
         # 「海景花园3栋楼道灯坏了，不着急，慢慢处理」 came out as `correct` (0.84: a grade asked for, as in
         # 「其实没那么急」) with nothing open to correct, and the report was lost; a message that takes
         # nothing back (no 「不对」「不是」「改成」) is judged like a greeting: a report when it tells one
-        claim_only = intent.get(INTENT_NAME_KEY) == CORRECT_INTENT and read_correction(message.get(TEXT) or "") is None
+        claim_only = intent.get(INTENT_NAME_KEY) == CORRECT_INTENT and read_correction(text) is None
         if intent.get(INTENT_NAME_KEY) not in settings.courtesy_intents and not uncertain and not claim_only:
             return
         confidence = float(problem.get("confidence", 0.0))
@@ -69,11 +70,10 @@ class ReportInGreeting(MessageAnnotator):
             confidence = max(confidence, HAZARD_CONFIDENCE)
         runners_up = [e.get(INTENT_NAME_KEY) for e in ranking_in[:2]]
         if ((uncertain or claim_only) and REPORT_INTENT in runners_up and STATUS_INTENT not in runners_up
-                and confidence >= MIN_HESITANT_PROBLEM and has_chinese(message.get(TEXT))):
+                and confidence >= MIN_HESITANT_PROBLEM and has_chinese(text)):
             # the model hesitates between a report and something else, and there is content
             # besides openings and place: a report (the form asks for what is missing)
             confidence = max(confidence, settings.min_problem_confidence)
-        text = message.get(TEXT) or ""
         if (intent.get(INTENT_NAME_KEY) == GREET_INTENT and confidence >= MIN_HESITANT_PROBLEM
                 and strip_courtesy(text) != text.strip() and carries_content(text)):
             # 「喂你好，海景花园三栋电梯又坏了」 (greet 0.67, the lift 0.54) was answered with a greeting and the
