@@ -396,3 +396,18 @@ def test_a_model_whose_encoder_is_not_installed_leaves_the_rules_grading(tmp_pat
         assert shared_model() is None
     assert "is not installed" in caplog.text
     assert assess_urgency("楼道里着火了").level == "特急"
+
+
+def test_everyday_senses_of_hazard_words_name_no_hazard(model):
+    """Found by the fourteenth kept-aside set: 进不去 beside a fire engine was read as someone trapped,
+    black river water as a street gone dark, working for a gang boss (跟着包工头) as being followed, and
+    building a house (盖房子) as an open manhole cover (特急 at 0.91)."""
+    found = default_lexicon().found
+    assert "trapped" not in found("楼道堆满了杂物，消防车和救护车都进不去")
+    assert "trapped" in found("电梯门打不开，我妈在里面出不来")
+    assert "dark" not in found("工厂往河里排东西，水都黑了")
+    assert "dark" in found("这条路的路灯全黑了")
+    assert "threat" not in found("我们跟着包工头干了半年活，工钱没给")
+    assert "threat" in found("有个男的一路跟着我女儿到楼下")
+    assert grade("邻居在楼顶加盖了一层铁皮房，也没人管").level == "一般"
+    assert grade("人行道上的井盖没了，晚上黑乎乎的看不见").level == "特急"
