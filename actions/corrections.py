@@ -151,13 +151,16 @@ def read_change(tracker: Tracker, current_place: Optional[Dict[str, Any]],
     correction = latest(tracker, "correction") or {}
     said = correction.get("said", text) if correction else text
     change = Change(claim=claimed_urgency(text), place=place_said(tracker, current_place))
-    corrected_type = corrected_category(description, correction) if correction.get("problem_type") else None
-    if corrected_type and corrected_type.get("level3") != (current_category or {}).get("level3"):
-        change.category = corrected_type
     content = text_without_place(said)
     for word in claim_words() if change.claim else ():
         content = content.replace(word, "")  # 「是紧急的 污水都漫到楼道了」: the claim, and more
-    if content_chars(content) >= 2:
+    says_more = content_chars(content) >= 2
+    # a correction naming only a place (「不对，是海景花园北门那家」) changes no category: the model's
+    # reading of a place name is no problem type (it filed a barbecue's noise as 基础设施)
+    corrected_type = corrected_category(description, correction) if correction.get("problem_type") and says_more else None
+    if corrected_type and corrected_type.get("level3") != (current_category or {}).get("level3"):
+        change.category = corrected_type
+    if says_more:
         # the resident's own words go on the ticket: a correction explains the change
         change.note = f"（{'更正' if correction else '补充'}：{text}）"
     return change

@@ -302,7 +302,9 @@ def _span_in_original(original: str, work: str, start: int, end: int) -> Tuple[i
     return o_start, max(o_start, o_end)
 
 
-_FILLERS = re.compile(r"就在|在|位于|地址是?|位置是?|就是|是|的|这里|那里|那边|门口|旁边|附近|对面|楼下|楼上|[东南西北]门|[，,。！？!?：:\s]")
+#: what is said around a place and names nothing else: 「就在…门口」, and the thing pointed at (「海景花园北门那家」)
+_FILLERS = re.compile(r"就在|在|位于|地址是?|位置是?|就是|是|的|这里|那里|那边|门口|旁边|附近|对面|楼下|楼上|[东南西北]门|"
+                      r"[这那](?:家|个|儿)|[，,。！？!?：:\s]")
 
 
 def text_without_place(text: str) -> str:

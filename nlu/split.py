@@ -20,13 +20,13 @@ from typing import Callable, List, Optional, Tuple
 
 _CLAUSE_END = re.compile(r"(?<=[。！？；\n，,])|(?=另外|还有就是|还有|此外|同时还|并且还)")
 #: a clause that opens a further problem
-_FURTHER = re.compile(r"^(?:另外|还有|此外|同时还|并且还|再有|再就是|其次|第[二三四五六]|[二三四五六]是|[2-6][、.．)）]"
+_FURTHER = re.compile(r"^(?:另外|还有|此外|同时还|并且还|再有|再就是|其次|另一[个件点条]|再一个|第[二三四五六]|[二三四五六]是|[2-6][、.．)）]"
                       r"|[^，,。！？我你他她们]{1,6}也(?!是|希望|想|要|不|没|就|会|能|可以|请|应|该|很|太|都|还|只))")
 #: the connective or the number itself is not part of the problem
-_CONNECTIVE = re.compile(r"^(?:另外|还有就是|还有|此外|同时还|并且还|再有|再就是|其次|第[二三四五六][个点条]?|[二三四五六]是"
+_CONNECTIVE = re.compile(r"^(?:另外|还有就是|还有|此外|同时还|并且还|再有|再就是|其次|另一[个件点条](?:事情|事)?是?|再一个是?|第[二三四五六][个点条]?|[二三四五六]是"
                          r"|[2-6][、.．)）])[，,、:：\s]*")
 #: 「反映两个事：一是…」「第一，…」 before the first of several problems
-_FIRST = re.compile(r"^(?:[^，,。！？]{0,12}[:：]\s*|[^，,。！？]{0,8}(?:事|问题|情况)[，,\s]*)?(?:一是|第一[个点条]?|1[、.．)）])[，,、:：\s]*")
+_FIRST = re.compile(r"^(?:[^，,。！？]{0,12}[:：]\s*|[^，,。！？]{0,8}(?:事|问题|情况)[，,\s]*)?(?:一是|一[个件](?:事情|事)?是|第一[个点条]?|1[、.．)）])[，,、:：\s]*")
 #: 「两个事 一是楼道灯坏了 二是垃圾没人收」 said without a comma (a call, a quick message): where 一是
 #: or 第一 was said, 二是 / 第二 … begin a clause of their own
 _COUNTED_FIRST = re.compile(r"一是|第一")

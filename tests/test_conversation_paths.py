@@ -268,6 +268,17 @@ def test_a_building_corrected_without_naming_the_old_one_replaces_it(stack, rasa
     assert "污水都漫到楼道了" in ticket["description"] and ticket["urgency"] in ("紧急", "特急")
 
 
+def test_a_correction_naming_only_a_place_keeps_the_category(stack, rasa_url, app_url, sender):
+    """「不对，是海景花园北门那家」 after a barbecue's noise was read as a new problem type: the model's
+    reading of a place name (基础设施) replaced 噪音污染, and the noise went to the city management bureau."""
+    say(rasa_url, sender, "楼下烧烤店每天吵到凌晨两点")
+    say(rasa_url, sender, "海景花园")
+    summary = say(rasa_url, sender, "不对，是海景花园北门那家")
+    ticket = filed_ticket(app_url, confirmed(rasa_url, sender, summary))
+    assert ticket["category"]["level3"] == "噪音污染", ticket["category"]
+    assert ticket["description"] == "楼下烧烤店每天吵到凌晨两点"
+
+
 def test_a_building_said_first_stays_with_the_estate_said_next(stack, rasa_url, app_url, sender):
     say(rasa_url, sender, "12栋的化粪池冒了")
     say(rasa_url, sender, "海景花园")

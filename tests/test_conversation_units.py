@@ -104,6 +104,16 @@ def test_numbered_problems_said_without_commas_are_split():
     assert analyzer.split(normalize_text("两个事 一是楼道灯坏了 二是垃圾没人收")) == ["楼道灯坏了", "垃圾没人收"]
 
 
+def test_problems_counted_as_one_and_the_other_are_split():
+    """「两个事，一个是…，另一个是…」 was one ticket under the parking's category, 「两个事，」 at its head."""
+    analyzer = Analyzer.default()
+    assert analyzer.split(normalize_text("我想反映两个事，一个是锦绣家园的电梯坏了，另一个是小区门口天天有人乱停车")) == [
+        "锦绣家园的电梯坏了", "小区门口天天有人乱停车"]
+    assert analyzer.split(normalize_text("两件事，一件是楼道灯坏了，另一件是垃圾没人收")) == ["楼道灯坏了", "垃圾没人收"]
+    # 「另一个」 naming another of the same thing at one place is no second problem
+    assert len(analyzer.split(normalize_text("锦绣家园3栋电梯坏了，另一个单元的也坏了"))) == 1
+
+
 def test_a_message_without_a_marked_clause_is_not_classified_to_be_split():
     """The split asks the problem-type model about a clause only when a marked clause needs a
     comparison: a single problem told in several clauses costs no classification there (with a
@@ -133,6 +143,7 @@ def test_a_problem_is_stated_without_the_words_that_announce_it():
     assert problem_text("我家楼下的路灯坏了") == "我家楼下的路灯坏了"
     assert problem_text("那个人天天在楼下烧垃圾") == "那个人天天在楼下烧垃圾"
     assert problem_text("我要投诉") == "我要投诉"
+    assert problem_text("请问一下办居住证要带什么材料") == "办居住证要带什么材料"  # not 「一下办…」
 
 
 @pytest.mark.parametrize("one,other,same", [
