@@ -31,8 +31,9 @@ _PATTERNS: List[Tuple[str, re.Pattern]] = [
     ("community", re.compile(rf"({_N}{{2,6}}?社区)")),
     # 「东海道2号」: 道 names a road only before a house number (not 楼道, 知道, 街道)
     ("road", re.compile(rf"({_N}{{1,6}}?(?:(?:大道|大街|路|街|巷|胡同)(?![道口灯面况子线费])|道(?=\d+号)))")),
+    # 「地铁海山站」 as often as 「海山地铁站」
     ("poi", re.compile(
-        rf"({_N}{{2,8}}?(?:公园|广场|小学|中学|大学|学校|幼儿园|医院|卫生院|体育馆|游泳馆|图书馆|"
+        rf"(地铁{_N}{{2,6}}?站(?![路街])|{_N}{{2,8}}?(?:公园|广场|小学|中学|大学|学校|幼儿园|医院|卫生院|体育馆|游泳馆|图书馆|"
         r"菜市场|农贸市场|超市|商场|地铁站|公交站|火车站|派出所|银行|酒店|饭店|餐馆|菜场|"
         rf"{_STRUCTURES}|停车场|汽车站|客运站|码头))")),
     ("estate", re.compile(
@@ -307,11 +308,16 @@ _FILLERS = re.compile(r"就在|在|位于|地址是?|位置是?|就是|是|的|�
                       r"[这那](?:家|个|儿)|[，,。！？!?：:\s]")
 
 
+def text_around_place(text: str) -> str:
+    """The (normalised) message with the place it names cut out and every other word kept
+    (「我家楼上天天往下扔垃圾，我家在海景花园6栋」→「我家楼上天天往下扔垃圾，我家在」): what the
+    problem-type model reads when the place's name would only dilute the problem."""
+    work = digits_in_address(normalize_text(text))
+    match = extract_location(work)
+    return work[:match.start] + work[match.end:] if match else work
+
+
 def text_without_place(text: str) -> str:
     """What a message says besides naming a place: 「海景花园2栋门口」→「」,
     「人民公园东门的路灯不亮了」→「路灯不亮了」. Used to tell a report from a bare address."""
-    work = digits_in_address(normalize_text(text))
-    match = extract_location(work)
-    if match:
-        work = work[:match.start] + work[match.end:]
-    return _FILLERS.sub("", work)
+    return _FILLERS.sub("", text_around_place(text))

@@ -27,7 +27,8 @@ def test_bare_requests(text, bare):
 @pytest.mark.parametrize("text,asked", [
     ("我想咨询一下公积金怎么提取", True), ("请问居住证怎么办理", True), ("医保卡丢了去哪里补办", True),
     ("想了解一下廉租房申请条件", True), ("请问楼下噪音怎么投诉", False), ("路灯坏了怎么申请维修", False),
-    ("楼上漏水怎么办", False), ("海景花园物业乱收费", False), ("请问你们管不管", False)])
+    ("楼上漏水怎么办", False), ("海景花园物业乱收费", False), ("请问你们管不管", False),
+    ("我想咨询一下，小孩打疫苗去哪里", True), ("老人的流感疫苗在哪里打", True), ("我想咨询一下，楼下噪音怎么投诉", False)])
 def test_a_question_about_a_policy_is_an_inquiry_and_a_problem_is_not(text, asked):
     assert is_inquiry(text) is asked
 

@@ -84,7 +84,9 @@ def test_absurd_numbers_are_not_filled_but_said():
 
 
 @pytest.mark.parametrize("text,poi", [("梧桐山隧道里面有辆车抛锚了，后面都堵了", "梧桐山隧道"),
-                                      ("沙头角码头边上的护栏断了", "沙头角码头")])
+                                      ("沙头角码头边上的护栏断了", "沙头角码头"),
+                                      ("地铁沙头角站C出口的台阶塌了一块", "地铁沙头角站"),
+                                      ("沙头角地铁站门口的护栏倒了", "沙头角地铁站")])
 def test_tunnels_bridges_and_piers_are_named_places(text, poi):
     """「梧桐山隧道里面有辆车抛锚了」 was asked where it was: a tunnel, a bridge or a pier is a place a patrol finds."""
     located = locate(text)
