@@ -59,6 +59,9 @@ _ANALYZERS: Dict[str, Callable[[str], Tuple[str, ...]]] = {}
 class TextFeatures:
     """Fit on training texts, then turn any text into one sparse row (a CSR matrix row)."""
 
+    #: what a text is read as (a model's features may leave out what says nothing about its labels)
+    prepared: Callable[[str], str] = staticmethod(normalize_text)
+
     def __init__(self, views: Dict[str, TfidfVectorizer]) -> None:
         self.views = views
         self._fitted: List[Tuple[Callable[[str], Tuple[str, ...]], Dict[str, int], np.ndarray, int]] = []
@@ -71,7 +74,7 @@ class TextFeatures:
     @classmethod
     def fit(cls, texts: Sequence[str]) -> "TextFeatures":
         views = _views()
-        normalized = [normalize_text(t) for t in texts]
+        normalized = [cls.prepared(t) for t in texts]
         for view in views.values():
             view.fit(normalized)
         return cls(views)
@@ -97,7 +100,7 @@ class TextFeatures:
         or a Chinese character. A lone Latin letter or digit (「zxqv」 shares only those with the
         training data) is not evidence of anything, nor a run of Latin letters cut out of a longer
         one (「as」 of 「asdkjh」): Latin counts as whole words (「ok」「hello」)."""
-        work = normalize_text(text)
+        work = self.prepared(text)
         for name, (analyze, vocabulary, _idf, _offset) in zip(self.views, self._fitted):
             for term in analyze(work):
                 if term not in vocabulary or (name != "words" and term.strip().isascii() and term.strip().isalpha()):
@@ -119,7 +122,7 @@ class TextFeatures:
 
     def rows(self, texts: Sequence[str]) -> List[Tuple[List[np.ndarray], List[np.ndarray]]]:
         """Each text's columns and values (see _row); subclasses add columns of their own."""
-        return [self._row(normalize_text(text)) for text in texts]
+        return [self._row(self.prepared(text)) for text in texts]
 
     def transform(self, texts: Sequence[str]) -> scipy.sparse.csr_matrix:
         return stack_rows(self.rows(texts), self.size)

@@ -32,9 +32,11 @@ def _digest(paths: Iterable[Path]) -> str:
 
 
 def problem_data_fingerprint(files: List[Path]) -> str:
-    """Changes whenever an example file, the taxonomy, the model's settings or its code changes."""
+    """Changes whenever an example file, the taxonomy, the model's settings or its code changes — the
+    place reader's too, which says a text's place by kind before the model reads it."""
     return _digest([*files, SETTINGS_DIR / "taxonomy.yml", SETTINGS_DIR / "problem_type.yml",
-                    CLASSIFIERS / "problem_features.py", CLASSIFIERS / "sentence_encoder.py", *LINEAR_CODE])
+                    CLASSIFIERS / "problem_features.py", CLASSIFIERS / "sentence_encoder.py", *LINEAR_CODE,
+                    CLASSIFIERS.parent / "nlu" / "location.py", *sorted((SETTINGS_DIR / "gazetteer").glob("*.yml"))])
 
 
 def urgency_data_fingerprint(directory: Path = URGENCY_DATA_DIR) -> str:

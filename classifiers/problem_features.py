@@ -20,6 +20,7 @@ from classifiers.features import TextFeatures
 from classifiers.linear_model import LinearTextClassifier
 from classifiers.sentence_encoder import EncoderSpec, append_vectors, load_spec, save_spec
 from common.paths import SETTINGS_DIR
+from nlu.location import place_as_kind
 from nlu.normalize import normalize_text
 
 SETTINGS = SETTINGS_DIR / "problem_type.yml"
@@ -33,7 +34,10 @@ def configured_encoder() -> Optional[EncoderSpec]:
 
 
 class ProblemFeatures(TextFeatures):
-    """TF-IDF words and characters, then the encoder's vector (when there is one) in the last columns."""
+    """TF-IDF words and characters of the text with its place said by kind (nlu/location.place_as_kind:
+    「锦绣家园3栋」 → 「小区楼栋」), then the encoder's vector (when there is one) in the last columns."""
+
+    prepared = staticmethod(place_as_kind)
 
     def __init__(self, views: Dict[str, TfidfVectorizer], encoder: Optional[EncoderSpec] = None) -> None:
         super().__init__(views)

@@ -11,7 +11,7 @@ the model is unsure of (below `uncertain_below`, or its two best guesses closer 
 `ambiguity_below`: the FallbackClassifier's settings) is judged the same way, and counts as a
 report when `report_problem` (and not `query_status`) is one of its two best guesses, it has
 Chinese words and the problem-type model gives its problem at least 0.3 — read on the whole message, or
-else on what it says besides the place and the words that announce it (「我家楼上天天往下扔垃圾，我家在
+else on what it says besides the place, the words that announce it and a grade asked for (「我家楼上天天往下扔垃圾，我家在
 海景花园6栋」: 0.24 whole, 0.47 without the estate's name): 「海景花园7栋门口的消防栓漏水」 is a report, not
 a request to rephrase. So is one the resident announces
 (「我想反映一下就是…」, settings/courtesy.yml preambles) with a problem after it, and a greeting followed
@@ -25,7 +25,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 
 from classifiers.rasa_component import ClassifyingAnnotator
-from nlu.correction import claimed_urgency, read_correction
+from nlu.correction import claim_words, claimed_urgency, read_correction
 from nlu.locate import locate
 from nlu.location import text_around_place, text_without_place
 from nlu.courtesy import announces_report, carries_content, courtesy_settings, problem_text, strip_courtesy
@@ -53,9 +53,12 @@ class ReportInGreeting(ClassifyingAnnotator):
         super().warm_up()
 
     def problem_besides_place(self, text: str) -> float:
-        """The problem-type model's confidence in what ``text`` says besides its place and the words
-        that open or announce it; asked only of a message the intent model hesitates over."""
+        """The problem-type model's confidence in what ``text`` says besides its place, the words that
+        open or announce it and a grade asked for (「…，不着急，慢慢处理」); asked only of a message the
+        intent model hesitates over."""
         rest = problem_text(strip_courtesy(text_around_place(text)))
+        for word in claim_words():
+            rest = rest.replace(word, "")
         return self.classifier.ranked(rest, top_k=1)[0][1] if has_chinese(rest) else 0.0
 
     def annotate(self, message: Message) -> None:
