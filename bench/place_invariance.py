@@ -71,7 +71,7 @@ def chart(per_place: Dict[str, float], path: Path) -> None:
     names = list(per_place)
     ax.barh(names, [per_place[n] for n in names])
     ax.set_xlim(0, 1)
-    ax.set_xlabel("placed messages whose leaf is the bare problem's")
+    ax.set_xlabel("messages with the leaf most places of their kind got")
     ax.set_title("problem type at each place")
     fig.tight_layout()
     fig.savefig(path, dpi=110)

@@ -34,8 +34,9 @@ def configured_encoder() -> Optional[EncoderSpec]:
 
 
 class ProblemFeatures(TextFeatures):
-    """TF-IDF words and characters of the text with its place said by kind (nlu/location.place_as_kind:
-    「锦绣家园3栋」 → 「小区楼栋」), then the encoder's vector (when there is one) in the last columns."""
+    """TF-IDF words and characters of the text with its estate's name and building number left out
+    (nlu/location.place_as_kind: 「锦绣家园3栋」 → 「小区某栋」), then the encoder's vector (when there is
+    one) in the last columns."""
 
     prepared = staticmethod(place_as_kind)
 

@@ -320,19 +320,17 @@ def text_around_place(text: str) -> str:
 
 #: an estate whose name says what kind of housing it is (「回迁小区」「廉租房小区」): that is no mere name
 _HOUSING_KIND = re.compile(r"回迁|廉租|公租|保障|安置|经适|经济适用|拆迁|老旧|城中村|宿舍|单位|职工|商品房")
-#: how much of a message place_as_kind reads for its estate (where a report names its place), with the
-#: estate pattern alone: the whole place reader on every text and clause the model reads cost real letters'
-#: analysis 3–4 ms more at p95 (25 → 29 ms)
-_KIND_READS = 120
-_ESTATE = dict(_PATTERNS)["estate"]
-#: the number of a building, unit, floor or room (「3栋」「1102室」): no evidence of a category either
-_UNIT_NUMBER = re.compile(r"\d+(?=栋|号楼|幢|座|单元|室|层|楼)")
 #: an estate's name before its suffix, as long as names go (「交房时发现小区」 is a clause, not a name)
 _ESTATE_NAME = re.compile(r"^(.{1,4}?)(小区|花园|家园|新村|公寓|大厦|苑|府|庭|村|院)(.*)$")
-
-
+_ESTATE = dict(_PATTERNS)["estate"]
 #: where a longer place's parts end before its estate (「…海涛社区阳光花园」: the estate is 阳光花园)
 _PART_END = re.compile(r"区|县|街道|社区|镇|乡|大道|路|街|巷|号")
+#: the number of a building, unit, floor or room (「3栋」「1102室」)
+_UNIT_NUMBER = re.compile(r"\d+(?=栋|号楼|幢|座|单元|室|层|楼)")
+#: how much of a message place_as_kind reads for its estate (where a report names its place), with the
+#: estate pattern alone: the whole place reader on every text and clause the model reads cost real
+#: letters' analysis 3–4 ms more at p95 (25 → 29 ms)
+_KIND_READS = 120
 
 
 def _estate_in(opening: str) -> Optional[str]:
@@ -349,12 +347,13 @@ def _estate_in(opening: str) -> Optional[str]:
 
 @lru_cache(maxsize=512)
 def place_as_kind(text: str) -> str:
-    """The (normalised) message with the name of the estate it names said as 「小区」 and its building's
-    number as 「某」 (「锦绣家园3栋楼道灯坏了」 → 「小区某栋楼道灯坏了」): what the problem-type model reads. An estate's name is no evidence of a
-    category — the model had learnt the names its examples happened to use (锦绣家园's corridor light read
-    消防安全, 阳光花园's 物业服务) — while the kind of place may be (an estate's lift is the property
-    company's); 「3栋」 had been read as fire safety. Only an estate's name is replaced: a road's, a community's or a school's says its kind
-    in the name (「地铁站」「幼儿园」), and an estate named for its kind of housing (回迁小区) is kept."""
+    """The (normalised) message with its estate's name said as 「小区」 and building numbers as 「某」
+    (「锦绣家园3栋楼道灯坏了」 → 「小区某栋楼道灯坏了」): what the problem-type model reads. Neither is
+    evidence of a category — the model had learnt the names and numbers its examples happened to use
+    (锦绣家园's corridor light read 消防安全 0.60, 阳光花园's 物业服务; 「3栋」 leaned to fire safety) —
+    while the kind of place may be (an estate's lift is the property company's). Only an estate's name
+    is replaced: a road's, a community's or a school's name says its kind (「地铁站」「幼儿园」), and an
+    estate named for its kind of housing (回迁小区) keeps its name."""
     work = normalize_text(text)
     estate = _estate_in(work[:_KIND_READS])
     named = _ESTATE_NAME.match(estate or "")

@@ -10,10 +10,10 @@ A 特急 hazard (UrgencyDetector) counts as confident whatever its category. A m
 the model is unsure of (below `uncertain_below`, or its two best guesses closer than
 `ambiguity_below`: the FallbackClassifier's settings) is judged the same way, and counts as a
 report when `report_problem` (and not `query_status`) is one of its two best guesses, it has
-Chinese words and the problem-type model gives its problem at least 0.3 — read on the whole message, or
-else on what it says besides the place, the words that announce it and a grade asked for (「我家楼上天天往下扔垃圾，我家在
-海景花园6栋」: 0.24 whole, 0.47 without the estate's name): 「海景花园7栋门口的消防栓漏水」 is a report, not
-a request to rephrase. So is one the resident announces
+Chinese words and the problem-type model gives its problem at least 0.3 — read on the whole message,
+or else on what it says besides the place, the words that announce it and a grade asked for
+(「我家楼上天天往下扔垃圾，我家在海景花园6栋」: 0.24 whole, 0.47 without the estate):
+「海景花园7栋门口的消防栓漏水」 is a report, not a request to rephrase. So is one the resident announces
 (「我想反映一下就是…」, settings/courtesy.yml preambles) with a problem after it, and a greeting followed
 by more than a place that the problem-type model reads as some problem (at least 0.3), and a correction
 taking nothing back that names a place and something about it.
