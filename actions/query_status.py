@@ -16,8 +16,8 @@ from actions.file_ticket import ticket_store
 from actions.intake_draft import channel_of
 from actions.parse_data import latest_text
 from dispatch.schema import Ticket, reporter_key
+from nlu.ticket_number import TICKET_ID
 
-TICKET_ID = re.compile(r"(?<!\d)(20\d{12})(?!\d)")
 #: words that point at a report made before this conversation's current one
 EARLIER = re.compile(r"之前|上次|上回|上周|上星期|上个月|以前|前几天|前两天|前些天|昨天|那天|早就|已经反映|反映过|报过|投诉过|工单")
 #: a resident pressing on a matter reported before, often more than once (催办): apologised to first

@@ -25,7 +25,7 @@ from common import clock
 from dispatch.location import Address
 from nlu.contact import only_a_phone
 from nlu.normalize import normalize_text
-from nlu.vague import says_only_when
+from nlu.vague import content_chars, says_only_when
 
 #: 「还有，」「另外」 open a further problem; they are not part of it
 CONNECTIVE = re.compile(r"^(?:还有就是|还有|另外|此外|对了|同时)[，,、\s]*")
@@ -37,6 +37,8 @@ def another_problem(tracker: Tracker, problems: List[Dict[str, Any]]) -> bool:
         return False
     if says_only_when(latest_text(tracker)):
         return False  # 「每天晚上」: a detail of the problem told, however sure the model is
+    if content_chars(latest_text(tracker)) < 2:
+        return False  # 「海涛社区文化广场」: a place said at the summary is where, not what (文化市场 0.6)
     found = latest(tracker, "problem_type") or {}
     known = {(p.get("problem_type") or {}).get("level3") for p in problems}
     return not found.get("needs_review") and bool(found.get("level3")) and found.get("level3") not in known

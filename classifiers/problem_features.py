@@ -35,7 +35,7 @@ def configured_encoder() -> Optional[EncoderSpec]:
 
 class ProblemFeatures(TextFeatures):
     """TF-IDF words and characters of the text with its estate's name and building number left out
-    (nlu/location.place_as_kind: 「锦绣家园3栋」 → 「小区某栋」), then the encoder's vector (when there is
+    (nlu/location.place_as_kind: 「锦绣家园3栋」 → 「小区」), then the encoder's vector (when there is
     one) in the last columns."""
 
     prepared = staticmethod(place_as_kind)

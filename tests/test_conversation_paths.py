@@ -294,6 +294,29 @@ def test_a_rating_nobody_asked_for_is_answered(stack, rasa_url, app_url, sender)
     assert "工单办结后" in told and "没有完全理解" not in told, told
 
 
+def test_a_ticket_number_sent_alone_is_a_status_question(stack, rasa_url, app_url, sender):
+    """「20261201000001」 sent after 「请提供工单号」 was answered 「抱歉，我没有完全理解」."""
+    ticket = filed_ticket(app_url, confirmed(rasa_url, sender, say(rasa_url, sender, "锦绣家园5栋电梯坏了")))
+    told = "\n".join(say(rasa_url, sender, ticket["service_request_id"]))
+    assert f"工单 {ticket['service_request_id']}" in told and "办理中" in told, told
+    other = "\n".join(say(rasa_url, f"{sender}-other", f"工单号{ticket['service_request_id']}"))
+    assert "只能查询您本人" in other and "办理中" not in other, other
+
+
+def test_square_dancing_is_no_square_and_a_place_said_at_the_summary_is_where(stack, rasa_url, app_url, sender):
+    """「晚上十点以后广场舞音响太大声」 was filed at 「十点以后广场」, and the square the resident then named
+    became a second problem (文化市场与文化执法)."""
+    asked = "\n".join(say(rasa_url, sender, "晚上十点以后广场舞音响太大声"))
+    assert "在哪里" in asked, asked
+    summary = say(rasa_url, sender, "海涛社区文化广场")
+    ticket = filed_ticket(app_url, confirmed(rasa_url, sender, summary))
+    assert ticket["location"]["text"] == "海涛社区文化广场" and ticket["category"]["level3"] == "噪音污染"
+    at_summary = "\n".join(say(rasa_url, f"{sender}-2", "楼下烧烤店每天吵到凌晨两点，在海景花园"))
+    assert "请核对" in at_summary, at_summary
+    moved = "\n".join(say(rasa_url, f"{sender}-2", "海涛社区文化广场"))
+    assert "2个问题" not in moved and "海涛社区文化广场" in moved, moved
+
+
 def test_a_building_said_first_stays_with_the_estate_said_next(stack, rasa_url, app_url, sender):
     say(rasa_url, sender, "12栋的化粪池冒了")
     say(rasa_url, sender, "海景花园")

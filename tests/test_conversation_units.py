@@ -284,3 +284,12 @@ def test_a_name_said_alone_is_told_apart_from_a_relative_place(text, name):
 def test_a_place_relative_to_the_resident_says_nothing_about_the_problem(text, relative):
     assert only_relative_place(text) is relative
 
+
+@pytest.mark.parametrize("text,number", [
+    ("20261201000001", "20261201000001"), ("工单号：20261201000001", "20261201000001"),
+    ("查询 20261201000001 的进度", "20261201000001"), ("20261201000001 楼道灯还没修", None),
+    ("13812345678", None), ("2026120100000123", None), ("20261201000001 20261201000002", None)])
+def test_a_message_that_is_only_a_ticket_number(text, number):
+    from nlu.ticket_number import only_a_ticket_number
+
+    assert only_a_ticket_number(text) == number

@@ -92,7 +92,7 @@ def test_an_estates_name_is_read_as_an_estate_and_moves_no_category():
     from classifiers.problem_type import default_classifier
     from nlu.location import place_as_kind
 
-    assert place_as_kind("锦绣家园3栋楼道灯坏了") == "小区某栋楼道灯坏了"
+    assert place_as_kind("锦绣家园3栋楼道灯坏了") == "小区楼道灯坏了"
     assert place_as_kind("碧海湾小区路灯坏了") == "小区路灯坏了"
     for kept in ("回迁小区什么时候能办房产证", "交房时发现小区的配套和宣传的不一样", "海山地铁站B出口有个坑"):
         assert place_as_kind(kept) == kept
