@@ -14,10 +14,11 @@ from __future__ import annotations
 from typing import Any, Dict
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from classifiers.rasa_component import ClassifyingAnnotator
+from nlu.components import settle_intent
 from nlu.correction import read_correction
 from nlu.locate import locate
 from nlu.location import text_without_place
@@ -52,6 +53,4 @@ class CorrectionReader(ClassifyingAnnotator):
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if (intent in READ_AS and ("address" in found or "problem_type" in found)
                 or intent == "cancel" and "address" in found):
-            message.set(INTENT, {INTENT_NAME_KEY: CORRECT, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: CORRECT, PREDICTED_CONFIDENCE_KEY: 1.0}],
-                        add_to_output=True)
+            settle_intent(message, CORRECT)

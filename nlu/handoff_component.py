@@ -6,10 +6,10 @@ intent model said, so that the handoff rule answers it; runs before FallbackClas
 from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu.components import MessageAnnotator
+from nlu.components import MessageAnnotator, settle_intent
 from nlu.conversation_settings import conversation_settings
 from nlu.distress import handoff_kind
 
@@ -26,6 +26,4 @@ class DistressDetector(MessageAnnotator):
         if kind is None:
             return
         message.set("distress", {"kind": kind}, add_to_output=True)
-        message.set(INTENT, {INTENT_NAME_KEY: HANDOFF_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: HANDOFF_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}],
-                    add_to_output=True)
+        settle_intent(message, HANDOFF_INTENT)

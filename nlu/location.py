@@ -333,16 +333,15 @@ _UNIT_NUMBER = re.compile(r"\d+(?:栋|号楼|幢|座|单元|室|层|楼)")
 _KIND_READS = 120
 
 
-def _estate_in(opening: str) -> Optional[str]:
-    """The first estate ``opening`` names, without the district, street or community said before it."""
+def _estate_in(opening: str) -> Optional["re.Match[str]"]:
+    """The first estate ``opening`` names, without the district, street or community said before it,
+    as _ESTATE_NAME reads it (its name, suffix and phase); None when it names none that is a name."""
     match = _ESTATE.search(opening)
     if not match:
         return None
     name = match.group(1)
-    for start in reversed([0] + [part.end() for part in _PART_END.finditer(name)]):
-        if _ESTATE_NAME.match(name[start:]):
-            return name[start:]
-    return name
+    return next(filter(None, (_ESTATE_NAME.match(name[start:]) for start in
+                              reversed([0] + [part.end() for part in _PART_END.finditer(name)]))), None)
 
 
 @lru_cache(maxsize=512)
@@ -357,10 +356,9 @@ def place_as_kind(text: str) -> str:
     「某栋」: that one token, in most examples naming a building, read a bare 「翠堤雅居8栋」 as 物业服务 0.56
     and the place answer as a report."""
     work = normalize_text(text)
-    estate = _estate_in(work[:_KIND_READS])
-    named = _ESTATE_NAME.match(estate or "")
-    if named and not _HOUSING_KIND.search(estate) and estate in work:
-        work = work.replace(estate, "小区" + named.group(3), 1)
+    named = _estate_in(work[:_KIND_READS])
+    if named and not _HOUSING_KIND.search(named.string):
+        work = work.replace(named.string, "小区" + named.group(3), 1)
     return _UNIT_NUMBER.sub("", work)
 
 

@@ -7,10 +7,10 @@ and answers only for the resident's own tickets); runs before FallbackClassifier
 from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu.components import MessageAnnotator
+from nlu.components import MessageAnnotator, settle_intent
 from nlu.ticket_number import only_a_ticket_number
 
 STATUS_INTENT = "query_status"
@@ -21,6 +21,4 @@ class TicketNumberReader(MessageAnnotator):
     def annotate(self, message: Message) -> None:
         if only_a_ticket_number(message.get(TEXT) or "") is None:
             return
-        message.set(INTENT, {INTENT_NAME_KEY: STATUS_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: STATUS_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}],
-                    add_to_output=True)
+        settle_intent(message, STATUS_INTENT)
