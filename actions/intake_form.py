@@ -34,7 +34,8 @@ from nlu.correction import claimed_urgency
 from nlu.inquiry import is_inquiry
 from nlu.normalize import has_chinese, has_meaningful_text, normalize_text
 from nlu.urgency import category_floor, default_rules
-from nlu.vague import content_chars, is_bare_request, name_alone, only_relative_place, says_only_when, says_when
+from nlu.vague import (content_chars, is_bare_request, name_alone, only_relative_place, says_a_name, says_only_when,
+                       says_when)
 
 REQUIRED = ("problem_description", "location")
 #: letters and digits (besides place and filler words) that make a message more about the problem
@@ -66,13 +67,14 @@ def a_place_not_a_time(tracker: Tracker) -> bool:
 
 def unknown_place_name(tracker: Tracker) -> Optional[str]:
     """A name said alone answering where that neither the gazetteer nor the models read (「碧海湾」):
-    no problem the problem-type model is sure of, no hazard, not a yes, a no or 「不知道」."""
+    no problem the problem-type model is sure of (unless the answer says it is a name: 「公司叫鑫达五金厂」),
+    no hazard, not a yes, a no or 「不知道」."""
     text = latest_text(tracker)
     name = name_alone(text)
     found = latest(tracker, "problem_type") or {}
     urgency = latest(tracker, "urgency") or {}
-    if (not name or skipped(text) or latest_intent(tracker) in NOT_MORE
-            or (found.get("level3") and not found.get("needs_review")) or urgency.get("reasons")):
+    sure = found.get("level3") and not found.get("needs_review") and not says_a_name(text)
+    if not name or skipped(text) or latest_intent(tracker) in NOT_MORE or sure or urgency.get("reasons"):
         return None
     return name
 
@@ -82,7 +84,8 @@ def emergency_advice() -> str:
 
 
 #: a message under these intents says nothing more about the problem (a yes, a no, a greeting …)
-NOT_MORE = ("affirm", "deny", "greet", "goodbye", "cancel", "request_handoff", "query_status", "correct")
+NOT_MORE = ("affirm", "deny", "greet", "goodbye", "cancel", "request_handoff", "query_status", "correct",
+            "ask_how_to_report")
 
 
 def told_more(tracker: Tracker, dispatcher: CollectingDispatcher, besides: Optional[str] = None) -> Dict[Text, Any]:
@@ -334,7 +337,7 @@ class ValidateIntakeForm(FormValidationAction):
             name = unknown_place_name(tracker)
             # 「盐田河」: the gazetteer read only 盐田 in it, an area, not a place; the name is what was said
             if name and (not named.text or (named.text != name and named.text in name and not named.is_dispatchable())):
-                asked = unknown_name(name)
+                asked = unknown_name(name, Address.from_dict(current) if current else None)
                 # a danger is filed at once at the name said, as at a road (above); anything else confirms it
                 urgent = tracker.get_slot("urgency") == "特急"
                 return settled(Address.from_dict(asked["location_detail"])) if urgent else asked

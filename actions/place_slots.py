@@ -111,13 +111,19 @@ def road_said(asked: Dict[str, Any], kept: Optional[Dict[str, Any]], asked_befor
     return asked
 
 
-def unknown_name(name: str) -> Dict[str, Any]:
+def unknown_name(name: str, within: Optional[Address] = None) -> Dict[str, Any]:
     """「碧海湾」 answering where — an estate said without 小区, a name the gazetteer does not hold — was
     added to the problem (「好的，这些情况已记下」) and the same question asked. The resident is told the
     name was not found and asked to confirm it or say more; the name is kept while asking, and taken
-    as it is for an operator to place (the place review queue) when they name nothing else (road_said)."""
+    as it is for an operator to place (the place review queue) when they name nothing else (road_said).
+    A street or community said before (「公司在沙头角街道」, then 「公司叫鑫达五金厂」) is kept with it:
+    it tells the operator where to look and routes the ticket to that street's office."""
     asked = _question("doubt", location_hint=f"辖区地名库里没有找到「{name}」")
-    asked["location_detail"] = {**area_place(name, "unknown").to_dict(), "poi": name}
+    place = {**area_place(name, "unknown").to_dict(), "poi": name}
+    if within and (within.street or within.community):
+        place.update(street=within.street, community=within.community, responsible_unit=within.responsible_unit,
+                     text=f"{within.text or ''}{name}")
+    asked["location_detail"] = place
     return asked
 
 

@@ -21,7 +21,7 @@ from nlu.transcript import ReadCall
 from nlu.vague import is_bare_request
 
 #: intents that mean the caller reported nothing to file (a question about us, a greeting …)
-NOT_REPORTS = frozenset({"out_of_scope", "greet", "goodbye", "query_status", "rate", "affirm", "deny", "cancel"})
+NOT_REPORTS = frozenset({"out_of_scope", "greet", "goodbye", "query_status", "ask_how_to_report", "rate", "affirm", "deny", "cancel"})
 SITE_FIELDS = ("estate", "poi", "road", "community")
 
 

@@ -78,9 +78,14 @@ def says_only_when(text: str) -> bool:
     return bool(text and text.strip()) and _letters(work) < MIN_CONTENT_CHARS
 
 
-#: a name said alone: 「碧海湾」「就是碧海湾那边」 (the words around it are not part of it)
-_NAME_AROUND = re.compile(r"^(?:在|是|就是|就在|我在|我们在|我家在|住在)|(?:那边|这边|那里|这里|那儿|附近|里面|小区里)$")
+#: a name said alone: 「碧海湾」「就是碧海湾那边」「公司叫鑫达五金厂」 (the words around it are not part of it)
+#: 「公司叫…」「厂子名字叫…」: an answer that says outright that what follows is a name
+_NAMING = r"(?:我们|我的)?(?:公司|单位|厂子?|店|工地|商家)?(?:名字|名称)?(?:叫做|名叫|叫)"
+_NAME_AROUND = re.compile(rf"^(?:在|是|就是|就在|我在|我们在|我家在|住在|{_NAMING})"
+                          r"|(?:那边|这边|那里|这里|那儿|附近|里面|小区里)$")
 MAX_NAME_CHARS = 6
+#: a workplace or a shop is named longer (「鑫达五金制品有限公司」); its kind word says it is a name, not a sentence
+_BUSINESS_NAME = re.compile(r"^[\u4e00-\u9fff]{2,14}(?:有限公司|公司|工厂|厂|商行|门店|商店|工地|酒楼|餐厅|工作室)$")
 #: words that place an answer relative to the resident, not by a name (「我们小区」「楼下」)
 _RELATIVE_PLACE = ("小区", "楼下", "楼上", "这里", "那里", "这边", "那边", "家里", "门口", "附近", "隔壁", "对面")
 
@@ -98,12 +103,20 @@ def only_relative_place(text: str) -> bool:
     return bool(text and text.strip()) and not work
 
 
+def says_a_name(text: str) -> bool:
+    """「公司叫鑫达五金厂」: the answer says it is a name, whatever the words of the name suggest (公司
+    made the problem-type model sure of a labour dispute)."""
+    return bool(re.match(_NAMING, _short_answer(text))) and name_alone(text) is not None
+
+
 def name_alone(text: str) -> Optional[str]:
     """The name a short answer says and nothing else (two to six Chinese characters, none of them a
     place relative to the resident), or None."""
     work = _short_answer(text)
     for _ in range(2):  # 「就是在碧海湾那边」: 就是, then 在
         work = _NAME_AROUND.sub("", work)
-    if any(word in work for word in _RELATIVE_PLACE):
-        return None
+    if any(word in work for word in _RELATIVE_PLACE) or any(word in work for word in ("什么", "哪", "谁")):
+        return None  # 「叫什么来着」 asks, names nothing
+    if _BUSINESS_NAME.match(work):
+        return work
     return work if 2 <= len(work) <= MAX_NAME_CHARS and all("\u4e00" <= ch <= "\u9fff" for ch in work) else None

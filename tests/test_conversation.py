@@ -558,3 +558,30 @@ def test_absurd_house_number_is_questioned(stack, rasa_url, sender):
     answer = "\n".join(say(rasa_url, sender, "幸福路99999号"))
     assert "99999" in answer and "不像真实的门牌号" in answer, answer
     assert "工单号" not in answer
+
+
+def test_how_to_report_is_explained_before_and_during_a_report(stack, rasa_url, sender):
+    """「你们需要我提供什么信息」 was answered 「抱歉，我没有完全理解」: a first-time resident is told what to
+    say (the problem, the place, since when) and what happens to it; asked while the place is asked,
+    the answer comes and the question after it."""
+    told = "\n".join(say(rasa_url, sender, "你们需要我提供什么信息"))
+    assert "具体地点" in told and "工单号" in told and "没有完全理解" not in told, told
+    say(rasa_url, sender, "楼下烧烤店油烟太大")
+    again = say(rasa_url, sender, "需要拍照片吗")
+    assert "具体地点" in again[0] and "发生在哪里" in again[-1], again
+    summary = "\n".join(say(rasa_url, sender, "东海岸小区3栋楼下") + say(rasa_url, sender, "不知道"))
+    assert "请核对" in summary and "问题：楼下烧烤店油烟太大（" in summary, summary
+
+
+def test_a_workplace_named_as_where_is_the_place_of_unpaid_wages(stack, rasa_url, app_url, sender):
+    """「公司叫鑫达五金厂」, answering where a wage complaint is, was taken as more about the problem
+    (「好的，这些情况已记下」) and the place asked again and again: the factory's name is the place,
+    confirmed as one the gazetteer does not know, in the street said before it."""
+    say(rasa_url, sender, "老板欠我三个月工资不给，公司在盐田区沙头角街道")
+    asked = "\n".join(say(rasa_url, sender, "公司叫鑫达五金厂"))
+    assert "没有找到「鑫达五金厂」" in asked and "已记下" not in asked, asked
+    say(rasa_url, sender, "对")  # the phone question of a wage complaint comes next
+    summary = "\n".join(say(rasa_url, sender, "不方便"))
+    assert "地点：盐田区沙头角街道鑫达五金厂" in summary, summary
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    assert (ticket["location"]["street"], ticket["location"]["poi"]) == ("沙头角街道", "鑫达五金厂"), ticket
