@@ -26,6 +26,18 @@ from nlu.normalize import normalize_text
 SETTINGS = SETTINGS_DIR / "problem_type.yml"
 
 
+#: a letter's opening says what it is about: the model reads at most this many characters, which spares the
+#: longest letters (a fifth of train.csv's run past it) milliseconds of n-grams and words and changed nothing
+#: measurable (5-fold cross-validation on train.csv's non-held-out rows, two shuffles pooled: macro-F1 0.820
+#: reading the whole letter, 0.818 its first 1000 characters, 0.820 its first 600)
+READS_CHARS = 600
+
+
+def read_as(text: str) -> str:
+    """What the model reads of a text: its opening, its estate said as 「小区」 (nlu/location.place_as_kind)."""
+    return place_as_kind(text[:READS_CHARS])
+
+
 def configured_encoder() -> Optional[EncoderSpec]:
     """The encoder settings/problem_type.yml model.encoder names (None for none)."""
     data = yaml.safe_load(SETTINGS.read_text(encoding="utf-8")) if SETTINGS.exists() else None
@@ -34,11 +46,11 @@ def configured_encoder() -> Optional[EncoderSpec]:
 
 
 class ProblemFeatures(TextFeatures):
-    """TF-IDF words and characters of the text with its estate's name and building number left out
-    (nlu/location.place_as_kind: 「锦绣家园3栋」 → 「小区」), then the encoder's vector (when there is
-    one) in the last columns."""
+    """TF-IDF words and characters of the text's opening with its estate's name and building number left
+    out (read_as: 「锦绣家园3栋」 → 「小区」), then the encoder's vector (when there is one) in the last
+    columns."""
 
-    prepared = staticmethod(place_as_kind)
+    prepared = staticmethod(read_as)
 
     def __init__(self, views: Dict[str, TfidfVectorizer], encoder: Optional[EncoderSpec] = None) -> None:
         super().__init__(views)

@@ -31,6 +31,9 @@ _FIRST = re.compile(r"^(?:[^，,。！？]{0,12}[:：]\s*|[^，,。！？]{0,8}(
 #: or 第一 was said, 二是 / 第二 … begin a clause of their own
 _COUNTED_FIRST = re.compile(r"一是|第一")
 _COUNTED_NEXT = re.compile(r"(?=[二三四五六]是|第[二三四五六])")
+#: 「…，三是有人占道经营，都在海景花园门口」: a closing clause placing all the problems together is no part
+#: of the last one (its ticket read 「有人占道经营，都在海景花园门口」); each problem is placed there anyway
+_ALL_THERE = re.compile(r"^(?:这些|以上|上面|这几个|这两个|这三个)?(?:问题|事情?)?(?:都|全|全都)(?:是)?(?:在|位于)")
 
 #: a message this long or shorter is a chat message or a short call, not a letter: a marked clause after a
 #: problem the model is unsure of starts a further problem even under the same label (on train.csv's 963
@@ -82,6 +85,9 @@ def split_problems(text: str, classify: Classify, place_of: Optional[PlaceOf] = 
             groups.append(([_CONNECTIVE.sub("", clause)], clause))
         else:
             before.append(clause)
+    if len(groups) > 1 and len(groups[-1][0]) > 1 and _ALL_THERE.match(groups[-1][0][-1]) and (
+            place_of is None or place_of(groups[-1][0][-1])):
+        groups[-1][0].pop()
     texts = ["".join(c).strip("，,；; ") for c, _ in groups]
     if len(texts) > 1:
         texts[0] = _FIRST.sub("", texts[0]) or texts[0]

@@ -115,6 +115,17 @@ def test_problems_counted_as_one_and_the_other_are_split():
     assert len(analyzer.split(normalize_text("锦绣家园3栋电梯坏了，另一个单元的也坏了"))) == 1
 
 
+def test_a_closing_clause_placing_all_the_problems_is_not_part_of_the_last():
+    """「一是…，二是…，三是有人占道经营，都在海景花园门口」: the third ticket read 「有人占道经营，都在海景花园门口」;
+    each problem is placed there. One problem keeps its words, and a clause naming no place stays."""
+    analyzer = Analyzer.default()
+    issues = analyzer.analyze("一是路灯坏了，二是垃圾没人清，三是有人占道经营，都在海景花园门口")["issues"]
+    assert [(i["description"], i["location"]["estate"]) for i in issues] == [
+        ("路灯坏了", "海景花园"), ("垃圾没人清", "海景花园"), ("有人占道经营", "海景花园")]
+    assert analyzer.split("路灯坏了，都在海景花园门口") == ["路灯坏了，都在海景花园门口"]
+    assert analyzer.split("海景花园3栋电梯坏了，还有楼道里堆满了杂物，都在3栋")[-1] == "楼道里堆满了杂物，都在3栋"
+
+
 def test_a_message_without_a_marked_clause_is_not_classified_to_be_split():
     """The split asks the problem-type model about a clause only when a marked clause needs a
     comparison: a single problem told in several clauses costs no classification there (with a

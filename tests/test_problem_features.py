@@ -101,3 +101,16 @@ def test_an_estates_name_is_read_as_an_estate_and_moves_no_category():
         read = {classifier.classify(f"{estate}{problem}").to_dict()["level3"]
                 for estate in ("锦绣家园3栋", "阳光花园2栋", "金色年华家园12栋", "海景花园5栋")}
         assert len(read) == 1, (problem, read)
+
+
+def test_a_letter_is_read_up_to_its_opening():
+    """The model reads a letter's first READS_CHARS characters: what follows them changes nothing (the longest
+    letters cost milliseconds of n-grams and words for no measurable gain)."""
+    from classifiers.problem_features import READS_CHARS, ProblemFeatures
+    from classifiers.problem_type import default_classifier
+
+    opening = "尊敬的领导：我们小区楼下的烧烤店每天营业到凌晨，油烟直接排进住户家里，" * 30
+    assert len(opening) > READS_CHARS
+    assert ProblemFeatures.prepared(opening + "另外孩子上学的学位问题也请解决") == ProblemFeatures.prepared(opening)
+    model = default_classifier().model
+    assert (model.predict_proba([opening]) == model.predict_proba([opening + "孩子上学的学位问题" * 20])).all()
