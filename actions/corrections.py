@@ -66,10 +66,14 @@ def claim_reply(claim: str, urgency: Urgency) -> str:
     """What a resident who asked for a grade is told: the grade filed, and when the hazards or the
     category keep it above the one asked for (「不急」 of sewage welling up), why — in their words, not
     the model's figures."""
-    if default_rules().ranks[claim] >= default_rules().ranks[urgency.level]:
+    ranks = default_rules().ranks
+    if ranks[claim] >= ranks[urgency.level]:
         return f"好的，紧急程度按{urgency.level}登记。"
     why = next((reason.split("（")[0] for reason in urgency.reasons if reason.split("（")[0]), "")
     because = f"（{why}）" if why else ""
+    if ranks[claim] > min(ranks.values()):
+        # 「很急，有小孩在旁边玩」 asked for more and the children made it 特急: no 「不过…仍按」 as to one asking less
+        return f"好的，这个情况{because}按{urgency.level}登记，会优先处理。"
     return f"好的。不过这个情况{because}需要及时处理，紧急程度仍按{urgency.level}登记。"
 
 
@@ -89,7 +93,8 @@ _BARE_ROOM = re.compile(r"^(?:是|在)?(\d{3,4})(?:号|室|房)?$")
 
 def place_said(tracker: Tracker, current_place: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
     """The place slots for the place the latest message names, or None when it names none: a
-    building/unit/room alone refines ``current_place`` (「是5栋」), anything else is placed anew."""
+    building/unit/room alone refines ``current_place`` (「是5栋」), anything else is placed anew (with the
+    building said before when only the site was taken back: same_building_elsewhere)."""
     address, placement = latest_place(tracker)
     if not _named(address) and current_place and Address.from_dict(current_place).building:
         # 「不对，是302」 about a place with its building: a bare number there is the room
@@ -98,10 +103,25 @@ def place_said(tracker: Tracker, current_place: Optional[Dict[str, Any]]) -> Opt
         address = Address(room=room.group(1), text=f"{room.group(1)}室") if room else address
     if not _named(address):
         return None
+    withdrawn = (latest(tracker, "correction") or {}).get("withdrawn") or []
     if current_place and only_fine_parts(address):
-        withdrawn = (latest(tracker, "correction") or {}).get("withdrawn") or []
         return settled(refine(current_place, address, withdrawn))
-    return place_slots(address, placement)
+    return place_slots(same_building_elsewhere(current_place, address, withdrawn), placement)
+
+
+def same_building_elsewhere(current: Optional[Dict[str, Any]], address: Address, withdrawn: List[str]) -> Address:
+    """「不是海景花园，是锦绣家园」 about 海景花园3栋: the estate is taken back, not the building — the ticket
+    went to 锦绣家园 without its 3栋. A correction naming another site and no building keeps the building,
+    unit and room said before, unless the words taken back held them (「不是海景花园3栋，是锦绣家园」)."""
+    if not current or not withdrawn or any(getattr(address, part) for part in FINE_PARTS):
+        return address
+    before = Address.from_dict(current)
+    old = next((w for w in withdrawn if w and w in (before.text or "")), None)
+    fine = {part: getattr(before, part) for part in FINE_PARTS if getattr(before, part)}
+    if not old or not fine or any(re.search(rf"(?<!\d){re.escape(str(value))}{_SAID_AS[part]}", old)
+                                  for part, value in fine.items() if part in _SAID_AS):
+        return address
+    return Address.from_dict({**address.to_dict(), **fine, "text": (before.text or "").replace(old, address.text or "", 1)})
 
 
 @dataclass

@@ -34,6 +34,7 @@ from nlu.correction import claimed_urgency
 from nlu.inquiry import is_inquiry
 from nlu.normalize import has_chinese, has_meaningful_text, normalize_text
 from nlu.urgency import category_floor, default_rules
+from nlu.split import strip_connective
 from nlu.vague import (content_chars, is_bare_request, name_alone, only_relative_place, says_a_name, says_only_when,
                        says_when)
 
@@ -255,7 +256,7 @@ class ValidateIntakeForm(FormValidationAction):
     def validate_problem_description(self, value: Any, dispatcher: CollectingDispatcher,
                                      tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         text = str(value or "").strip()
-        if text and text == tracker.get_slot("classified_text") and tracker.get_slot("problem_category"):
+        if text and strip_connective(text) == tracker.get_slot("classified_text") and tracker.get_slot("problem_category"):
             return {"problem_description": text}  # validated before (the form was restarted)
         if tracker.get_slot("requested_slot") != "problem_description" and len(text_without_place(text)) < 2:
             told = tracker.get_slot("classified_text")
@@ -282,7 +283,7 @@ class ValidateIntakeForm(FormValidationAction):
         # a number given with the problem (「电话138…，楼道灯坏了」) is the contact, not part of the problem: a
         # description goes to departments and public answers
         number = phone_in(text)
-        told = (without_phone(text) or text) if number else text
+        told = strip_connective((without_phone(text) or text) if number else text)
         contact = {"contact": number} if number and tracker.get_slot("contact") in (None, NOT_GIVEN) else {}
         line = transit_line(text) if conversation_settings().takes_route(predicted) else None
         route = route_place(line) if line and not tracker.get_slot("location") else {}

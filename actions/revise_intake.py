@@ -25,12 +25,10 @@ from common import clock
 from dispatch.location import Address
 from nlu.contact import only_a_phone
 from nlu.normalize import normalize_text
+from nlu.split import strip_connective
 from nlu.vague import content_chars, says_only_when
 
 #: 「还有，」「另外」 open a further problem; they are not part of it
-CONNECTIVE = re.compile(r"^(?:还有就是|还有|另外|此外|对了|同时)[，,、\s]*")
-
-
 def another_problem(tracker: Tracker, problems: List[Dict[str, Any]]) -> bool:
     """「还有，楼道灯也坏了」 at the summary: a report of a different, confidently read problem."""
     if latest_intent(tracker) != "report_problem":
@@ -63,7 +61,7 @@ def current_problem(tracker: Tracker) -> Dict[str, Any]:
 
 def new_problem(tracker: Tracker) -> Dict[str, Any]:
     """The problem the latest message reports, at its own place when it names one."""
-    return {"description": CONNECTIVE.sub("", latest_text(tracker).strip()), "problem_type": latest(tracker, "problem_type") or {},
+    return {"description": strip_connective(latest_text(tracker).strip()), "problem_type": latest(tracker, "problem_type") or {},
             "urgency": latest(tracker, "urgency") or {"level": "一般", "reasons": []},
             "address": latest(tracker, "address") or {}}
 

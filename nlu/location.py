@@ -87,10 +87,19 @@ class LocationMatch:
 _REQUEST_LEAD = re.compile(r"(?:要|想|来)?(?:投诉|举报|反映|反馈|报修|求助|咨询)(?:一下)?")
 
 
+#: 「我们小区东海岸小区3栋」: the kind said before the name (「我们」 is no name) is no part of it — the place
+#: read 「小区东海岸小区3栋」
+_KIND_BEFORE_NAME = ("小区", "社区")
+
+
 def _name_start(key: str, work: str, match: re.Match) -> int:
-    """Where the name of the place ``match`` found starts: after a request verb said before it."""
+    """Where the name of the place ``match`` found starts: after a request verb said before it, and after
+    the kind of place said before an estate's or a community's own name."""
     lead = _REQUEST_LEAD.match(work, match.start(1), match.end(1)) if key in _SITE_KEYS else None
-    return lead.end() if lead else match.start(1)
+    start = lead.end() if lead else match.start(1)
+    if key in ("estate", "community") and work.startswith(_KIND_BEFORE_NAME, start) and match.end(1) - start >= 6:
+        return start + 2
+    return start
 
 
 def _generic(key: str, value: str) -> bool:

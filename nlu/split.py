@@ -23,7 +23,7 @@ _CLAUSE_END = re.compile(r"(?<=[。！？；\n，,])|(?=另外|还有就是|还�
 _FURTHER = re.compile(r"^(?:另外|还有|此外|同时还|并且还|再有|再就是|其次|另一[个件点条]|再一个|第[二三四五六]|[二三四五六]是|[2-6][、.．)）]"
                       r"|[^，,。！？我你他她们]{1,6}也(?!是|希望|想|要|不|没|就|会|能|可以|请|应|该|很|太|都|还|只))")
 #: the connective or the number itself is not part of the problem
-_CONNECTIVE = re.compile(r"^(?:另外|还有就是|还有|此外|同时还|并且还|再有|再就是|其次|另一[个件点条](?:事情|事)?是?|再一个是?|第[二三四五六][个点条]?|[二三四五六]是"
+_CONNECTIVE = re.compile(r"^(?:另外|还有就是|还有|此外|同时还|并且还|同时(?=[，,、\s])|对了|再有|再就是|其次|另一[个件点条](?:事情|事)?是?|再一个是?|第[二三四五六][个点条]?是?|[二三四五六]是"
                          r"|[2-6][、.．)）])[，,、:：\s]*")
 #: 「反映两个事：一是…」「第一，…」 before the first of several problems
 _FIRST = re.compile(r"^(?:[^，,。！？]{0,12}[:：]\s*|[^，,。！？]{0,8}(?:事|问题|情况)[，,\s]*)?(?:一是|一[个件](?:事情|事)?是|第一[个点条]?|1[、.．)）])[，,、:：\s]*")
@@ -51,6 +51,12 @@ def clauses(text: str) -> List[str]:
     if _COUNTED_FIRST.search(text):
         parts = [piece for part in parts for piece in _COUNTED_NEXT.split(part)]
     return [c for c in (part.strip() for part in parts) if c.strip("，,。！？；、 ")]
+
+
+def strip_connective(text: str) -> str:
+    """「还有楼道灯也坏了」 told as a problem of its own (after a place said alone, or to a summary): the word
+    joining it to what came before is no part of the problem."""
+    return _CONNECTIVE.sub("", text) or text
 
 
 def split_problems(text: str, classify: Classify, place_of: Optional[PlaceOf] = None,

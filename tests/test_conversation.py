@@ -585,3 +585,32 @@ def test_a_workplace_named_as_where_is_the_place_of_unpaid_wages(stack, rasa_url
     assert "地点：盐田区沙头角街道鑫达五金厂" in summary, summary
     ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
     assert (ticket["location"]["street"], ticket["location"]["poi"]) == ("沙头角街道", "鑫达五金厂"), ticket
+
+
+def test_a_higher_grade_asked_for_is_not_answered_as_a_refusal(stack, rasa_url, sender):
+    """「很急，有小孩在旁边玩」 to the summary of a loose manhole cover made it 特急 and was told 「好的。不过这个
+    情况…需要及时处理，紧急程度仍按特急登记」 — the words for a resident asking less."""
+    say(rasa_url, sender, "海景花园门口井盖松了")
+    told = say(rasa_url, sender, "很急，有小孩在旁边玩")[0]
+    assert "按特急登记" in told and "不过" not in told and "仍按" not in told, told
+
+
+def test_an_estate_taken_back_keeps_the_building_said(stack, rasa_url, app_url, sender):
+    """「不是海景花园，是锦绣家园」 about 海景花园3栋 filed 「锦绣家园楼道灯坏了」 at 锦绣家园 without its 3栋: the
+    estate was taken back, not the building. Taken back with the estate (「不是海景花园3栋」), it goes."""
+    say(rasa_url, sender, "海景花园3栋楼道灯坏了")
+    summary = "\n".join(say(rasa_url, sender, "不是海景花园，是锦绣家园"))
+    assert "问题：锦绣家园3栋楼道灯坏了" in summary and "地点：锦绣家园3栋（" in summary, summary
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    assert (ticket["location"]["estate"], ticket["location"]["building"]) == ("锦绣家园", "3"), ticket
+    other = f"{sender}-b"
+    say(rasa_url, other, "海景花园3栋楼道灯坏了")
+    summary = "\n".join(say(rasa_url, other, "不是海景花园3栋，是锦绣家园"))
+    assert "地点：锦绣家园（" in summary, summary
+
+
+def test_a_problem_told_after_a_place_said_alone_is_filed_without_its_connective(stack, rasa_url, sender):
+    """「海景花园3栋」, then 「还有楼道灯也坏了」: the ticket read 「还有楼道灯也坏了」."""
+    say(rasa_url, sender, "海景花园3栋")
+    summary = "\n".join(say(rasa_url, sender, "还有楼道灯也坏了"))
+    assert "问题：楼道灯也坏了（" in summary, summary

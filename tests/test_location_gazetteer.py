@@ -283,3 +283,13 @@ def test_a_shop_named_twice_is_not_taken_for_a_city_said_twice():
 
     assert said_once("华润超市旁边的小区，华润超市门口有垃圾") == "华润超市旁边的小区，华润超市门口有垃圾"
     assert said_once("我在北京市石景山区北京市八角街道") == "我在北京市石景山区八角街道"
+
+
+def test_the_kind_said_before_an_estates_name_is_no_part_of_it():
+    """「我们小区东海岸小区三栋」 (a caller naming the kind, then the estate) was placed at 「小区东海岸小区3栋」."""
+    from nlu.locate import locate
+    from nlu.normalize import normalize_text
+
+    located = locate(normalize_text("喂你好我要反映那个我们小区东海岸小区三栋电梯困人了"))
+    assert (located.address.estate, located.address.text) == ("东海岸小区", "东海岸小区3栋")
+    assert locate(normalize_text("我们社区海涛社区有人占道经营")).address.text == "海涛社区"
