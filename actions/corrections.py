@@ -119,7 +119,7 @@ def same_building_elsewhere(current: Optional[Dict[str, Any]], address: Address,
     old = next((w for w in withdrawn if w and w in (before.text or "")), None)
     fine = {part: getattr(before, part) for part in FINE_PARTS if getattr(before, part)}
     if not old or not fine or any(re.search(rf"(?<!\d){re.escape(str(value))}{_SAID_AS[part]}", old)
-                                  for part, value in fine.items() if part in _SAID_AS):
+                                  for part, value in fine.items()):
         return address
     return Address.from_dict({**address.to_dict(), **fine, "text": (before.text or "").replace(old, address.text or "", 1)})
 

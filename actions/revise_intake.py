@@ -28,7 +28,6 @@ from nlu.normalize import normalize_text
 from nlu.split import strip_connective
 from nlu.vague import content_chars, says_only_when
 
-#: 「还有，」「另外」 open a further problem; they are not part of it
 def another_problem(tracker: Tracker, problems: List[Dict[str, Any]]) -> bool:
     """「还有，楼道灯也坏了」 at the summary: a report of a different, confidently read problem."""
     if latest_intent(tracker) != "report_problem":

@@ -67,6 +67,10 @@ class ActionRecordRating(Action):
         if rating == "不满意":
             dispatcher.utter_message(text=f"已记录您的意见，工单 {ticket.id} 已重新打开，转回{ticket.department or '承办部门'}"
                                           "重新办理，办理结果会再通知您。")
+        elif rating == "基本满意" and rest:
+            # 「还行吧，就是太慢了」: what fell short is kept with the rating for the department's review
+            dispatcher.utter_message(text=f"感谢您的评价！您提到的“{rest}”已随评价记在工单上。"
+                                          "如还有其他问题，请随时告诉我。")
         else:
             dispatcher.utter_message(text="感谢您的评价！如还有其他问题，请随时告诉我。")
         return [SlotSet("stage", None), SlotSet("rating_ticket", None), SlotSet("rating_pending", None)]

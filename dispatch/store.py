@@ -321,6 +321,8 @@ class TicketStore:
             if session.execute(select(TicketRow.pk).where(TicketRow.id == ticket_id)).first() is None:
                 return None
             session.add(RatingRow(ticket_id=ticket_id, at=now, rating=rating, reason=reason))
+            # in the ticket's history too, where an operator and the department read it (「还行吧，就是太慢了」)
+            session.add(event_row(ticket_id, now, "resident", "rated", {"rating": {"from": None, "to": rating}}, reason))
         if rating == "不满意":
             return self.set_status(ticket_id, "open", "resident", f"居民不满意，重新办理：{reason or '未说明原因'}", now)
         return self.get(ticket_id)

@@ -62,6 +62,9 @@ _CROSSING = re.compile(rf"({_N}{{1,6}}?(?:大道|大街|路|街))(?:和|与|跟|
 _ROAD_STRUCTURE = re.compile(rf"({_N}{{1,6}}?(?:大道|大街|路|街))(?:{_STRUCTURES})")
 #: the fields that name a place itself; the first one found sets the window for the rest
 _SITE_KEYS = ("street", "community", "estate", "road", "poi")
+#: 「海山街道办事处」「海涛社区工作站」「街道办」: an office is a place a ticket is filed at (a complaint about its
+#: staff was asked where again and again: the street alone names no place a worker can find)
+_OFFICE = re.compile(rf"({_N}{{2,6}}?(街道|社区|镇|乡))(?:办事处|工作站|居委会|居民委员会|党群服务中心|人民政府|政府|办(?![理事公法]))")
 _BUILDING = re.compile(r"(\d+(?:[至到-]\d+)?|[A-Za-z])\s*(?:号楼|栋|幢|座|#楼|号院)")
 _UNIT = re.compile(r"(\d+)\s*单元")
 _ROOM = re.compile(r"(\d{3,4})\s*(?:室|房|号房|户)")
@@ -158,6 +161,11 @@ def extract_location(text: str) -> Optional[LocationMatch]:
     structure = None if crossing else _ROAD_STRUCTURE.search(work)
     if structure and not _generic("road", structure.group(1)) and claim(*structure.span()):
         address.road, address.poi = structure.group(1), structure.group(0)
+    office = _OFFICE.search(work)
+    start = _name_start("poi", work, office) if office else 0  # 「我要投诉海山街道办」: not 「要投诉…」
+    if office and not _generic("community", work[start:office.end(1)]) and claim(start, office.end()):
+        setattr(address, "community" if office.group(2) == "社区" else "street", work[start:office.end(1)])
+        address.poi = work[start:office.end()]
     # the place is read from the clause of the first place named (building, unit and room also
     # from the clause after it: 「海景花园，3栋2单元」): 「海景花园3栋的路灯坏了，还有幸福路上的
     # 井盖丢了」 names two places, not one spanning both

@@ -3,7 +3,9 @@
 "喂你好，我是海涛社区的，三栋楼下的垃圾桶满了好几天了" may come out of the intent model as
 `greet`, and the rule for greetings would answer "请告诉我您遇到的问题" and drop what the
 caller already said; "海景花园8栋电梯坏了三天了" may come out as `inform` (an answer giving a
-place). When the text left after the courtesy openings (settings/courtesy.yml) and the place is
+place), and 「请问楼下噪音怎么投诉」 as `ask_how_to_report` (answered with what to tell, the noise lost;
+these intents are settings/courtesy.yml courtesy_intents).
+When the text left after the courtesy openings (settings/courtesy.yml) and the place is
 long enough and the problem-type model is confident about it, the intent becomes
 `report_problem` with that confidence; the first intent keeps the rest of the probability mass.
 A 特急 hazard (UrgencyDetector) counts as confident whatever its category. A message whose intent

@@ -1,6 +1,7 @@
 """Reading a resident's answer to 「您对处理结果满意吗？」: the rating and the reason given with it."""
 from __future__ import annotations
 
+import re
 from typing import Optional, Tuple
 
 from nlu.conversation_settings import conversation_settings
@@ -14,5 +15,9 @@ def read_rating(text: str) -> Tuple[Optional[str], str]:
                    key=lambda pair: len(pair[0]), reverse=True)
     for word, rating in words:
         if word in work:
-            return rating, work.replace(word, "", 1).strip("，。！？,.!? ")
+            return rating, _LEFT_OVER.sub("", work.replace(word, "", 1)).strip("，。！？,.!? ")
     return None, work
+
+
+#: what is left of 「还行吧，就是太慢了」 once 还行 is read: 「吧，」 is no reason (the ticket's rating said 「吧，就是太慢了」)
+_LEFT_OVER = re.compile(r"^[吧啊呀呢嘛啦哈的了\s，。！？,.!?]+")

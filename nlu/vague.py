@@ -78,9 +78,10 @@ def says_only_when(text: str) -> bool:
     return bool(text and text.strip()) and _letters(work) < MIN_CONTENT_CHARS
 
 
+#: 「公司叫…」「厂子名字叫…」「名叫…」: an answer that says outright that what follows is a name (a bare 「叫」
+#: is not: 「叫卖声太吵」)
+_NAMING = r"(?:我们|我的)?(?:(?:公司|单位|厂子?|店|工地|商家)(?:名字|名称)?|名字|名称)(?:叫做|名叫|叫)|叫做|名叫"
 #: a name said alone: 「碧海湾」「就是碧海湾那边」「公司叫鑫达五金厂」 (the words around it are not part of it)
-#: 「公司叫…」「厂子名字叫…」: an answer that says outright that what follows is a name
-_NAMING = r"(?:我们|我的)?(?:公司|单位|厂子?|店|工地|商家)?(?:名字|名称)?(?:叫做|名叫|叫)"
 _NAME_AROUND = re.compile(rf"^(?:在|是|就是|就在|我在|我们在|我家在|住在|{_NAMING})"
                           r"|(?:那边|这边|那里|这里|那儿|附近|里面|小区里)$")
 MAX_NAME_CHARS = 6

@@ -614,3 +614,11 @@ def test_a_problem_told_after_a_place_said_alone_is_filed_without_its_connective
     say(rasa_url, sender, "海景花园3栋")
     summary = "\n".join(say(rasa_url, sender, "还有楼道灯也坏了"))
     assert "问题：楼道灯也坏了（" in summary, summary
+
+
+def test_an_office_named_as_where_is_a_place(stack, rasa_url, app_url, sender):
+    """「我要投诉你们街道办的工作人员态度差」, then 「海山街道办事处」 answering where: the office was read as its
+    street alone — no place a worker finds — and the question came back for ever. An office is a place."""
+    say(rasa_url, sender, "我要投诉你们街道办的工作人员态度差")
+    summary = "\n".join(say(rasa_url, sender, "海山街道办事处"))
+    assert "请核对" in summary and "地点：海山街道办事处" in summary and "已记下" not in summary, summary

@@ -418,3 +418,18 @@ def test_a_status_question_at_the_summary_is_about_the_report_not_yet_filed(stac
     assert "还没有提交" not in earlier and "工单" in earlier, earlier  # an earlier report: looked up
     ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
     assert ticket["location"]["estate"] == "金色家园"
+
+
+def test_a_rating_with_what_fell_short_is_kept_on_the_ticket(stack, rasa_url, app_url, sender):
+    """「还行吧，就是太慢了」 was thanked and its reason stored as 「吧，就是太慢了」 where nobody read it: the
+    reason is told back and the rating shows in the ticket's history; 「一般般」 keeps no 「般」 as a reason."""
+    ticket = filed_ticket(app_url, confirmed(rasa_url, sender, say(rasa_url, sender, "锦绣家园5栋门口的路灯坏了")))
+    ticket_id = ticket["service_request_id"]
+    assert post_status(app_url, ticket_id, {"status": "closed"}).json()["satisfaction_asked"]
+    thanked = "\n".join(say(rasa_url, sender, "还行吧，就是太慢了"))
+    assert "感谢您的评价" in thanked and "“就是太慢了”" in thanked, thanked
+    rated = [e for e in requests.get(f"{app_url}/api/tickets/{ticket_id}/history", timeout=10).json() if e["kind"] == "rated"]
+    assert [(e["actor"], e["changes"]["rating"]["to"], e["note"]) for e in rated] == [("resident", "基本满意", "就是太慢了")]
+    from nlu.satisfaction import read_rating
+
+    assert read_rating("一般般") == ("基本满意", "") and read_rating("挺好的") == ("满意", "")

@@ -291,6 +291,15 @@ def test_a_name_said_alone_is_told_apart_from_a_relative_place(text, name):
     assert name_alone(text) == name
 
 
+def test_an_answer_saying_it_gives_a_name_is_told_apart_from_a_problem():
+    """「公司叫鑫达五金厂」 says a name follows (the problem-type model read a labour dispute in 公司); a bare 叫
+    opening a sentence (「叫卖声太吵」) does not."""
+    from nlu.vague import says_a_name
+
+    assert says_a_name("公司叫鑫达五金厂") and says_a_name("名叫宏发") and says_a_name("店叫好再来")
+    assert not says_a_name("叫卖声太吵") and not says_a_name("鑫达五金厂") and not says_a_name("叫什么来着")
+
+
 @pytest.mark.parametrize("text,relative", [
     ("我们小区", True), ("就在我家楼下", True), ("门口", True), ("碧海湾", False), ("都臭了", False),
     ("楼下垃圾都臭了", False), ("", False)])
