@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
 from dispatch.location import Address
+from nlu.elsewhere import province_and_city
 from nlu.gazetteer import Gazetteer, default_gazetteer
 from nlu.location import extract_location
 from nlu.numerals import digits_in_address
@@ -35,7 +36,13 @@ def locate(text: str, gazetteer: Optional[Gazetteer] = None) -> Located:
     found = find_mentions(digits_in_address(text or ""), gazetteer)
     if match is None:
         if not found:
-            return Located(Address(), Placement(UNKNOWN, note="没有提到地点"))
+            elsewhere = province_and_city(text or "")
+            if elsewhere is None:
+                return Located(Address(), Placement(UNKNOWN, note="没有提到地点"))
+            # 「在湖北荆州」: outside the area, said so (place() tells it), not asked where again
+            start = (text or "").find(elsewhere.text or "")
+            placement = place(elsewhere, [], gazetteer)
+            return Located(apply(elsewhere, placement, gazetteer, []), placement, start, start + len(elsewhere.text or ""))
         address, start, end, doubts = Address(), 0, 0, []
     else:
         address, start, end, doubts = match.address, match.start, match.end, match.doubts

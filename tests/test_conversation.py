@@ -622,3 +622,10 @@ def test_an_office_named_as_where_is_a_place(stack, rasa_url, app_url, sender):
     say(rasa_url, sender, "我要投诉你们街道办的工作人员态度差")
     summary = "\n".join(say(rasa_url, sender, "海山街道办事处"))
     assert "请核对" in summary and "地点：海山街道办事处" in summary and "已记下" not in summary, summary
+
+
+def test_a_place_in_another_province_said_without_suffixes_is_told_it_is_outside(stack, rasa_url, sender):
+    """「老家的房子被强拆了，在湖北荆州」 was asked 「请问问题发生在哪里？」 as if no place had been said: the
+    resident is told the platform cannot take it and to call the local 12345."""
+    told = "\n".join(say(rasa_url, sender, "老家的房子被强拆了，在湖北荆州"))
+    assert "湖北省荆州市" in told and "不在本平台服务范围" in told and "当地的12345" in told, told

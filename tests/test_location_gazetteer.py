@@ -293,3 +293,16 @@ def test_the_kind_said_before_an_estates_name_is_no_part_of_it():
     located = locate(normalize_text("喂你好我要反映那个我们小区东海岸小区三栋电梯困人了"))
     assert (located.address.estate, located.address.text) == ("东海岸小区", "东海岸小区3栋")
     assert locate(normalize_text("我们社区海涛社区有人占道经营")).address.text == "海涛社区"
+
+
+def test_a_province_and_city_said_without_their_suffixes_are_outside_the_area():
+    """「老家的房子被强拆了，在湖北荆州」 read as no place and the resident was asked where again: a province's
+    short name followed by one of its cities is read, and placed outside. A road named after a province
+    (「湖北路」) and a province alone are not."""
+    from nlu.locate import locate
+
+    far = locate("老家的房子被强拆了，在湖北荆州")
+    assert (far.address.province, far.address.city, far.placement.status) == ("湖北省", "荆州市", "outside")
+    assert "不在本平台服务范围" in far.placement.note and not far.address.is_dispatchable()
+    assert locate("湖北路12号的路灯坏了").address.road == "湖北路"
+    assert locate("我是四川的").placement.status == "unknown"
