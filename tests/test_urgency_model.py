@@ -411,3 +411,6 @@ def test_everyday_senses_of_hazard_words_name_no_hazard(model):
     assert "threat" in found("有个男的一路跟着我女儿到楼下")
     assert grade("邻居在楼顶加盖了一层铁皮房，也没人管").level == "一般"
     assert grade("人行道上的井盖没了，晚上黑乎乎的看不见").level == "特急"
+    # found by a conversation probe: felling a tree (砍树) was someone attacking (「…有人要在小区里砍树」 特急)
+    assert "threat" not in found("明天早上有人要在小区里砍树") and "threat" in found("他拿着刀说要砍人")
+    assert grade("明天早上有人要在小区里砍树").level != "特急"
