@@ -105,14 +105,14 @@ def only_relative_place(text: str) -> bool:
 
 
 def says_a_name(text: str) -> bool:
-    """「公司叫鑫达五金厂」: the answer says it is a name, whatever the words of the name suggest (公司
-    made the problem-type model sure of a labour dispute)."""
-    return bool(re.match(_NAMING, _short_answer(text))) and name_alone(text) is not None
+    """「公司叫鑫达五金厂」: the answer opens by saying a name follows, whatever the words of the name suggest
+    (公司 made the problem-type model sure of a labour dispute). Whether a name does follow is name_alone's."""
+    return bool(re.match(_NAMING, _short_answer(text)))
 
 
 def name_alone(text: str) -> Optional[str]:
-    """The name a short answer says and nothing else (two to six Chinese characters, none of them a
-    place relative to the resident), or None."""
+    """The name a short answer says and nothing else (two to six Chinese characters, or a business's name
+    ending in its kind word; no place relative to the resident, no question word), or None."""
     work = _short_answer(text)
     for _ in range(2):  # 「就是在碧海湾那边」: 就是, then 在
         work = _NAME_AROUND.sub("", work)
