@@ -4,7 +4,7 @@ they ask for, and their own words to keep on the ticket."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
@@ -130,6 +130,8 @@ class Change:
     category: Optional[Dict[str, Any]] = None
     claim: Optional[str] = None  # 紧急/一般 asked for in words
     note: Optional[str] = None  # 「（更正：…）」 appended to the description
+    #: (taken back, said instead) of each 「不是X是Y」: reworded() replaces them in the description before filing
+    pairs: List[List[str]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -152,15 +154,22 @@ def corrected_category(description: str, correction: Dict[str, Any]) -> Dict[str
     noise went to the sports bureau); they count where that reading is unsure and theirs is not.
     Where it does not (「…工地晚上还在施工 轰隆隆的」 + 「不是噪音的问题 主要是灰尘太大」), what is said
     is the problem now, and its own reading stands (the NLU's)."""
-    from classifiers.problem_type import default_classifier  # loaded on the first correction of a type
-
     alone = correction.get("problem_type") or {}
     old = taken_back(description, correction.get("withdrawn") or [])
     if old is None:
         return alone
-    read = default_classifier().classify(description.replace(old, correction.get("said") or "", 1)).to_dict()
-    read.pop("alternatives", None)
+    read = category_of(description.replace(old, correction.get("said") or "", 1))
     return alone if read.get("needs_review") and alone and not alone.get("needs_review") else read
+
+
+def category_of(text: str) -> Dict[str, Any]:
+    """The problem type of ``text`` read on its own, as the NLU puts it into the parse data (a part of a
+    message: the words a correction or a change of topic leaves)."""
+    from classifiers.problem_type import default_classifier  # loaded the first time a part is read
+
+    read = default_classifier().classify(text).to_dict()
+    read.pop("alternatives", None)
+    return read
 
 
 def read_change(tracker: Tracker, current_place: Optional[Dict[str, Any]],
@@ -183,7 +192,19 @@ def read_change(tracker: Tracker, current_place: Optional[Dict[str, Any]],
     if says_more:
         # the resident's own words go on the ticket: a correction explains the change
         change.note = f"（{'更正' if correction else '补充'}：{text}）"
+    change.pairs = correction.get("pairs") or []
     return change
+
+
+def reworded(description: str, pairs: List[List[str]]) -> str:
+    """The description with what a correction takes back replaced by what it says instead: 「锦绣家园3栋电梯坏了」 corrected 「不是3栋是5栋，也不是电梯是楼道灯」 went on saying 电梯 before
+    the correction note, which a dispatcher reads first. Places are left to the place's own change (it
+    replaces the place's text), numbers with them (「3栋」 may stand elsewhere in the words)."""
+    text = description
+    for old, new in pairs:
+        if old and new and old in text and not any(ch.isdigit() for ch in old) and text_without_place(old) == old:
+            text = text.replace(old, new, 1)
+    return text
 
 
 def nothing_said(tracker: Tracker) -> bool:

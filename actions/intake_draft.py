@@ -23,6 +23,7 @@ from common.privacy import mask_pii
 from dispatch.location import Address
 from nlu.contact import without_phone
 from nlu.courtesy import problem_text
+from nlu.normalize import strip_emoji
 from nlu.subject import subject_of
 from nlu.urgency import needs_top_review
 
@@ -92,8 +93,10 @@ def _own_place(problem: Mapping[str, Any], common: Dict[str, Any]) -> Dict[str, 
 
 def stated(said: str) -> str:
     """The problem as the ticket states it, as an operator writes a work order: without the greeting and
-    「我想反映一下就是」 before it, and without a phone number given with it (that is the contact)."""
-    return problem_text(without_phone(said) or said)
+    「我想反映一下就是」 before it, without a phone number given with it (that is the contact), and without
+    emoji (「😡😡楼下KTV…」: a work order carries none, and many city systems store text that cannot hold
+    them)."""
+    return problem_text(strip_emoji(without_phone(said) or said).strip() or said)
 
 
 def drafts(tracker: Tracker, values: Mapping[str, Any]) -> List[Draft]:

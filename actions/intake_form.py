@@ -15,19 +15,21 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.corrections import claim_reply, place_said, read_change, regrade
+from actions.corrections import claim_reply, place_said, read_change, regrade, reworded
 from actions.intake_draft import NOT_GIVEN, changed_slots, drafts, slot_values, stage_for, summary
 from actions.last_place import OFFERED, declined, offered, says_same_place, shown
 from actions.parse_data import combined_urgency, latest, latest_intent, latest_place, latest_text, problem_type
 from actions.place_choice import choose, complete
 from actions.place_slots import (UNCLEAR, numbered_road, place_slots, road_said, route_place, settled, unknown_name,
                                  with_fine_parts)
+from actions.switched_problem import PROBLEM_SLOTS, dropped_only, dropped_reply, slots_instead
 from dispatch.schema import MAX_DESCRIPTION
 from common import clock
 from dispatch.location import Address
 from nlu.contact import phone_in, without_phone
 from nlu.courtesy import strip_courtesy
 from nlu.conversation_settings import FOLLOW_UP_SLOTS, conversation_settings
+from nlu.locate import locate
 from nlu.location import extract_location, text_without_place
 from nlu.route import transit_line
 from nlu.correction import claimed_urgency
@@ -35,6 +37,7 @@ from nlu.inquiry import is_inquiry
 from nlu.normalize import has_chinese, has_meaningful_text, normalize_text
 from nlu.urgency import category_floor, default_rules
 from nlu.split import strip_connective
+from nlu.topic_switch import drops_problem, other_problem
 from nlu.vague import (content_chars, is_bare_request, name_alone, only_relative_place, says_a_name, says_only_when,
                        says_when)
 
@@ -97,6 +100,16 @@ def told_more(tracker: Tracker, dispatcher: CollectingDispatcher, besides: Optio
     text = latest_text(tracker).strip()
     intent = latest_intent(tracker)
     told = tracker.get_slot("classified_text") or ""
+    other = other_problem(besides or text) if told else None
+    if other:  # 「算了，说另一个事，…」: not more about this problem, another one instead
+        slots = slots_instead(tracker, other)
+        dispatcher.utter_message(text=dropped_reply(told, other))
+        if slots["urgency"] == "特急":
+            dispatcher.utter_message(text=f"⚠️ {emergency_advice()}")
+        return {**slots, "location_issue": None}  # the plain question: no place was tried
+    if told and drops_problem(besides or text):  # 「算了，说另一个事」: the new one is still to come, and asked
+        dispatcher.utter_message(text=dropped_only(told))
+        return {**{name: None for name in PROBLEM_SLOTS}, "problem_issue": "vague", "location_issue": None}
     named, _ = latest_place(tracker)
     # the place the gazetteer knew in it (「沙头角」, a street said without 街道) is no more about the problem
     rest = text.replace(named.text, "") if named.text else text
@@ -150,7 +163,8 @@ def corrected_instead(tracker: Tracker, dispatcher: CollectingDispatcher, asked:
     if change.category:
         taken.append("问题类型改为" + "/".join(change.category.get(k) for k in ("level1", "level2", "level3")
                                              if change.category.get(k)))
-        description = f"{tracker.get_slot('classified_text') or ''}（更正：{latest_text(tracker).strip()}）"
+        told = reworded(tracker.get_slot("classified_text") or "", change.pairs)
+        description = f"{told}（更正：{latest_text(tracker).strip()}）"
         urgency = combined_urgency({"level": tracker.get_slot("urgency") or "一般",
                                     "reasons": tracker.get_slot("urgency_reasons") or []},
                                    category_floor(change.category), tracker.get_slot("classified_text"))
@@ -305,6 +319,12 @@ class ValidateIntakeForm(FormValidationAction):
             # filed at its own place, and the message as a whole is not one place to ask about
             return settled(own[0])
         named, placement = latest_place(tracker)
+        if value and not named.text and named.lat is None and not tracker.get_slot("location_detail"):
+            # named by an earlier message the form did not run on (「the street light at 海景花园 is broken」,
+            # not understood, then 「路灯坏了」): the place in the slot, not 「还没能确定具体位置」
+            earlier = locate(str(value))
+            if earlier.found:
+                named, placement = earlier.address, {**earlier.placement.to_dict(), "doubts": earlier.doubts}
         last = offered(tracker)
         if last and not named.text and named.lat is None:
             if says_same_place(tracker):
@@ -342,6 +362,9 @@ class ValidateIntakeForm(FormValidationAction):
                 # a danger is filed at once at the name said, as at a road (above); anything else confirms it
                 urgent = tracker.get_slot("urgency") == "特急"
                 return settled(Address.from_dict(asked["location_detail"])) if urgent else asked
+            instead = corrected_instead(tracker, dispatcher, "location")
+            if instead:  # 「不是油烟，是噪音」 while asked where: the type changes, said so, and where is asked again
+                return {**place, **instead, "location_issue": None}
             more = told_more(tracker, dispatcher)
             if last and not named.text:  # more about the problem, not where: the offer stands
                 place.update(location_issue=OFFERED, location_place=shown(last))

@@ -17,15 +17,18 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.corrections import claim_reply, nothing_said, read_change, regrade, which_problem
+from actions.corrections import (claim_reply, nothing_said, place_said, read_change, regrade, reworded,
+                                 which_problem)
 from actions.intake_draft import changed_slots, drafts, slot_values, stage_for, summary
 from actions.intake_form import emergency_advice
 from actions.parse_data import latest, latest_intent, latest_text
+from actions.switched_problem import dropped_reply, problem_instead
 from common import clock
 from dispatch.location import Address
 from nlu.contact import only_a_phone
 from nlu.normalize import normalize_text
 from nlu.split import strip_connective
+from nlu.topic_switch import other_problem
 from nlu.vague import content_chars, says_only_when
 
 def another_problem(tracker: Tracker, problems: List[Dict[str, Any]]) -> bool:
@@ -86,6 +89,14 @@ class ActionReviseIntake(Action):
             # 「我电话13800001111」 offered at the summary: the number for the call back, not a problem
             updates["contact"] = number
             claim = tracker.get_slot("urgency_claim")
+        elif len(problems) == 1 and (other := other_problem(said)):
+            # 「算了，说另一个事，…」 at the summary: the problem shown is dropped for the new one
+            dispatcher.utter_message(text=dropped_reply(problems[0].get("description", ""), other))
+            problems = [problem_instead(other)]
+            updates["urgency_claim"] = claim = None
+            place = place_said(tracker, None)
+            if place and place.get("location"):
+                updates.update(place)  # 「…，锦绣家园门口垃圾没人清」: the new problem's own place
         elif not correction and another_problem(tracker, problems):
             # 「还有，楼道灯也坏了」: one more ticket, at its own place when the message names one
             problems.append(new_problem(tracker))
@@ -112,6 +123,7 @@ class ActionReviseIntake(Action):
                         problem["description"] = problem["description"].replace(before, after)
             if change.category:
                 problems[target]["problem_type"] = change.category
+            problems[target]["description"] = reworded(problems[target]["description"], change.pairs)
             if change.note:
                 problems[target]["description"] += change.note
             if change.claim:

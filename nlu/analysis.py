@@ -5,7 +5,7 @@ blocks, so a message is understood the same way in chat and through the API.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 from classifiers.problem_type import CategoryPrediction, ProblemTypeClassifier, default_classifier
@@ -13,6 +13,7 @@ from classifiers.taxonomy import Category
 from nlu.locate import Located
 from nlu.locate import locate
 from nlu.normalize import has_meaningful_text, normalize_text
+from nlu.part_place import FINE_PARTS, at_estate, only_fine, within, without
 from nlu.split import split_problems
 from nlu.urgency import assess_urgency, category_floor
 
@@ -80,11 +81,24 @@ class Analyzer:
         prediction = (CategoryPrediction(category, 1.0) if category else self.classifier.classify(text))
         urgency = assess_urgency(text, category_floor(prediction.to_dict()))
         located = place or locate(text)
-        if not located.found and message_place is not None:
-            located = message_place
+        if message_place is not None and not (place is not None and place.found):
+            located = _in_message_place(text, located, message_place)
         return {"description": text, "category": prediction.to_dict(), "urgency": urgency.to_dict(),
                 "location": located.address.to_dict(),
                 "placement": {**located.placement.to_dict(), "doubts": located.doubts}}
+
+
+def _in_message_place(text: str, own: Located, message: Located) -> Located:
+    """Where a part of a message is (nlu/part_place.py): its own place; a building said alone in the
+    message's place; the message's estate for its gate or grounds; else the message's place."""
+    whole = message.address
+    if own.found and only_fine(own.address) and not only_fine(whole) and whole.text:
+        return replace(message, address=within(own.address, whole))
+    if own.found:
+        return own
+    if at_estate(text, whole):
+        return replace(message, address=without(whole, FINE_PARTS))
+    return message
 
 
 def analyze_lines(lines: Iterable[str], analyzer: Analyzer, channel: str = "web") -> Iterator[Dict[str, object]]:

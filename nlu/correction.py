@@ -41,9 +41,11 @@ _REPAIR_IN_REPORT = re.compile(rf"(?<=\S)(?P<old>{_NUMBER}(?P<kind>号楼|栋|�
 class Correction:
     said: str
     withdrawn: List[str] = field(default_factory=list)
+    #: (taken back, said instead) for each 「不是X是Y」 / 「是Y不是X」 of the message, in its order
+    pairs: List[Tuple[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> Dict[str, object]:
-        return {"said": self.said, "withdrawn": list(self.withdrawn)}
+        return {"said": self.said, "withdrawn": list(self.withdrawn), "pairs": [list(p) for p in self.pairs]}
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +65,8 @@ class _Reading:
     def __init__(self) -> None:
         self.said: List[str] = []
         self.withdrawn: List[str] = []
+        self.pairs: List[Tuple[str, str]] = []
+        self.open_pair: Optional[str] = None  # 「不是噪音，」 waiting for its 「是油烟」
         self.retract = False
 
     def say(self, text: str) -> None:
@@ -114,18 +118,24 @@ class _Reading:
             self.retract = False
             self.withdraw(pair.group(1))
             self.say(_AFFIRMING.sub("", pair.group(2)))
+            self.pairs.append((pair.group(1), self.said[-1] if self.said else ""))
             return True
         if _NOT.match(clause):
             self.retract = False
             self.withdraw(_NOT.sub("", clause))
+            self.open_pair = _NOT.sub("", clause)
             return True
+        opened, self.open_pair = self.open_pair, None
         pair = _IS_THEN_NOT.match(clause)
         if pair and "不是" in clause:
             self.say(_AFFIRMING.sub("", pair.group(1)))
             self.withdraw(pair.group(2))
+            self.pairs.append((pair.group(2), self.said[-1] if self.said else ""))
             return True
         affirmed = _AFFIRMING.sub("", clause)
         self.say(affirmed)
+        if opened and affirmed != clause and self.said:
+            self.pairs.append((opened, self.said[-1]))
         return shaped or affirmed != clause and bool(self.withdrawn)
 
 
@@ -139,7 +149,9 @@ def read_correction(text: str) -> Optional[Correction]:
                 shaped = reading.clause(clause) or shaped
     if not shaped and not reading.withdrawn:
         return None
-    return Correction(said="，".join(reading.said), withdrawn=list(reading.withdrawn))
+    # a pair stands when the resident did not take either side back later (「不是油烟是噪音，哎也不是噪音」)
+    pairs = [(old, new) for old, new in reading.pairs if old in reading.withdrawn and new in reading.said]
+    return Correction(said="，".join(reading.said), withdrawn=list(reading.withdrawn), pairs=pairs)
 
 
 def repaired(text: str) -> str:

@@ -315,3 +315,67 @@ def test_a_message_that_is_only_a_ticket_number(text, number):
     from nlu.ticket_number import only_a_ticket_number
 
     assert only_a_ticket_number(text) == number
+
+
+def test_words_announcing_a_problem_are_no_problem_of_their_own():
+    """「对了还有个事，2栋的电梯也坏了」 after a filing was two tickets: 「对了还有个事」 (安全隐患) and the
+    elevator. Words that only announce a problem are dropped, and in a chat message they mark the
+    clause after them as a further problem."""
+    from nlu.split import strip_connective
+
+    analyzer = Analyzer.default()
+    assert analyzer.split(normalize_text("对了还有个事，2栋的电梯也坏了")) == ["2栋的电梯也坏了"]
+    assert analyzer.split(normalize_text("锦绣家园3栋楼道灯坏了，还有个事，小区门口的垃圾好几天没人清")) == [
+        "锦绣家园3栋楼道灯坏了", "小区门口的垃圾好几天没人清"]
+    assert strip_connective("对了还有个事，2栋的电梯也坏了") == "2栋的电梯也坏了"
+    assert strip_connective("有个事想反映一下，楼道灯坏了") == "楼道灯坏了"
+    # 还有 as the verb is kept: 「个问题很严重」 was left of it
+    assert strip_connective("还有个问题很严重，电梯老困人") == "还有个问题很严重，电梯老困人"
+
+
+def test_a_part_naming_only_a_building_or_the_estate_grounds_is_placed_in_the_message_estate():
+    """「锦绣家园3栋2单元楼道灯坏了，还有5栋的电梯也坏了」: the elevator was filed at 「5栋」, nowhere; the
+    rubbish at the gate in 「…，还有小区门口的垃圾好几天没人清」 at 3栋2单元. A part without a place of its own
+    still shares the message's (「另外电梯也坏了」)."""
+    analyzer = Analyzer.default()
+
+    def places(text):
+        return [(i["location"]["text"], i["location"]["building"], i["location"]["unit"])
+                for i in analyzer.analyze(text)["issues"]]
+
+    assert places("锦绣家园3栋2单元楼道灯坏了，还有5栋的电梯也坏了") == [
+        ("锦绣家园3栋2单元", "3", "2"), ("锦绣家园5栋", "5", None)]
+    assert places("锦绣家园3栋2单元楼道灯坏了，还有小区门口的垃圾好几天没人清") == [
+        ("锦绣家园3栋2单元", "3", "2"), ("锦绣家园", None, None)]
+    assert places("锦绣家园3栋楼道灯坏了，另外电梯也坏了") == [("锦绣家园3栋", "3", None)] * 2
+
+
+@pytest.mark.parametrize("text,other", [
+    ("算了，说另一个事，小区门口垃圾没人清", "小区门口垃圾没人清"), ("先不说这个了，楼下的狗天天叫", "楼下的狗天天叫"),
+    ("这个先不报了 换个问题 门口垃圾没人清", "门口垃圾没人清"), ("换个问题，小区电梯老坏", "小区电梯老坏"),
+    ("算了这个不说了，我们楼下的烧烤摊太吵了", "我们楼下的烧烤摊太吵了"), ("算了，反映别的问题吧，楼下烧烤太吵", "楼下烧烤太吵"),
+    # nothing dropped: an added problem, a cancel, a figure of speech; or nothing yet to turn to
+    ("说另一个事，门口垃圾没人清", None), ("还有一个事，门口垃圾", None), ("算了，不报了", None), ("算了", None),
+    ("不管怎么样，楼道灯要修", None), ("不说别的，这个灯必须修", None), ("算了，说另一个事", None)])
+def test_a_problem_dropped_for_another_is_read(text, other):
+    from nlu.topic_switch import drops_problem, other_problem
+
+    assert other_problem(text) == other
+    assert drops_problem("算了，说另一个事") and not drops_problem("还有一个事") and not drops_problem("算了")
+
+
+@pytest.mark.parametrize("text,pairs", [
+    ("不是3栋是5栋，也不是电梯是楼道灯", [("3栋", "5栋"), ("电梯", "楼道灯")]), ("不是油烟，是噪音", [("油烟", "噪音")]),
+    ("是噪音不是油烟", [("油烟", "噪音")]), ("不对，是5栋", []),
+    ("不是油烟，是噪音，哎也不是噪音还是油烟", [("噪音", "油烟")])])
+def test_a_correction_pairs_what_it_takes_back_with_what_it_says(text, pairs):
+    assert read_correction(text).pairs == pairs
+
+
+def test_a_message_going_on_from_the_last_is_a_detail_unless_it_names_another_problem():
+    from nlu.continuation import continues
+
+    assert continues("不过旁边已经有人放了锥桶围起来了") and continues("补充一下，是从昨天开始的")
+    assert continues("不过现在漏得更厉害了")
+    assert not continues("但是电梯也坏了") and not continues("不过还有个事，门口垃圾") and not continues("但是")
+    assert not continues("楼道灯坏了") and not continues("不过我还要反映个问题")

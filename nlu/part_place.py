@@ -1,0 +1,55 @@
+"""Where one of several problems in a message is, when its own words name no whole place.
+
+「锦绣家园3栋2单元楼道灯坏了，还有5栋的电梯也坏了」: the second problem named only 「5栋」 and was filed
+there, nowhere a worker could find; it is in the message's estate, and 3栋's 2单元 is not its unit.
+「…，还有小区门口的垃圾好几天没人清」 named nothing and was filed at 「锦绣家园3栋2单元」: the gate is the
+estate's, not the building's. nlu/analysis.Analyzer.issues places each part with this.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from dispatch.location import Address
+
+FINE_PARTS = ("building", "unit", "room")
+COARSE_PARTS = ("street", "community", "estate", "road", "house_number", "poi")
+
+_ESTATE_WIDE = re.compile(r"(?:小区|院子|大院)的?(?:大?门口|大门|东门|西门|南门|北门|正门|后门|侧门|入口|出口|里面?|内|院子|"
+                          r"广场|花园|绿化带?|道路|路面|主路|停车场|地面|外面|周边|围墙|门岗|游乐场|篮球场|健身器材)")
+
+
+def estate_wide(text: str) -> bool:
+    """``text`` places its problem at the estate as a whole (its gate, grounds, car park …)."""
+    return bool(_ESTATE_WIDE.search(text or ""))
+
+
+def only_fine(address: Address) -> bool:
+    """The address names a building, unit or room and nothing it is in (「5栋」「2单元702」)."""
+    return (any(getattr(address, part) for part in FINE_PARTS)
+            and not any(getattr(address, part) for part in COARSE_PARTS) and address.lat is None)
+
+
+def without(place: Address, parts: Iterable[str]) -> Address:
+    """``place`` without the named fine parts (「锦绣家园3栋2单元」 without building, unit, room → 「锦绣家园」)."""
+    parts = list(parts)
+    text = place.text or ""
+    found = [m.start() for part in parts if getattr(place, part)
+             for m in [re.search(rf"(?<!\d){re.escape(str(getattr(place, part)))}", text)] if m]
+    data = {**place.to_dict(), **{part: None for part in parts}}
+    data["text"] = text[:min(found)].rstrip("的 ") if found else text
+    return Address.from_dict(data)
+
+
+def within(own: Address, message: Address) -> Address:
+    """A building, unit or room said alone (``own``) in the place the message names: the place above
+    what was said, then it (「5栋」 in 「锦绣家园3栋2单元」 → 「锦绣家园5栋」)."""
+    said = [part for part in FINE_PARTS if getattr(own, part)]
+    base = without(message, FINE_PARTS[FINE_PARTS.index(said[0]):])
+    return Address.from_dict({**base.to_dict(), **{part: getattr(own, part) for part in said},
+                              "text": f"{base.text or ''}{own.text or ''}"})
+
+
+def at_estate(text: str, message: Address) -> bool:
+    """The part ``text`` names no place and is about the estate of a message placed in one of its buildings."""
+    return estate_wide(text) and bool(message.estate) and any(getattr(message, part) for part in FINE_PARTS)

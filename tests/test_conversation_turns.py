@@ -1,0 +1,94 @@
+"""Turns a resident takes that are neither a plain answer nor a new report (a sixth scripted probe
+through the real stack: REST channel, Redis, Rasa, the action server; tickets read back through
+Open311): dropping the problem for another, a detail going on after an emergency filing, two things
+corrected at once, a correction while asked where, an announced further problem after filing, emoji
+and a report not understood that named the place."""
+from __future__ import annotations
+
+import requests
+
+from tests.conftest import say
+from tests.test_conversation import filed_ticket
+
+
+def joined(replies):
+    return "\n".join(replies)
+
+
+def test_a_problem_dropped_for_another_while_asked_where_is_replaced(stack, rasa_url, app_url, sender):
+    """「楼道灯坏了」, asked where, 「算了，说另一个事，小区门口垃圾没人清」: one ticket read
+    「楼道灯坏了，算了，说另一个事，…」 under the light's category."""
+    say(rasa_url, sender, "楼道灯坏了")
+    switched = joined(say(rasa_url, sender, "算了，说另一个事，小区门口垃圾没人清"))
+    assert "「楼道灯坏了」先不登记" in switched and "请问问题发生在哪里" in switched, switched
+    summary = joined(say(rasa_url, sender, "锦绣家园"))
+    assert "问题：小区门口垃圾没人清（" in summary and "楼道灯" not in summary and "环境卫生" in summary, summary
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    assert ticket["description"] == "小区门口垃圾没人清" and ticket["service_name"] == "环境卫生"
+
+
+def test_a_problem_dropped_before_the_next_is_told_asks_for_it(stack, rasa_url, app_url, sender):
+    say(rasa_url, sender, "楼道灯坏了")
+    dropped = joined(say(rasa_url, sender, "算了，说另一个事"))
+    assert "先不登记" in dropped and "具体说说遇到了什么问题" in dropped and "位置" not in dropped, dropped
+    asked = joined(say(rasa_url, sender, "小区门口垃圾没人清"))
+    assert "请问问题发生在哪里" in asked and "已记下" not in asked, asked
+    summary = joined(say(rasa_url, sender, "锦绣家园"))
+    assert "问题：小区门口垃圾没人清（" in summary and "楼道灯" not in summary, summary
+
+
+def test_a_problem_dropped_at_the_summary_is_replaced_at_its_own_place(stack, rasa_url, app_url, sender):
+    say(rasa_url, sender, "锦绣家园3栋楼道灯坏了")
+    summary = joined(say(rasa_url, sender, "算了这个不说了，锦绣家园门口的垃圾好几天没人清"))
+    assert "先不登记" in summary and "您反映了2个问题" not in summary, summary
+    assert "问题：锦绣家园门口的垃圾好几天没人清（" in summary and "地点：锦绣家园（" in summary, summary
+
+
+def test_a_detail_going_on_after_an_emergency_filing_is_added_to_it(stack, rasa_url, app_url, sender):
+    """「不过旁边已经有人放了锥桶围起来了」 after a 特急 filing was asked 「这个问题也在…吗？」 as a new report."""
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "海景花园3栋门口井盖没了，刚才有个小孩差点掉进去"))
+    assert ticket["urgency"] == "特急"
+    added = joined(say(rasa_url, sender, "不过旁边已经有人放了锥桶围起来了"))
+    assert f"已补充工单 {ticket['service_request_id']}" in added and "也在" not in added, added
+    url = f"{app_url}/open311/v2/requests/{ticket['service_request_id']}.json"
+    assert "锥桶" in requests.get(url, timeout=10).json()[0]["description"]
+
+
+def test_two_things_corrected_at_once_are_both_corrected_in_the_words(stack, rasa_url, app_url, sender):
+    """「不是3栋是5栋，也不是电梯是楼道灯」: the place and the type changed, the description still said 电梯."""
+    say(rasa_url, sender, "锦绣家园3栋电梯坏了")
+    summary = joined(say(rasa_url, sender, "不是3栋是5栋，也不是电梯是楼道灯"))
+    assert "问题：锦绣家园5栋楼道灯坏了（更正：" in summary and "物业服务" in summary, summary
+
+
+def test_a_type_corrected_while_asked_where_is_said_and_where_asked_plainly(stack, rasa_url, app_url, sender):
+    """「不是油烟，是噪音」 answering where got 「抱歉，我还没能确定具体位置」 and the type stayed."""
+    say(rasa_url, sender, "楼下饭店油烟好大")
+    changed = joined(say(rasa_url, sender, "不是油烟，是噪音"))
+    assert "问题类型改为" in changed and "噪音污染" in changed and "请问问题发生在哪里" in changed, changed
+    asked = joined(say(rasa_url, sender, "锦绣家园5栋"))  # noise: since when is asked
+    assert "从什么时候开始" in asked, asked
+    summary = joined(say(rasa_url, sender, "每天晚上"))
+    assert "噪音污染" in summary and "问题：楼下饭店噪音好大（更正：不是油烟，是噪音）" in summary, summary
+
+
+def test_an_announced_problem_after_filing_is_one_ticket_in_the_filed_estate(stack, rasa_url, app_url, sender):
+    """「对了还有个事，2栋的电梯也坏了」 was two problems — 「对了还有个事」 (安全隐患) and the elevator — both at
+    「2栋」, no estate."""
+    filed_ticket(app_url, say(rasa_url, sender, "海景花园2栋门口的垃圾桶满了没人清") + say(rasa_url, sender, "确认"))
+    summary = joined(say(rasa_url, sender, "对了还有个事，2栋的电梯也坏了"))
+    assert "您反映了2个问题" not in summary and "还有个事" not in summary, summary
+    assert "问题：2栋的电梯也坏了（" in summary and "地点：海景花园2栋（" in summary, summary
+
+
+def test_emoji_are_left_out_of_the_ticket_and_an_earlier_place_is_kept(stack, rasa_url, app_url, sender):
+    """「😡😡楼下KTV…」 was filed with the emoji; 「the street light at 海景花园 is broken」, not understood,
+    then 「路灯坏了」 got 「抱歉，我还没能确定具体位置」 — the place said was in the slot."""
+    say(rasa_url, sender, "😡😡楼下KTV天天半夜唱歌，吵死了")
+    say(rasa_url, sender, "锦绣家园5栋")
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    assert ticket["description"] == "楼下KTV天天半夜唱歌，吵死了"
+    other = f"{sender}-en"
+    say(rasa_url, other, "the street light at 海景花园 is broken")
+    summary = joined(say(rasa_url, other, "路灯坏了"))
+    assert "地点：海景花园（" in summary and "问题：路灯坏了（" in summary, summary
