@@ -13,12 +13,13 @@ from rasa_sdk.types import DomainDict
 
 from actions.corrections import Change, another_place, nothing_said, read_change, regrade, which_problem
 from actions.file_ticket import ticket_store
-from actions.intake_draft import category_line, place_line
+from actions.intake_draft import category_line, place_line, short
 from actions.last_place import offer
 from actions.parse_data import latest, latest_intent, latest_text
 from dispatch.schema import CategoryRef, Location, Ticket
 from common import clock
 from common.privacy import mask_pii
+from nlu.urgency import default_rules
 from nlu.contact import only_a_phone
 from nlu.vague import is_bare_request
 from nlu.conversation_settings import conversation_settings
@@ -42,7 +43,12 @@ def amend(ticket: Ticket, change: Change, is_target: bool, old_place: Optional[d
     if description:
         fields["description"] = description
     grade = regrade(description or ticket.description, category or {"default_urgency": None}, change.claim)
-    if grade.level != ticket.urgency:
+    ranks = default_rules().ranks
+    if not category and not change.claim and ranks[grade.level] < ranks[ticket.urgency]:
+        # a detail added (「补充一下，是从昨天开始的」) lowers no grade: the ticket's came from its category's
+        # least grade or a reading of its first words that the regrade here does not repeat
+        grade = None
+    if grade is not None and grade.level != ticket.urgency:
         fields.update(urgency=grade.level, urgency_reasons=grade.reasons)
     if not fields:
         return None
@@ -114,7 +120,7 @@ class ActionAmendTicket(Action):
             amended = amend(ticket, change, index == target, old_place, latest_text(tracker))
             if amended is not None:
                 updated.append(amended)
-                dispatcher.utter_message(text=f"已{'补充' if adding else '更新'}工单 {amended.id}：\n问题：{amended.description[:80]}（{category_line(amended)}）\n"
+                dispatcher.utter_message(text=f"已{'补充' if adding else '更新'}工单 {amended.id}：\n问题：{short(amended.description, 80)}（{category_line(amended)}）\n"
                                               f"地点：{place_line(amended.location)}\n紧急程度：{amended.urgency}；"
                                               f"承办部门：{amended.department or '待定'}；"
                                               f"预计{amended.deadline:%m月%d日%H:%M}前办结。")

@@ -12,6 +12,7 @@ from rasa_sdk import Tracker
 from actions.parse_data import latest, latest_place, latest_text
 from actions.place_slots import COARSE_PARTS, FINE_PARTS, only_fine_parts, place_slots, settled
 from dispatch.location import Address
+from nlu.continuation import without_adding
 from nlu.correction import claim_words, claimed_urgency
 from nlu.location import text_without_place
 from nlu.urgency import Urgency, assess_urgency, category_floor, default_rules
@@ -191,7 +192,7 @@ def read_change(tracker: Tracker, current_place: Optional[Dict[str, Any]],
         change.category = corrected_type
     if says_more:
         # the resident's own words go on the ticket: a correction explains the change
-        change.note = f"（{'更正' if correction else '补充'}：{text}）"
+        change.note = f"（{'更正' if correction else '补充'}：{text if correction else without_adding(text)}）"
     change.pairs = correction.get("pairs") or []
     return change
 

@@ -148,6 +148,9 @@ def category_line(ticket: TicketIn) -> str:
 
 
 def short(text: str, limit: int = 60) -> str:
+    """A description as a reply shows it: its first characters, an ID or phone number in it masked (「我的身份证号是
+    4403…」 was shown back whole in the summary; the ticket keeps it for the department, public views mask it)."""
+    text = mask_pii(text)
     return text[:limit] + ("…" if len(text) > limit else "")
 
 

@@ -368,6 +368,10 @@ class ValidateIntakeForm(FormValidationAction):
             more = told_more(tracker, dispatcher)
             if last and not named.text:  # more about the problem, not where: the offer stands
                 place.update(location_issue=OFFERED, location_place=shown(last))
+            elif more and not named.text and not tracker.get_slot("location_issue"):
+                # 「漏到我家卫生间了」 answering where, asked plainly: no place was tried, so the question is
+                # asked plainly again, not 「抱歉，我还没能确定具体位置」
+                place["location_issue"] = None
             return {**place, **more}
         if found.get("location") is None and place.get("location") and not named.text and named.lat is None:
             # asked again, the resident named no place and the road said before was taken (road_said):

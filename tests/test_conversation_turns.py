@@ -92,3 +92,46 @@ def test_emoji_are_left_out_of_the_ticket_and_an_earlier_place_is_kept(stack, ra
     say(rasa_url, other, "the street light at 海景花园 is broken")
     summary = joined(say(rasa_url, other, "路灯坏了"))
     assert "地点：海景花园（" in summary and "问题：路灯坏了（" in summary, summary
+
+
+def test_more_about_the_problem_while_asked_where_asks_where_plainly_again(stack, rasa_url, app_url, sender):
+    """「漏到我家卫生间了」 answering where was kept and answered 「抱歉，我还没能确定具体位置」: no place was tried."""
+    say(rasa_url, sender, "我家楼上漏水")
+    asked = joined(say(rasa_url, sender, "漏到我家卫生间了"))
+    assert "已记下" in asked and "请问问题发生在哪里" in asked and "没能确定" not in asked, asked
+    summary = joined(say(rasa_url, sender, "锦绣家园3栋502"))
+    assert "问题：我家楼上漏水，漏到我家卫生间了（" in summary, summary
+
+
+def test_how_the_problem_goes_on_after_filing_is_added_and_lowers_no_grade(stack, rasa_url, app_url, sender):
+    """「现在水越来越大了，已经漫到楼道了」 after a leak was filed was asked 「这个问题也在…吗？」 as a new
+    report. A detail added to a ticket graded 紧急 by its category's least grade was regraded without
+    it, to 一般; 「补充一下，」 was kept in the note."""
+    say(rasa_url, sender, "锦绣家园5栋楼上漏水")
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    added = joined(say(rasa_url, sender, "现在水越来越大了，已经漫到楼道了"))
+    assert f"已补充工单 {ticket['service_request_id']}" in added and "也在" not in added, added
+    other = f"{sender}-power"
+    say(rasa_url, other, "海景花园3栋小区的变压器声音有点大")
+    power = filed_ticket(app_url, say(rasa_url, other, "确认"))
+    assert (power["service_name"], power["urgency"]) == ("电力供应", "紧急")
+    say(rasa_url, other, "补充一下，是从昨天开始的")
+    url = f"{app_url}/open311/v2/requests/{power['service_request_id']}.json"
+    now = requests.get(url, timeout=10).json()[0]
+    assert now["urgency"] == "紧急" and now["description"].endswith("（补充：是从昨天开始的）"), now
+
+
+def test_an_id_number_is_masked_in_replies_and_kept_for_the_department(stack, rasa_url, app_url, sender):
+    """「我的身份证号是4403…」 was shown back whole in the summary and the filing."""
+    from tests.conftest import FULL_KEY
+
+    say(rasa_url, sender, "我的身份证号是440301199001011234，公司三个月没给我交社保")
+    summary = joined(say(rasa_url, sender, "海景花园3栋"))
+    summary = summary if "请核对" in summary else joined(say(rasa_url, sender, "确认"))
+    assert "440301********1234" in summary and "440301199001011234" not in summary, summary
+    filed = say(rasa_url, sender, "确认")
+    assert "440301199001011234" not in joined(filed), filed
+    ticket = filed_ticket(app_url, filed)
+    url = f"{app_url}/open311/v2/requests/{ticket['service_request_id']}.json"
+    full = requests.get(url, headers=FULL_KEY, timeout=10).json()[0]
+    assert "440301199001011234" in full["description"]

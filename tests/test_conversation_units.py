@@ -379,3 +379,14 @@ def test_a_message_going_on_from_the_last_is_a_detail_unless_it_names_another_pr
     assert continues("不过现在漏得更厉害了")
     assert not continues("但是电梯也坏了") and not continues("不过还有个事，门口垃圾") and not continues("但是")
     assert not continues("楼道灯坏了") and not continues("不过我还要反映个问题")
+    # how the problem is going now: a detail; something new happening now is not
+    assert continues("现在水越来越大了，已经漫到楼道了") and continues("现在还在漏")
+    assert not continues("现在小区门口又有人乱停车了") and not continues("目前电梯也坏了")
+
+
+def test_a_detail_added_is_noted_without_saying_it_is_added():
+    from nlu.continuation import without_adding
+
+    assert without_adding("补充一下，是从昨天开始的") == "是从昨天开始的"
+    assert without_adding("我再补充一句：物业不管") == "物业不管" and without_adding("补充") == "补充"
+    assert without_adding("不过旁边有锥桶") == "不过旁边有锥桶"
