@@ -25,6 +25,7 @@ from appserver.console_auth import console_guard
 from appserver.console_handoffs import ROUTES as CONSOLE_HANDOFF_ROUTES
 from appserver.console_models import ROUTES as CONSOLE_MODEL_ROUTES
 from appserver.console_queue import ROUTES as CONSOLE_QUEUE_ROUTES
+from appserver.console_rates import ROUTES as CONSOLE_RATE_ROUTES
 from appserver.live_counts import LiveCounts
 from appserver.console_records import ROUTES as CONSOLE_RECORD_ROUTES
 from appserver.console_tickets import ROUTES as CONSOLE_TICKET_ROUTES
@@ -143,7 +144,7 @@ def _add_console(app: web.Application) -> None:
     app["review_decisions"] = ReviewDecisions(app["store"])
     app.cleanup_ctx.append(_redis)
     for routes in (CONSOLE_AUTH_ROUTES, CONSOLE_QUEUE_ROUTES, CONSOLE_TICKET_ROUTES, CONSOLE_HANDOFF_ROUTES,
-                   CONSOLE_RECORD_ROUTES, CONSOLE_MODEL_ROUTES):
+                   CONSOLE_RECORD_ROUTES, CONSOLE_MODEL_ROUTES, CONSOLE_RATE_ROUTES):
         app.router.add_routes(routes)
 
 

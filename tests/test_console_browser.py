@@ -166,3 +166,21 @@ def test_trainer_trains_compares_activates_and_rolls_back(stack, app_url, browse
     actions = [e["action"] for e in sign_in(app_url, people["admin"]).get(
         f"{app_url}/api/console/audit", params={"actor": people["trainer"]}, timeout=10).json()]
     assert {"model_train", "model_compare", "model_activate", "model_rollback"} <= set(actions)
+
+
+def test_operator_reads_the_weeks_rates_per_department(stack, app_url, browser, people, shots):
+    """The 三率 table (签收及时率、办结率、满意率) for the last seven days, a period chosen, and its CSV link."""
+    file_open311(app_url, "锦绣家园5栋门口的垃圾桶满了没人清", "锦绣家园5栋", code="城乡建设/城市建设和市政管理/环境卫生")
+    page, _ = log_in(browser, app_url, people["operator"], "/console/rates")
+    page.wait_for_selector("#rows tr.total", timeout=20000)
+    assert page.locator("nav a.here").inner_text() == "三率统计"
+    total = page.locator("#rows tr.total").inner_text()
+    assert "全部" in total and ("%" in total or "—" in total), total
+    assert "format=csv" in page.locator("#csv").get_attribute("href")
+    page.fill("#since", "2020-01-01")
+    page.fill("#until", "2020-01-07")
+    page.click("#period button[type=submit]")
+    page.wait_for_selector("#message.ok >> text=2020-01-01 至 2020-01-07", timeout=20000)
+    assert page.locator("#rows tr.total").inner_text().split("\t")[1].strip() == "0"
+    page.screenshot(path=str(shots / "rates.png"), full_page=True)
+    page.close()
