@@ -203,9 +203,15 @@ def reworded(description: str, pairs: List[List[str]]) -> str:
     replaces the place's text), numbers with them (「3栋」 may stand elsewhere in the words)."""
     text = description
     for old, new in pairs:
-        if old and new and old in text and not any(ch.isdigit() for ch in old) and text_without_place(old) == old:
+        if (old and new and old in text and not any(ch.isdigit() for ch in old) and text_without_place(old) == old
+                and _A_NAME.fullmatch(new)):
             text = text.replace(old, new, 1)
     return text
+
+
+#: what can stand in a sentence for the word taken back: a name of a thing (「楼道灯」「噪音」), not a clause
+#: (「不是垃圾，是有人乱摆摊」 made 「小区门口有人乱摆摊没人清」)
+_A_NAME = re.compile(r"(?!.*(?:有人|了|在|被|把|得|着|没|不|是))[^，,。！？\s]{1,6}")
 
 
 def nothing_said(tracker: Tracker) -> bool:

@@ -23,7 +23,7 @@ from common.privacy import mask_pii
 from dispatch.location import Address
 from nlu.contact import without_phone
 from nlu.courtesy import problem_text
-from nlu.normalize import strip_emoji
+from nlu.normalize import simplified, strip_emoji
 from nlu.subject import subject_of
 from nlu.urgency import needs_top_review
 
@@ -95,8 +95,8 @@ def stated(said: str) -> str:
     """The problem as the ticket states it, as an operator writes a work order: without the greeting and
     「我想反映一下就是」 before it, without a phone number given with it (that is the contact), and without
     emoji (「😡😡楼下KTV…」: a work order carries none, and many city systems store text that cannot hold
-    them)."""
-    return problem_text(strip_emoji(without_phone(said) or said).strip() or said)
+    them), in simplified characters (「海景花園3棟電梯壞了」 reached the department as typed)."""
+    return problem_text(simplified(strip_emoji(without_phone(said) or said).strip() or said))
 
 
 def drafts(tracker: Tracker, values: Mapping[str, Any]) -> List[Draft]:

@@ -64,6 +64,7 @@ class ConversationSettings(BaseModel):
     amend_window_minutes: float = 30
     session_expires_after_minutes: float = 60
     satisfaction_words: Dict[str, List[str]] = {}
+    satisfaction_scores: Dict[int, str] = {}
     follow_ups: List[FollowUp] = []
     skip_words: List[str] = []
     same_place_words: List[str] = []
@@ -79,6 +80,13 @@ class ConversationSettings(BaseModel):
         unknown = set(value) - set(RATINGS)
         if unknown or not value:
             raise ValueError(f"ratings must be {RATINGS}, got {sorted(value)}")
+        return value
+
+    @validator("satisfaction_scores")
+    def _scores(cls, value: Dict[int, str]) -> Dict[int, str]:
+        unknown = set(value.values()) - set(RATINGS)
+        if unknown or any(score < 1 for score in value):
+            raise ValueError(f"scores (1 or more) must map to {RATINGS}, got {value}")
         return value
 
     @validator("session_expires_after_minutes", "amend_window_minutes")

@@ -130,7 +130,8 @@ class _Reading:
         if pair and "不是" in clause:
             self.say(_AFFIRMING.sub("", pair.group(1)))
             self.withdraw(pair.group(2))
-            self.pairs.append((pair.group(2), self.said[-1] if self.said else ""))
+            if clause.startswith("是"):  # 「第二个不是垃圾」: 第二个 says which, it replaces nothing
+                self.pairs.append((pair.group(2), self.said[-1] if self.said else ""))
             return True
         affirmed = _AFFIRMING.sub("", clause)
         self.say(affirmed)

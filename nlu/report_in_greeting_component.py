@@ -22,6 +22,8 @@ taking nothing back that names a place and something about it.
 """
 from __future__ import annotations
 
+import re
+
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -40,6 +42,15 @@ REPORT_INTENT = "report_problem"
 MIN_HESITANT_PROBLEM = 0.3
 STATUS_INTENT = "query_status"
 GREET_INTENT = "greet"
+GOODBYE_INTENT = "goodbye"
+#: a thank-you for a problem solved names the problem, and reports nothing (unless it is back: 「又坏了」)
+_FIXED = re.compile(r"修好了|已经修好|修复了|解决了|处理好了|弄好了|恢复了|清走了|清理干净了|通了")
+_BACK = re.compile(r"又|还是|再次|没修好|没解决|没处理|没弄好|不行了")
+
+
+def thanks_for_a_fix(text: str) -> bool:
+    """「谢谢你们，上次的路灯修好了」: thanks for a problem solved, not a report of it."""
+    return bool(_FIXED.search(text)) and not _BACK.search(text)
 #: letters besides the place that make a correction taking nothing back a report (「海景花园三栋漏水」)
 MIN_CLAIM_CONTENT = 2
 CORRECT_INTENT = "correct"
@@ -78,6 +89,8 @@ class ReportInGreeting(ClassifyingAnnotator):
         claim_only = intent.get(INTENT_NAME_KEY) == CORRECT_INTENT and read_correction(text) is None
         if intent.get(INTENT_NAME_KEY) not in settings.courtesy_intents and not uncertain and not claim_only:
             return
+        if intent.get(INTENT_NAME_KEY) == GOODBYE_INTENT and thanks_for_a_fix(text):
+            return  # 「谢谢你们，上次的路灯修好了」 was taken for a report of the light
         confidence = float(problem.get("confidence", 0.0))
         if (message.get("urgency") or {}).get("level") == HAZARD:
             # 「海景二路12号有人触电倒在地上」: a hazard is a report whatever its category

@@ -135,3 +135,44 @@ def test_an_id_number_is_masked_in_replies_and_kept_for_the_department(stack, ra
     url = f"{app_url}/open311/v2/requests/{ticket['service_request_id']}.json"
     full = requests.get(url, headers=FULL_KEY, timeout=10).json()[0]
     assert "440301199001011234" in full["description"]
+
+
+def test_the_second_problem_corrected_keeps_its_words_and_changes_its_type(stack, rasa_url, app_url, sender):
+    """「第二个不是垃圾，是有人乱摆摊」 reworded the rubbish as 「小区门口第二个没人清」: only a name replaces a name."""
+    say(rasa_url, sender, "锦绣家园3栋楼道灯坏了，还有小区门口垃圾没人清")
+    summary = joined(say(rasa_url, sender, "第二个不是垃圾，是有人乱摆摊"))
+    assert "2. 问题：小区门口垃圾没人清（更正：第二个不是垃圾，是有人乱摆摊）" in summary and "城管执法" in summary, summary
+
+
+def test_a_score_is_a_rating_and_a_thank_you_for_a_fix_is_no_report(stack, rasa_url, app_url, sender):
+    """「5分」 to the satisfaction question was asked again for 满意/基本满意/不满意; 「谢谢你们，上次的路灯修好了」
+    was asked where the light was."""
+    from tests.test_conversation_paths import post_status
+
+    say(rasa_url, sender, "东海岸小区3栋门口路面坑洼")
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    assert post_status(app_url, ticket["service_request_id"], {"status": "closed"}).json()["satisfaction_asked"]
+    rated = joined(say(rasa_url, sender, "5分"))
+    assert "感谢您的评价" in rated and "请回复" not in rated, rated
+    other = f"{sender}-thanks"
+    thanked = joined(say(rasa_url, other, "谢谢你们，上次的路灯修好了"))
+    assert "在哪里" not in thanked and "感谢您的联系" in thanked, thanked
+
+
+def test_traditional_characters_reach_the_department_simplified(stack, rasa_url, app_url, sender):
+    say(rasa_url, sender, "海景花園3棟電梯壞了好幾天")
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "確認"))
+    assert ticket["description"] == "海景花园3栋电梯坏了好几天"
+
+
+def test_news_given_with_a_withdrawal_is_added_to_the_filed_ticket(stack, rasa_url, app_url, sender):
+    """「刚才那个不用处理了，灯已经好了」 was told 「也可以直接告诉我现在的情况」 as if nothing had been said."""
+    say(rasa_url, sender, "锦绣家园3栋楼道灯坏了")
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    told = joined(say(rasa_url, sender, "刚才那个不用处理了，灯已经好了"))
+    assert "已把您说的情况补充到工单" in told and "不能在这里撤销" in told, told
+    url = f"{app_url}/open311/v2/requests/{ticket['service_request_id']}.json"
+    assert requests.get(url, timeout=10).json()[0]["description"].endswith("（补充：刚才那个不用处理了，灯已经好了）")
+    plain = joined(say(rasa_url, f"{sender}-b", "锦绣家园5栋楼道灯坏了") + say(rasa_url, f"{sender}-b", "确认"))
+    assert "工单号" in plain
+    assert "也可以直接告诉我现在的情况" in joined(say(rasa_url, f"{sender}-b", "取消"))

@@ -390,3 +390,23 @@ def test_a_detail_added_is_noted_without_saying_it_is_added():
     assert without_adding("补充一下，是从昨天开始的") == "是从昨天开始的"
     assert without_adding("我再补充一句：物业不管") == "物业不管" and without_adding("补充") == "补充"
     assert without_adding("不过旁边有锥桶") == "不过旁边有锥桶"
+
+
+@pytest.mark.parametrize("text,rating,reason", [
+    ("5分", "满意", ""), ("四星", "满意", ""), ("给3颗星", "基本满意", ""), ("满分", "满意", ""),
+    ("1分，太慢了", "不满意", "太慢了"), ("10分", "满意", ""), ("7分", None, "7分"), ("等了5分钟", None, "等了5分钟")])
+def test_a_score_is_read_as_a_rating(text, rating, reason):
+    from nlu.satisfaction import read_rating
+
+    assert read_rating(text) == (rating, reason)
+
+
+def test_why_a_report_is_withdrawn_is_read_and_thanks_for_a_fix_told_from_a_report():
+    from nlu.report_in_greeting_component import thanks_for_a_fix
+    from nlu.withdrawal import reason_given
+
+    assert reason_given("刚才那个不用处理了，灯已经好了") == "刚才那个不用处理了，灯已经好了"
+    assert reason_given("不用来了，邻居已经修好了") is not None
+    assert all(reason_given(t) is None for t in ("取消", "我要撤销刚才的工单", "算了，不报了", "帮我取消一下"))
+    assert thanks_for_a_fix("谢谢你们，上次的路灯修好了") and thanks_for_a_fix("问题解决了，感谢")
+    assert not thanks_for_a_fix("谢谢，上次修好的路灯又坏了") and not thanks_for_a_fix("谢谢，楼道灯坏了")
