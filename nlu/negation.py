@@ -27,17 +27,31 @@ class Negation:
     past_markers: List[str] = field(default_factory=list)
     hypothetical_markers: List[str] = field(default_factory=list)
     risk_suffixes: List[str] = field(default_factory=list)
+    checked: List[str] = field(default_factory=list)
+    found_fine: List[str] = field(default_factory=list)
+    still: List[str] = field(default_factory=list)
 
     def covers(self, text: str, pos: int, length: int = 0) -> bool:
         """True when the word starting at ``pos`` (``length`` characters long) is negated, in a
-        clause about the past or about what might happen, or followed by a word naming a risk."""
+        clause about the past or about what might happen, followed by a word naming a risk, or
+        checked and found fine in a later clause."""
         clause = _CLAUSE_END.split(text[:pos])[-1]
         following = text[pos + length:pos + length + 2] if length else ""
         # 「没有人受伤」 within four characters; a single 没/无 only right before (「没人管的井盖丢了」)
         return (any(n in clause[-(4 if len(n) > 1 else 2):] for n in self.negations)
                 or any(self._in_the_past(clause, p) for p in self.past_markers)
                 or any(m in clause for m in self.hypothetical_markers)
-                or any(following.startswith(r) for r in self.risk_suffixes))
+                or any(following.startswith(r) for r in self.risk_suffixes)
+                or self._found_fine_after(text[pos + length:]))
+
+    def _found_fine_after(self, rest: str) -> bool:
+        """「闻到过一阵煤气味，后来燃气公司来查过说没问题」: a later clause says someone checked and found
+        nothing, and none after it says the trouble is still there (「…，但是味道还是很重」)."""
+        clauses = [c for c in _CLAUSE_END.split(rest) if c]
+        for index, clause in enumerate(clauses):
+            if any(w in clause for w in self.checked) and any(w in clause for w in self.found_fine):
+                return not any(w in later for later in clauses[index + 1:] for w in self.still)
+        return False
 
     def said(self, text: str, word: str) -> bool:
         """``word`` occurs at least once where nothing above covers it (「没有冒烟，楼下在冒烟」 says smoke)."""
@@ -61,8 +75,10 @@ class Negation:
     @classmethod
     def load(cls, path: Path) -> "Negation":
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        fine = data.get("checked_and_fine") or {}
         return cls(list(data.get("negations", [])), list(data.get("past_markers", [])),
-                   list(data.get("hypothetical_markers", [])), list(data.get("risk_suffixes", [])))
+                   list(data.get("hypothetical_markers", [])), list(data.get("risk_suffixes", [])),
+                   list(fine.get("checked", [])), list(fine.get("fine", [])), list(fine.get("still", [])))
 
 
 @lru_cache(maxsize=1)

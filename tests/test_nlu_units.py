@@ -141,3 +141,14 @@ def test_a_category_guessed_with_little_confidence_sets_no_least_grade():
     issue = Analyzer.default().analyze("the street light is broken")["issues"][0]
     assert issue["category"]["confidence"] < 0.15
     assert not any(r.startswith("类别默认") for r in issue["urgency"]["reasons"])
+
+
+def test_a_hazard_checked_and_found_fine_raises_nothing_unless_it_is_still_there():
+    """「闻到过一阵煤气味，后来燃气公司来查过说没问题」 was 特急 by the gas rule (fourteenth kept-aside set)."""
+    from nlu.urgency import default_rules
+
+    rules = default_rules()
+    assert rules.by_rules("我老婆说前天小区里闻到过一阵煤气味，后来燃气公司来查过说没问题，想问问能不能定期来安检").level == "一般"
+    assert rules.by_rules("闻到煤气味，燃气公司来查过说没问题，但是现在味道还是很重").level == "特急"
+    assert rules.by_rules("燃气公司来查过说没问题，可现在煤气味又很重").level == "特急"
+    assert rules.by_rules("厨房里煤气味很重").level == "特急"
