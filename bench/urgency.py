@@ -67,6 +67,16 @@ GRADED_LETTERS = ROOT / "bench" / "data" / "urgency_letters.yml"
 # Each kept-aside set's first run, before anything was changed after seeing it: the headline stays
 # that figure, later runs are reported beside it.
 FIRST_RUNS = {
+    FIFTEENTH_HOLDOUT: (
+        "2026-12-01 (commit 6999a14's set, young residents' internet slang; the model and rules as at 80f8c91, 886 "
+        "reports, nothing changed after the set was written): **accuracy 0.760, 特急 recall 0.880, 紧急-or-higher "
+        "recall 0.967** (紧急 0.657, 一般 0.775); **特急 graded so or sent to a person: 25 of 25**, 13 % of reports "
+        "sent to a person; a ticket's grade 0.770 / 0.880 / 0.983 (trigger rules alone: 0.440 / 0.160 / 0.100). The "
+        "特急 held at 紧急 and sent to a person: a drunk man wading into a river up to his waist (read as pollution), "
+        "a child carried out by the waves and thrashing (「扑腾」), a bang and a corridor full of smoke from a "
+        "charging e-bike (「全是烟」 is in no rule). Raised too high: 「救命，楼上又在装修」 (救命 said as a sigh, by the "
+        "trigger rule), a false alarm told as one (「虚惊一场」), a rusting billboard, a broken railing by a river, "
+        "sharp slides, a dog that tore a child's trousers; routine reports raised to 紧急 by 「老人」「小孩」「出口」."),
     FOURTEENTH_HOLDOUT: (
         "2026-12-01 (commit 1584331's set, reports passed on second-hand — a child for a parent, a neighbour, a group "
         "chat; the model and rules as at 54e915e, 871 reports — the session's candidate, the eleven read sets joining "
