@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import List
+from typing import List, Sequence
 
 import yaml
 
@@ -30,6 +30,7 @@ class Negation:
     checked: List[str] = field(default_factory=list)
     found_fine: List[str] = field(default_factory=list)
     still: List[str] = field(default_factory=list)
+    false_alarm: List[str] = field(default_factory=list)
 
     def covers(self, text: str, pos: int, length: int = 0) -> bool:
         """True when the word starting at ``pos`` (``length`` characters long) is negated, in a
@@ -46,18 +47,22 @@ class Negation:
 
     def _found_fine_after(self, rest: str) -> bool:
         """「闻到过一阵煤气味，后来燃气公司来查过说没问题」: a later clause says someone checked and found
-        nothing, and none after it says the trouble is still there (「…，但是味道还是很重」)."""
+        nothing — or that it was a false alarm (「…，原来是楼下在烧烤，虚惊一场」) — and none after it says the
+        trouble is still there (「…，但是味道还是很重」)."""
         clauses = [c for c in _CLAUSE_END.split(rest) if c]
         for index, clause in enumerate(clauses):
-            if any(w in clause for w in self.checked) and any(w in clause for w in self.found_fine):
+            if (any(w in clause for w in self.checked) and any(w in clause for w in self.found_fine)
+                    or any(w in clause for w in self.false_alarm)):
                 return not any(w in later for later in clauses[index + 1:] for w in self.still)
         return False
 
-    def said(self, text: str, word: str) -> bool:
-        """``word`` occurs at least once where nothing above covers it (「没有冒烟，楼下在冒烟」 says smoke)."""
+    def said(self, text: str, word: str, not_before: Sequence[str] = ()) -> bool:
+        """``word`` occurs at least once where nothing above covers it (「没有冒烟，楼下在冒烟」 says smoke) and
+        none of ``not_before`` follows it (「全是烟味」 is a smell, 「全是烟」 a fire)."""
         start = text.find(word)
         while start >= 0:
-            if not self.covers(text, start, len(word)):
+            after = text[start + len(word):]
+            if not self.covers(text, start, len(word)) and not any(after.startswith(w) for w in not_before):
                 return True
             start = text.find(word, start + 1)
         return False
@@ -78,7 +83,8 @@ class Negation:
         fine = data.get("checked_and_fine") or {}
         return cls(list(data.get("negations", [])), list(data.get("past_markers", [])),
                    list(data.get("hypothetical_markers", [])), list(data.get("risk_suffixes", [])),
-                   list(fine.get("checked", [])), list(fine.get("fine", [])), list(fine.get("still", [])))
+                   list(fine.get("checked", [])), list(fine.get("fine", [])), list(fine.get("still", [])),
+                   list(fine.get("false_alarm", [])))
 
 
 @lru_cache(maxsize=1)

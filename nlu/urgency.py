@@ -115,7 +115,7 @@ class UrgencyRules:
         level = "一般"
         reasons: List[str] = []
         for rule in self.rules:
-            if any(self.negation.said(text, word) for word in rule["keywords"]):
+            if any(self.negation.said(text, word, rule.get("not_before") or ()) for word in rule["keywords"]):
                 if rule["reason"] not in reasons:
                     reasons.append(rule["reason"])
                 if self.ranks[rule["level"]] > self.ranks[level]:
