@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.corrections import Change, another_place, nothing_said, read_change, regrade, which_problem
+from actions.corrections import Change, another_place, claim_reply, nothing_said, read_change, regrade, which_problem
 from actions.file_ticket import ticket_store
 from actions.intake_draft import category_line, place_line, short
 from actions.last_place import offer
@@ -19,7 +19,7 @@ from actions.parse_data import latest, latest_intent, latest_text
 from dispatch.schema import CategoryRef, Location, Ticket
 from common import clock
 from common.privacy import mask_pii
-from nlu.urgency import default_rules
+from nlu.urgency import Urgency, default_rules
 from nlu.contact import only_a_phone
 from nlu.vague import is_bare_request
 from nlu.conversation_settings import conversation_settings
@@ -127,6 +127,11 @@ class ActionAmendTicket(Action):
         if not updated:
             dispatcher.utter_message(text="工单上已经是您说的内容，不需要修改。")
             return []
+        if change.claim and any(t.urgency != change.claim for t in updated):
+            # 「这个其实不急，慢慢来」 about a leak kept at 紧急 by what it says: the resident is told why, as before filing
+            kept = updated[0]
+            dispatcher.utter_message(text=claim_reply(change.claim, Urgency(level=kept.urgency,
+                                                                            reasons=kept.urgency_reasons)))
         if change.place_settled:
             # the next report is offered the place as corrected, not as first filed (last_place.py)
             return offer(updated) + [SlotSet(name, None) for name in CONSUMED_SLOTS]

@@ -89,14 +89,17 @@ class ActionReviseIntake(Action):
             # 「我电话13800001111」 offered at the summary: the number for the call back, not a problem
             updates["contact"] = number
             claim = tracker.get_slot("urgency_claim")
-        elif len(problems) == 1 and (other := other_problem(said)):
-            # 「算了，说另一个事，…」 at the summary: the problem shown is dropped for the new one
-            dispatcher.utter_message(text=dropped_reply(problems[0].get("description", ""), other))
+        elif other := other_problem(said):
+            # 「算了，说另一个事，…」 at the summary: the problems shown are dropped for the new one (with two
+            # shown, 「…，5栋电梯坏了」 was read as moving both to 5栋, the words a note on the first)
+            shown = "、".join(problem.get("description", "") for problem in problems)
+            dispatcher.utter_message(text=dropped_reply(shown, other))
             problems = [problem_instead(other)]
-            updates["urgency_claim"] = claim = None
-            place = place_said(tracker, None)
+            updates.update(urgency_claim=None, problems=None)
+            claim = None
+            place = place_said(tracker, tracker.get_slot("location_detail"))
             if place and place.get("location"):
-                updates.update(place)  # 「…，锦绣家园门口垃圾没人清」: the new problem's own place
+                updates.update(place)  # 「…，锦绣家园门口垃圾没人清」「…，5栋电梯坏了」: the new problem's place
         elif not correction and another_problem(tracker, problems):
             # 「还有，楼道灯也坏了」: one more ticket, at its own place when the message names one
             problems.append(new_problem(tracker))

@@ -15,6 +15,8 @@ from dispatch.location import Address
 FINE_PARTS = ("building", "unit", "room")
 COARSE_PARTS = ("street", "community", "estate", "road", "house_number", "poi")
 
+#: how a building, unit or room number is said after it (「龙湖3期3栋」: the 3 of 3期 is no building)
+_SAID_AS = r"(?=\s*(?:号楼|栋|幢|座|#|单元|室|房|号|楼)|\s*$)"
 _ESTATE_WIDE = re.compile(r"(?:小区|院子|大院)的?(?:大?门口|大门|东门|西门|南门|北门|正门|后门|侧门|入口|出口|里面?|内|院子|"
                           r"广场|花园|绿化带?|道路|路面|主路|停车场|地面|外面|周边|围墙|门岗|游乐场|篮球场|健身器材)")
 
@@ -35,7 +37,8 @@ def without(place: Address, parts: Iterable[str]) -> Address:
     parts = list(parts)
     text = place.text or ""
     found = [m.start() for part in parts if getattr(place, part)
-             for m in [re.search(rf"(?<!\d){re.escape(str(getattr(place, part)))}", text)] if m]
+             for m in [re.search(rf"(?<![\d一二三四五六七八九十]){re.escape(str(getattr(place, part)))}{_SAID_AS}", text)]
+             if m]
     data = {**place.to_dict(), **{part: None for part in parts}}
     data["text"] = text[:min(found)].rstrip("的 ") if found else text
     return Address.from_dict(data)

@@ -176,3 +176,19 @@ def test_news_given_with_a_withdrawal_is_added_to_the_filed_ticket(stack, rasa_u
     plain = joined(say(rasa_url, f"{sender}-b", "锦绣家园5栋楼道灯坏了") + say(rasa_url, f"{sender}-b", "确认"))
     assert "工单号" in plain
     assert "也可以直接告诉我现在的情况" in joined(say(rasa_url, f"{sender}-b", "取消"))
+
+
+def test_two_problems_dropped_at_the_summary_for_another_leave_only_it(stack, rasa_url, app_url, sender):
+    """With two problems shown, 「算了，说另一个事，5栋电梯坏了」 moved both to 5栋 and kept the words as a note."""
+    say(rasa_url, sender, "锦绣家园3栋楼道灯坏了，还有小区门口垃圾没人清")
+    summary = joined(say(rasa_url, sender, "算了，说另一个事，5栋电梯坏了"))
+    assert "先不登记" in summary and "您反映了2个问题" not in summary and "补充：算了" not in summary, summary
+    assert "问题：5栋电梯坏了（" in summary and "地点：锦绣家园5栋（" in summary, summary
+
+
+def test_a_grade_asked_lower_after_filing_is_answered_with_why_it_stays(stack, rasa_url, app_url, sender):
+    say(rasa_url, sender, "锦绣家园5栋楼上漏水")
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    assert ticket["urgency"] == "紧急"
+    told = joined(say(rasa_url, sender, "这个其实不急，慢慢来"))
+    assert "仍按紧急登记" in told, told

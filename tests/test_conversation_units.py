@@ -348,6 +348,11 @@ def test_a_part_naming_only_a_building_or_the_estate_grounds_is_placed_in_the_me
     assert places("锦绣家园3栋2单元楼道灯坏了，还有小区门口的垃圾好几天没人清") == [
         ("锦绣家园3栋2单元", "3", "2"), ("锦绣家园", None, None)]
     assert places("锦绣家园3栋楼道灯坏了，另外电梯也坏了") == [("锦绣家园3栋", "3", None)] * 2
+    from dispatch.location import Address
+    from nlu.part_place import FINE_PARTS, without
+
+    # the number of a phase is no building: only the building's own number is cut from the words
+    assert without(Address.from_dict({"estate": "龙湖3期", "building": "3", "text": "龙湖3期3栋"}), FINE_PARTS).text == "龙湖3期"
 
 
 @pytest.mark.parametrize("text,other", [
