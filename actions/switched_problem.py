@@ -16,18 +16,23 @@ from nlu.conversation_settings import FOLLOW_UP_SLOTS
 QUOTED = 20
 
 
+def _quoted(before: str) -> str:
+    return before if len(before) <= QUOTED else before[:QUOTED] + "…"
+
+
 def dropped_reply(before: str, now: str) -> str:
-    return f"{dropped_only(before)[:-1]}，现在登记：{now}。前面的问题如果也要反映，登记完这个后再告诉我。"
+    return f"好的，「{_quoted(before)}」先不登记，现在登记：{now}。前面的问题如果也要反映，登记完这个后再告诉我。"
 
 
 def dropped_only(before: str) -> str:
-    quoted = before if len(before) <= QUOTED else before[:QUOTED] + "…"
-    return f"好的，「{quoted}」先不登记。"
+    return f"好的，「{_quoted(before)}」先不登记。"
 
 
+#: what was asked about the problem told so far (since when, how many households); the resident's number stays
+DETAIL_SLOTS = tuple(name for name in FOLLOW_UP_SLOTS if name != "contact")
 #: the slots of the problem told so far, cleared when it is dropped before the new one is told
 PROBLEM_SLOTS = ("problem_description", "classified_text", "problem_category", "urgency", "urgency_reasons",
-                 "urgency_claim", "problems", "problem_issue", "detail_since", "detail_households")
+                 "urgency_claim", "problems", "problem_issue", *DETAIL_SLOTS)
 
 
 def problem_instead(other: str) -> Dict[str, Any]:
@@ -44,4 +49,4 @@ def slots_instead(tracker: Tracker, other: str) -> Dict[str, Any]:
     return {"problem_description": problem["description"], "classified_text": other,
             "problem_category": problem["problem_type"] or None, "urgency": problem["urgency"]["level"],
             "urgency_reasons": problem["urgency"]["reasons"], "urgency_claim": None, "problems": None,
-            **{name: None for name in FOLLOW_UP_SLOTS if name != "contact" and tracker.get_slot(name) is not None}}
+            **{name: None for name in DETAIL_SLOTS if tracker.get_slot(name) is not None}}

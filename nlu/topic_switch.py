@@ -39,7 +39,6 @@ def other_problem(text: str) -> Optional[str]:
     return rest if content_chars(rest) >= 2 else None
 
 
-
 def drops_problem(text: str) -> bool:
     """``text`` drops the problem told so far, whether or not the new one follows (「算了，说另一个事」)."""
     return bool(_SWITCH.match(normalize_text(text or "").strip()))
