@@ -52,6 +52,8 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) ->
         dispatcher.utter_message(text=settings.crisis_advice)
     elif reason == "abusive":
         dispatcher.utter_message(text="理解您现在很着急，也很不满意。")
+    elif reason == "about_service":
+        dispatcher.utter_message(text="非常抱歉给您带来了不好的体验，您对热线服务的意见由值班坐席直接受理。")
     dispatcher.utter_message(text=settings.handoff_reply)
     events: List[Dict[Text, Any]] = []
     if tracker.active_loop.get("name"):

@@ -16,13 +16,11 @@ from actions.file_ticket import ticket_store
 from actions.intake_draft import channel_of
 from actions.parse_data import latest_text
 from dispatch.schema import Ticket, reporter_key
+from nlu.pressing import presses
 from nlu.ticket_number import TICKET_ID
 
 #: words that point at a report made before this conversation's current one
 EARLIER = re.compile(r"之前|上次|上回|上周|上星期|上个月|以前|前几天|前两天|前些天|昨天|那天|早就|已经反映|反映过|报过|投诉过|工单")
-#: a resident pressing on a matter reported before, often more than once (催办): apologised to first
-PRESSING = re.compile(r"(?:打|反映|投诉|找|催)了?(?:[好几多两三四五六七八九十\d]+|很多|无数)(?:次|回|遍)|"
-                      r"(?:次|回|遍)(?:电话|热线)|一直没人?(?:修|处理|解决|管|来)|没人管|没人理|不管事|管不管|没动静|还是老样子|效率太低")
 STATUS_TEXT = {"open": "办理中", "closed": "已办结"}
 
 
@@ -64,7 +62,7 @@ class ActionQueryStatus(Action):
                                           "之后发送“查询进度”可以随时了解办理情况。")
             return []
         mine = store.list(reporter=reporter, channel=channel, limit=3)
-        sorry = "非常抱歉让您久等了。" if PRESSING.search(text) else ""
+        sorry = "非常抱歉让您久等了。" if presses(text) else ""
         if not mine:
             dispatcher.utter_message(text=f"{sorry}没有找到您在本渠道登记的工单。请提供工单号（例如 20261123000012），我帮您查询"
                                           "和催办；也可以把问题和地点再说一遍，我帮您登记，或回复“转人工”由坐席为您处理。")

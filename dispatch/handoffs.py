@@ -19,7 +19,7 @@ from dispatch.database import Base, engine_for
 from common import clock
 from common.privacy import mask_id, mask_pii
 
-REASONS = ("requested", "not_understood", "distressed", "abusive")
+REASONS = ("requested", "not_understood", "distressed", "abusive", "about_service")
 STATUSES = ("waiting", "taken", "closed")
 
 

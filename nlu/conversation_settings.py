@@ -11,7 +11,7 @@ from common.paths import SETTINGS_DIR
 from common.yaml_file import read_yaml
 
 URGENCY_CLAIM_LEVELS = ("紧急", "一般")
-HANDOFF_KINDS = ("distressed", "abusive")
+HANDOFF_KINDS = ("distressed", "abusive", "about_service")
 RATINGS = ("满意", "基本满意", "不满意")
 
 

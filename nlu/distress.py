@@ -12,7 +12,7 @@ from nlu.normalize import normalize_text
 
 
 def handoff_kind(text: str) -> Optional[str]:
-    """「distressed」 or 「abusive」 (in that order of precedence), or None."""
+    """「distressed」, 「abusive」 or 「about_service」 (in that order of precedence), or None."""
     work = normalize_text(text or "").lower()
     lexicon = conversation_settings().handoff_lexicon
     for kind in HANDOFF_KINDS:

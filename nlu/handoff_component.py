@@ -1,6 +1,7 @@
-"""Rasa component: a distressed or abusive message is a request for a person.
+"""Rasa component: a distressed or abusive message, or a complaint about the hotline itself, is a request
+for a person.
 
-Sets `distress` ({"kind": "distressed"|"abusive"}) and the intent `request_handoff`, whatever the
+Sets `distress` ({"kind": "distressed"|"abusive"|"about_service"}) and the intent `request_handoff`, whatever the
 intent model said, so that the handoff rule answers it; runs before FallbackClassifier.
 """
 from __future__ import annotations

@@ -192,3 +192,23 @@ def test_a_grade_asked_lower_after_filing_is_answered_with_why_it_stays(stack, r
     assert ticket["urgency"] == "紧急"
     told = joined(say(rasa_url, sender, "这个其实不急，慢慢来"))
     assert "仍按紧急登记" in told, told
+
+
+def test_a_complaint_about_the_hotline_itself_goes_to_its_duty_officer(stack, rasa_url, app_url, sender):
+    """「我要投诉12345的工作人员，上次电话里态度很差」 was asked where the problem was."""
+    from tests.test_conversation_paths import handoffs
+
+    told = joined(say(rasa_url, sender, "我要投诉12345的工作人员，上次电话里态度很差"))
+    assert "值班坐席" in told and "人工坐席" in told and "在哪里" not in told, told
+    assert any(h["reason"] == "about_service" and "12345的工作人员" in h["transcript"][0]["text"]
+               for h in handoffs(app_url))
+
+
+def test_pressing_on_a_problem_named_with_its_place_is_reported_again(stack, rasa_url, app_url, sender):
+    """「我已经打过三次电话了，海景花园3栋门口的路灯还是没人修」 from a resident with no ticket on this channel
+    (the calls went to the hotline) was asked to tell the problem and place again, though they just had.
+    Without a place it stays a status question, apologised to."""
+    summary = joined(say(rasa_url, sender, "我已经打过三次电话了，海景花园3栋门口的路灯还是没人修"))
+    assert "请核对" in summary and "地点：海景花园3栋（" in summary and "没有找到" not in summary, summary
+    asked = joined(say(rasa_url, f"{sender}-b", "我反映了好几次了，怎么还是没人管"))
+    assert "非常抱歉让您久等了" in asked and "请核对" not in asked, asked

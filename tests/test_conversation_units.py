@@ -59,6 +59,9 @@ def test_urgency_claims_and_handoff_words():
     assert claimed_urgency("路灯坏了") is None
     assert handoff_kind("工资拖了半年，我真的不想活了") == "distressed"
     assert handoff_kind("你们这些垃圾机器人") == "abusive" and handoff_kind("垃圾没人清运") is None
+    # the hotline's own service goes to its duty officer; a street office's staff or a bank's service line do not
+    assert handoff_kind("我要投诉12345的工作人员，上次电话里态度很差") == "about_service"
+    assert handoff_kind("我要投诉你们街道办的工作人员态度差") is None and handoff_kind("我要投诉XX银行的客服") is None
 
 
 def test_a_phone_number_alone_is_a_contact():
@@ -415,3 +418,10 @@ def test_why_a_report_is_withdrawn_is_read_and_thanks_for_a_fix_told_from_a_repo
     assert all(reason_given(t) is None for t in ("取消", "我要撤销刚才的工单", "算了，不报了", "帮我取消一下"))
     assert thanks_for_a_fix("谢谢你们，上次的路灯修好了") and thanks_for_a_fix("问题解决了，感谢")
     assert not thanks_for_a_fix("谢谢，上次修好的路灯又坏了") and not thanks_for_a_fix("谢谢，楼道灯坏了")
+
+
+def test_pressing_words_are_read():
+    from nlu.pressing import presses
+
+    assert presses("我已经打过三次电话了，路灯还是没人修") and presses("反映了好几次了，怎么还是没人管")
+    assert not presses("楼道灯坏了") and not presses("我家楼上漏水")

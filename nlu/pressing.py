@@ -1,0 +1,19 @@
+"""A resident pressing on a matter reported before, often more than once (催办): 「打了三次电话了」「一直没人修」.
+
+Such a message is apologised to first (actions/query_status.py). When it also tells the problem and
+where it is — 「我已经打过三次电话了，海景花园3栋门口的路灯还是没人修」 — it is a report again
+(nlu/pressing_component.py): the agent had found no ticket of the resident's on this channel (the calls
+went to the hotline) and asked them to tell it again, though they just had; filed, it is linked to the
+open ticket at that place if there is one (合并办理).
+"""
+from __future__ import annotations
+
+import re
+
+PRESSING = re.compile(r"(?:打|反映|投诉|找|催)了?(?:[好几多两三四五六七八九十\d]+|很多|无数)(?:次|回|遍)|"
+                      r"(?:次|回|遍)(?:电话|热线)|一直没人?(?:修|处理|解决|管|来)|没人管|没人理|不管事|管不管|没动静|"
+                      r"还是老样子|效率太低|还是没人?(?:修|处理|解决|管|来)")
+
+
+def presses(text: str) -> bool:
+    return bool(PRESSING.search(text or ""))
