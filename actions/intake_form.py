@@ -281,6 +281,11 @@ class ValidateIntakeForm(FormValidationAction):
             return {"problem_description": None, "problem_issue": None}
         if is_bare_request(text):
             return {"problem_description": None, "problem_issue": "vague"}
+        named, _ = latest_place(tracker)
+        if named.text and len(text_without_place(text)) < 2:
+            # 「5栋2单元」 answering 「请问您要反映什么问题？」 after 「锦绣家园」 was filed as the problem (安全隐患): it
+            # says more of where (validate_location takes it), and what happened is asked again
+            return {"problem_description": None, "problem_issue": None}
         predicted = problem_type(tracker)
         if not has_meaningful_text(text) or (not has_chinese(text) and predicted.get("needs_review", True)):
             # no words at all, or Latin letters the problem-type model cannot place (「qwe」)

@@ -21,6 +21,7 @@ from classifiers.linear_model import LinearTextClassifier
 from classifiers.sentence_encoder import EncoderSpec, append_vectors, load_spec, save_spec
 from common.paths import SETTINGS_DIR
 from nlu.location import place_as_kind
+from nlu.numerals import digits_in_address
 from nlu.normalize import normalize_text
 
 SETTINGS = SETTINGS_DIR / "problem_type.yml"
@@ -34,8 +35,10 @@ READS_CHARS = 600
 
 
 def read_as(text: str) -> str:
-    """What the model reads of a text: its opening, its estate said as 「小区」 (nlu/location.place_as_kind)."""
-    return place_as_kind(text[:READS_CHARS])
+    """What the model reads of a text: its opening, its estate said as 「小区」 (nlu/location.place_as_kind),
+    building, unit and room numbers said in words read as digits first (「锦绣家园十二栋一单元一零二楼上漏水」 kept
+    「十二栋一单元一零二」 and went to 冬季采暖; said in digits it goes to 物业服务)."""
+    return place_as_kind(digits_in_address(text[:READS_CHARS]))
 
 
 def configured_encoder() -> Optional[EncoderSpec]:

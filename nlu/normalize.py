@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import opencc
 
+from nlu.dialect import as_mandarin
+
 #: Messages longer than this are cut before analysis; the full text is still stored on the ticket.
 MAX_ANALYZED_CHARS = 2000
 
@@ -54,14 +56,15 @@ def strip_emoji(text: str) -> str:
 
 
 def normalize_text(text: str, max_chars: int = MAX_ANALYZED_CHARS) -> str:
-    """Return the canonical form of a message: NFKC (full-width → half-width digits and letters,
-    keeping Chinese punctuation readable), simplified characters, no emoji, single spaces, no
-    repeated punctuation."""
+    """Return the canonical form of a message: Cantonese words as Mandarin (nlu/dialect.py), NFKC (full-width
+    → half-width digits and letters, keeping Chinese punctuation readable), simplified characters, no emoji,
+    single spaces, no repeated punctuation."""
     if not text:
         return ""
     if text.strip() and _APPROVAL.match(text):
         return "好的"
-    text = simplified(unicodedata.normalize("NFKC", text))
+    # Cantonese first: 𨋢 and 點解 are read before OpenCC turns them into other characters
+    text = simplified(unicodedata.normalize("NFKC", as_mandarin(text)))
     # NFKC turns Chinese full-width punctuation into ASCII; keep the sentence marks Chinese so
     # that sentence splitting sees one kind.
     text = text.translate(str.maketrans({",": "，", "!": "！", "?": "？", ";": "；"}))

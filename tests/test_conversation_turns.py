@@ -212,3 +212,27 @@ def test_pressing_on_a_problem_named_with_its_place_is_reported_again(stack, ras
     assert "请核对" in summary and "地点：海景花园3栋（" in summary and "没有找到" not in summary, summary
     asked = joined(say(rasa_url, f"{sender}-b", "我反映了好几次了，怎么还是没人管"))
     assert "非常抱歉让您久等了" in asked and "请核对" not in asked, asked
+
+
+def test_more_of_the_place_said_when_asked_what_happened_is_no_problem(stack, rasa_url, app_url, sender):
+    """「锦绣家园」, asked what the problem is, 「5栋2单元」: filed as the problem 「5栋2单元」 (安全隐患), and
+    「电梯坏了」 then became a second problem."""
+    say(rasa_url, sender, "锦绣家园")
+    asked = joined(say(rasa_url, sender, "5栋2单元"))
+    assert "什么问题" in asked and "请核对" not in asked, asked
+    summary = joined(say(rasa_url, sender, "电梯坏了"))
+    assert "您反映了2个问题" not in summary and "问题：电梯坏了（" in summary and "地点：锦绣家园5栋2单元（" in summary, summary
+
+
+def test_a_building_said_in_words_does_not_change_the_problem_read(stack, rasa_url, app_url, sender):
+    """「锦绣家园十二栋一单元一零二楼上漏水」 went to 冬季采暖: the model read 「十二栋一单元一零二」 as words."""
+    summary = joined(say(rasa_url, sender, "锦绣家园十二栋一单元一零二楼上漏水"))
+    assert "冬季采暖" not in summary and "地点：锦绣家园12栋1单元102（" in summary, summary
+
+
+def test_cantonese_is_understood_and_kept_as_said(stack, rasa_url, app_url, sender):
+    """「我哋屋企停咗水成日喇，海景花园3栋」 went to 小区管理 at 一般: 停咗水 was no 停水 to the rules."""
+    say(rasa_url, sender, "我哋屋企停咗水成日喇，海景花园3栋")
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    assert (ticket["service_name"], ticket["urgency"]) == ("自来水供应", "紧急"), ticket
+    assert ticket["description"] == "我哋屋企停咗水成日喇，海景花园3栋"  # the resident's words

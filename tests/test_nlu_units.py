@@ -166,3 +166,11 @@ def test_smoke_filling_a_place_and_someone_in_the_waves_are_emergencies_a_false_
     assert rules.by_rules("河边有个大哥喝多了往河里走，水都到腰了").level == "特急"
     assert rules.by_rules("闻到一股浓烟，原来是楼下在烧烤，虚惊一场").level == "一般"
     assert rules.by_rules("闻到一股浓烟，跑出去一看是楼下厨房着火了").level == "特急"
+
+
+def test_cantonese_words_are_read_as_mandarin_and_nothing_else_changes():
+    assert normalize_text("我哋屋企停咗水成日喇") == "我们家里停了水整天喇"
+    assert normalize_text("海景花园3栋部𨋢坏咗") == "海景花园3栋部电梯坏了"
+    # 喇叭 is a loudspeaker, 唔 alone a hum, 关系 no 系
+    assert normalize_text("楼下喇叭好嘈") == "楼下喇叭好吵" and normalize_text("唔，楼道灯坏了") == "唔，楼道灯坏了"
+    assert normalize_text("我哋唔知点算") == "我们不知点算" and normalize_text("关系很好") == "关系很好"
