@@ -1,8 +1,9 @@
 """Tells a resident where their tickets stand: by number, or their latest ones — only tickets
-this resident filed on this channel; another person's number gets a polite refusal that does not
-say whether the ticket exists. Asked while a report is still being told or awaits its
-confirmation (「快点处理」「什么时候能处理」 at the summary), the answer is about that report — it
-is not filed yet — unless the resident names a number or an earlier report (「上周反映的」)."""
+this resident filed on this channel; 「催一下」 (or pressing on the matter) records a 催办 on each open
+one; another person's number gets a polite refusal that does not say whether the ticket exists.
+Asked while a report is still being told or awaits its confirmation (「快点处理」「什么时候能处理」 at
+the summary), the answer is about that report — it is not filed yet — unless the resident names a
+number or an earlier report (「上周反映的」)."""
 from __future__ import annotations
 
 import re
@@ -16,7 +17,7 @@ from actions.file_ticket import ticket_store
 from actions.intake_draft import channel_of
 from actions.parse_data import latest_text
 from dispatch.schema import Ticket, reporter_key
-from nlu.pressing import presses
+from nlu.pressing import presses, urges
 from nlu.ticket_number import TICKET_ID
 
 #: words that point at a report made before this conversation's current one
@@ -49,6 +50,8 @@ class ActionQueryStatus(Action):
             for ticket_id in asked:
                 ticket = store.get(ticket_id)
                 if ticket is not None and ticket.reporter == reporter and ticket.channel == channel:
+                    if ticket.status == "open" and urges(latest_text(tracker)) and store.urge(ticket.id, latest_text(tracker)):
+                        dispatcher.utter_message(text=f"已为您催办工单 {ticket.id}，催办记录已加到工单上，坐席和承办部门都能看到。")
                     dispatcher.utter_message(text=describe(ticket))
                 else:
                     dispatcher.utter_message(text=f"抱歉，没有查到您在本渠道登记的工单 {ticket_id}。为保护报告人的隐私，"
@@ -67,5 +70,10 @@ class ActionQueryStatus(Action):
             dispatcher.utter_message(text=f"{sorry}没有找到您在本渠道登记的工单。请提供工单号（例如 20261123000012），我帮您查询"
                                           "和催办；也可以把问题和地点再说一遍，我帮您登记，或回复“转人工”由坐席为您处理。")
             return []
-        dispatcher.utter_message(text=f"{sorry}您最近的工单：\n" + "\n".join(describe(t) for t in mine))
+        urged = [t for t in mine if t.status == "open" and urges(text) and store.urge(t.id, text.strip())]
+        if urged:
+            # 「催一下」: a 催办 on each open ticket, in its history for the operators and the department
+            dispatcher.utter_message(text=f"{sorry}已为您催办工单 {'、'.join(t.id for t in urged)}，催办记录已加到工单上，"
+                                          "坐席和承办部门都能看到。")
+        dispatcher.utter_message(text=f"{sorry if not urged else ''}您最近的工单：\n" + "\n".join(describe(t) for t in mine))
         return []

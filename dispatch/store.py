@@ -327,6 +327,17 @@ class TicketStore:
             return self.set_status(ticket_id, "open", "resident", f"居民不满意，重新办理：{reason or '未说明原因'}", now)
         return self.get(ticket_id)
 
+    def urge(self, ticket_id: str, note: Optional[str] = None, now: Optional[datetime] = None) -> Optional[Ticket]:
+        """The resident asks again that an open ticket be dealt with (催办): an event in its history, where the
+        operators and the department read it; None when there is no such open ticket."""
+        now = now or clock.now()
+        with self.session.begin() as session:
+            row = session.execute(select(TicketRow).where(TicketRow.id == ticket_id)).scalars().first()
+            if row is None or row.status != "open":
+                return None
+            session.add(event_row(ticket_id, now, "resident", "urged", {}, note))
+            return row.to_ticket()
+
     def ratings(self, ticket_id: str) -> List[Tuple[datetime, str, Optional[str]]]:
         with self.session() as session:
             rows = session.execute(select(RatingRow).where(RatingRow.ticket_id == ticket_id)

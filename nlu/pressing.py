@@ -17,3 +17,12 @@ PRESSING = re.compile(r"(?:打|反映|投诉|找|催)了?(?:[好几多两三四�
 
 def presses(text: str) -> bool:
     return bool(PRESSING.search(text or ""))
+
+
+#: 「催一下」「帮我催催」「能不能催办」: the resident asks that their tickets be urged (催办)
+URGING = re.compile(r"催(?:一下|一催|催|办|促)|快点处理|加快处理|抓紧处理")
+
+
+def urges(text: str) -> bool:
+    """``text`` asks to urge the matter, or presses on it (either is a 催办 for an open ticket)."""
+    return bool(URGING.search(text or "")) or presses(text)

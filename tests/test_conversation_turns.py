@@ -236,3 +236,14 @@ def test_cantonese_is_understood_and_kept_as_said(stack, rasa_url, app_url, send
     ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
     assert (ticket["service_name"], ticket["urgency"]) == ("自来水供应", "紧急"), ticket
     assert ticket["description"] == "我哋屋企停咗水成日喇，海景花园3栋"  # the resident's words
+
+
+def test_urging_a_filed_ticket_is_recorded_on_it(stack, rasa_url, app_url, sender):
+    """「催一下」 after the status was answered 「抱歉，我没有完全理解」."""
+    say(rasa_url, sender, "锦绣家园2栋楼道灯坏了")
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    urged = joined(say(rasa_url, sender, "催一下"))
+    assert f"已为您催办工单 {ticket['service_request_id']}" in urged and "没有完全理解" not in urged, urged
+    history = requests.get(f"{app_url}/api/tickets/{ticket['service_request_id']}/history", timeout=10).json()
+    events = history.get("events", history) if isinstance(history, dict) else history
+    assert [(e["actor"], e["kind"], e["note"]) for e in events if e["kind"] == "urged"] == [("resident", "urged", "催一下")]

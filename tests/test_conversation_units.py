@@ -425,3 +425,10 @@ def test_pressing_words_are_read():
 
     assert presses("我已经打过三次电话了，路灯还是没人修") and presses("反映了好几次了，怎么还是没人管")
     assert not presses("楼道灯坏了") and not presses("我家楼上漏水")
+
+
+def test_urging_words_are_read():
+    from nlu.pressing import urges
+
+    assert urges("催一下") and urges("帮我催催") and urges("能不能催办一下") and urges("打了三次电话了")
+    assert not urges("楼道灯坏了") and not urges("查询进度")
