@@ -10,8 +10,8 @@ from typing import Any, Dict, List, Optional
 from rasa_sdk import Tracker
 
 from actions.parse_data import latest, latest_place, latest_text
-from actions.place_slots import COARSE_PARTS, FINE_PARTS, only_fine_parts, place_slots, settled
-from dispatch.location import Address
+from actions.place_slots import place_slots, settled
+from dispatch.location import COARSE_PARTS, FINE_PARTS, Address, only_fine_parts
 from nlu.continuation import without_adding
 from nlu.correction import claim_words, claimed_urgency
 from nlu.location import text_without_place

@@ -11,7 +11,7 @@ import re
 from typing import Any, Dict, List, Optional, Tuple
 
 from actions.place_choice import choice_buttons
-from dispatch.location import Address
+from dispatch.location import FINE_PARTS, Address, only_fine_parts
 from nlu.gazetteer import default_gazetteer
 from nlu.locate import locate
 from nlu.normalize import normalize_text
@@ -21,17 +21,8 @@ from nlu.placement import CHOOSE, OUTSIDE
 #: the slots this module sets; a settled place clears the question slots
 PLACE_SLOTS = ("location", "location_detail", "location_candidates", "location_issue", "location_hint",
                "location_place", "location_option_1", "location_option_2", "location_option_3")
-#: the parts of an address that only say where inside a placed building
-FINE_PARTS = ("building", "unit", "room")
-#: the parts that name the place itself (the deployment's own district is filled in for any address)
-COARSE_PARTS = ("street", "community", "estate", "road", "house_number", "poi", "lat")
 #: choices with a button each (utter_ask_location variations choose2/choose3); more are listed in text
 MAX_BUTTONS = 3
-
-
-def only_fine_parts(address: Address) -> bool:
-    """The address names only a building, unit or room (「5栋」「2单元702」)."""
-    return any(getattr(address, part) for part in FINE_PARTS) and not any(getattr(address, part) for part in COARSE_PARTS)
 
 
 def _question(issue: str, **shown: Any) -> Dict[str, Any]:

@@ -6,6 +6,11 @@ from typing import Any, Dict, Optional
 
 from pydantic import BaseModel, Field
 
+#: the parts of an address that only say where inside a placed building
+FINE_PARTS = ("building", "unit", "room")
+#: the parts that name the place itself (the deployment's own district is filled in for any address)
+COARSE_PARTS = ("street", "community", "estate", "road", "house_number", "poi", "lat")
+
 
 class Address(BaseModel):
     """Also the `location` of a ticket (dispatch/schema.py); pydantic checks the coordinates."""
@@ -58,3 +63,8 @@ class Address(BaseModel):
         if self.room:
             text += f"{self.room}室"
         return text or (self.text or "")
+
+
+def only_fine_parts(address: Address) -> bool:
+    """The address names only a building, unit or room (「5栋」「2单元702」)."""
+    return any(getattr(address, part) for part in FINE_PARTS) and not any(getattr(address, part) for part in COARSE_PARTS)

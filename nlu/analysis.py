@@ -10,10 +10,11 @@ from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 from classifiers.problem_type import CategoryPrediction, ProblemTypeClassifier, default_classifier
 from classifiers.taxonomy import Category
+from dispatch.location import FINE_PARTS, only_fine_parts
 from nlu.locate import Located
 from nlu.locate import locate
 from nlu.normalize import has_meaningful_text, normalize_text
-from nlu.part_place import FINE_PARTS, at_estate, only_fine, within, without
+from nlu.part_place import at_estate, within, without
 from nlu.split import split_problems
 from nlu.urgency import assess_urgency, category_floor
 
@@ -92,7 +93,7 @@ def _in_message_place(text: str, own: Located, message: Located) -> Located:
     """Where a part of a message is (nlu/part_place.py): its own place; a building said alone in the
     message's place; the message's estate for its gate or grounds; else the message's place."""
     whole = message.address
-    if own.found and only_fine(own.address) and not only_fine(whole) and whole.text:
+    if own.found and only_fine_parts(own.address) and not only_fine_parts(whole) and whole.text:
         return replace(message, address=within(own.address, whole))
     if own.found:
         return own

@@ -10,10 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from dispatch.location import Address
-
-FINE_PARTS = ("building", "unit", "room")
-COARSE_PARTS = ("street", "community", "estate", "road", "house_number", "poi")
+from dispatch.location import FINE_PARTS, Address
 
 #: how a building, unit or room number is said after it (「龙湖3期3栋」: the 3 of 3期 is no building)
 _SAID_AS = r"(?=\s*(?:号楼|栋|幢|座|#|单元|室|房|号|楼)|\s*$)"
@@ -24,12 +21,6 @@ _ESTATE_WIDE = re.compile(r"(?:小区|院子|大院)的?(?:大?门口|大门|东
 def estate_wide(text: str) -> bool:
     """``text`` places its problem at the estate as a whole (its gate, grounds, car park …)."""
     return bool(_ESTATE_WIDE.search(text or ""))
-
-
-def only_fine(address: Address) -> bool:
-    """The address names a building, unit or room and nothing it is in (「5栋」「2单元702」)."""
-    return (any(getattr(address, part) for part in FINE_PARTS)
-            and not any(getattr(address, part) for part in COARSE_PARTS) and address.lat is None)
 
 
 def without(place: Address, parts: Iterable[str]) -> Address:
