@@ -3,8 +3,8 @@
     python -m bench.urgency [--data FILE ...] [--cv 5] [--letters ../shared/data/teddy/train.csv]
 
 Sets: the fifth kept-aside set (bench/data/urgency_holdout5.yml, half of it real letters retold — the
-headline), the fifteenth (urgency_holdout15.yml, young residents' internet slang, written last), the
-fourteenth (urgency_holdout14.yml, reports passed on second-hand), the thirteenth (urgency_holdout13.yml, people at work reporting what they came across), the twelfth (urgency_holdout12.yml, reports put as questions), the eleventh
+headline), the sixteenth (urgency_holdout16.yml, residents who pad the report, written last), the
+fifteenth (urgency_holdout15.yml, young residents' internet slang), the fourteenth (urgency_holdout14.yml, reports passed on second-hand), the thirteenth (urgency_holdout13.yml, people at work reporting what they came across), the twelfth (urgency_holdout12.yml, reports put as questions), the eleventh
 (urgency_holdout11.yml, captions under a photo), the tenth
 (urgency_holdout10.yml, a grid worker's patrol notes), the ninth (urgency_holdout9.yml, the web form's
 title and text), the eighth (urgency_holdout8.yml, a hotline desk's work-order summaries), the seventh and
@@ -59,6 +59,7 @@ TWELFTH_HOLDOUT = ROOT / "bench" / "data" / "urgency_holdout12.yml"
 THIRTEENTH_HOLDOUT = ROOT / "bench" / "data" / "urgency_holdout13.yml"
 FOURTEENTH_HOLDOUT = ROOT / "bench" / "data" / "urgency_holdout14.yml"
 FIFTEENTH_HOLDOUT = ROOT / "bench" / "data" / "urgency_holdout15.yml"
+SIXTEENTH_HOLDOUT = ROOT / "bench" / "data" / "urgency_holdout16.yml"
 THIRD_HOLDOUT = ROOT / "bench" / "data" / "urgency_holdout3.yml"
 FIRST_HOLDOUT = ROOT / "bench" / "data" / "urgency_holdout.yml"
 TEAM_SET = ROOT / "tests" / "data" / "urgency.yml"
@@ -195,7 +196,8 @@ FIRST_RUNS = {
         "and tuned against since (its misses led to the fourth training batch and hazard words), so it is a "
         "development set now, not evidence."),
 }
-TITLES = {FIFTEENTH_HOLDOUT: "fifteenth kept-aside set (written last; young residents' internet slang)",
+TITLES = {SIXTEENTH_HOLDOUT: "sixteenth kept-aside set (written last; residents who pad the report)",
+          FIFTEENTH_HOLDOUT: "fifteenth kept-aside set (young residents' internet slang)",
           FOURTEENTH_HOLDOUT: "fourteenth kept-aside set (reports passed on second-hand)",
           THIRTEENTH_HOLDOUT: "thirteenth kept-aside set (people at work report what they came across)",
           TWELFTH_HOLDOUT: "twelfth kept-aside set (written last; reports put as questions)",
@@ -392,7 +394,7 @@ def main() -> None:
                         help="also show what each review threshold catches and costs (needs the model and --letters)")
     args = parser.parse_args()
     sets = ([path.resolve() for path in args.data] if args.data
-            else [FIFTH_HOLDOUT, FIFTEENTH_HOLDOUT, FOURTEENTH_HOLDOUT, THIRTEENTH_HOLDOUT, TWELFTH_HOLDOUT, ELEVENTH_HOLDOUT, TENTH_HOLDOUT, NINTH_HOLDOUT, EIGHTH_HOLDOUT, SEVENTH_HOLDOUT, SIXTH_HOLDOUT, FOURTH_HOLDOUT, HOLDOUT, THIRD_HOLDOUT, GRADED_LETTERS, FIRST_HOLDOUT, TEAM_SET])
+            else [FIFTH_HOLDOUT, SIXTEENTH_HOLDOUT, FIFTEENTH_HOLDOUT, FOURTEENTH_HOLDOUT, THIRTEENTH_HOLDOUT, TWELFTH_HOLDOUT, ELEVENTH_HOLDOUT, TENTH_HOLDOUT, NINTH_HOLDOUT, EIGHTH_HOLDOUT, SEVENTH_HOLDOUT, SIXTH_HOLDOUT, FOURTH_HOLDOUT, HOLDOUT, THIRD_HOLDOUT, GRADED_LETTERS, FIRST_HOLDOUT, TEAM_SET])
     chosen = graders()
     command = "python -m bench.urgency" + (f" --cv {args.cv}" if args.cv else "") + (
         " --review-curve" if args.review_curve else "")
@@ -436,7 +438,7 @@ def main() -> None:
                   for name, c in letters.items()]
         lines.append("")
         if args.review_curve and shared_model() is not None:
-            kept = [FIFTEENTH_HOLDOUT, FOURTEENTH_HOLDOUT, THIRTEENTH_HOLDOUT, TWELFTH_HOLDOUT, ELEVENTH_HOLDOUT, TENTH_HOLDOUT, NINTH_HOLDOUT, EIGHTH_HOLDOUT, SEVENTH_HOLDOUT, SIXTH_HOLDOUT, FIFTH_HOLDOUT, FOURTH_HOLDOUT, THIRD_HOLDOUT, HOLDOUT, FIRST_HOLDOUT]
+            kept = [SIXTEENTH_HOLDOUT, FIFTEENTH_HOLDOUT, FOURTEENTH_HOLDOUT, THIRTEENTH_HOLDOUT, TWELFTH_HOLDOUT, ELEVENTH_HOLDOUT, TENTH_HOLDOUT, NINTH_HOLDOUT, EIGHTH_HOLDOUT, SEVENTH_HOLDOUT, SIXTH_HOLDOUT, FIFTH_HOLDOUT, FOURTH_HOLDOUT, THIRD_HOLDOUT, HOLDOUT, FIRST_HOLDOUT]
             tops = [c[1] for path in kept for c in load_cases(path) if c[2] == "特急"]
             curve = review_curve(tops, texts)
             configured = Thresholds.configured().review_top
