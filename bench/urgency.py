@@ -68,6 +68,18 @@ GRADED_LETTERS = ROOT / "bench" / "data" / "urgency_letters.yml"
 # Each kept-aside set's first run, before anything was changed after seeing it: the headline stays
 # that figure, later runs are reported beside it.
 FIRST_RUNS = {
+    SIXTEENTH_HOLDOUT: (
+        "2026-12-01 (commit f5e67e8's set, residents who pad the report; the model and rules as at b0f4b2e, 886 "
+        "reports, nothing changed after the set was written): **accuracy 0.870, 特急 recall 0.920, 紧急-or-higher "
+        "recall 0.917** (紧急 0.714, 一般 0.975); **特急 graded so or sent to a person: 24 of 25**, 8 % of reports sent "
+        "to a person; a ticket's grade the same (trigger rules alone: 0.480 / 0.200 / 0.167). Written to decide the "
+        "session's candidate, fixed before it ran: the fourteen read kept-aside sets (1,322 reports, all but the "
+        "fifth) joining the training reports — on this set 0.880 / 0.920 / 0.933 with 25 of 25, but the fifth lost a "
+        "特急 outright (0.750 / 1.000 / 0.904 → 0.730 / 0.952 / 0.904, 20 of 21 graded or sent to a person), so by the "
+        "rule fixed before it was rejected. The 特急 missed: someone face down in a pool, not moving, told after a "
+        "thanks for an earlier repair (一般: 「谢谢」 read as a settled report — courtesy is no longer read so, and "
+        "「趴在水里」 is drowning, the next day); a mother alone with chest pain, short of breath (紧急, sent to a "
+        "person)."),
     FIFTEENTH_HOLDOUT: (
         "2026-12-01 (commit 6999a14's set, young residents' internet slang; the model and rules as at 80f8c91, 886 "
         "reports, nothing changed after the set was written): **accuracy 0.760, 特急 recall 0.880, 紧急-or-higher "

@@ -164,6 +164,15 @@ def test_a_question_thanks_or_a_bill_is_no_case_of_its_categorys_default_grade()
         assert assess_urgency(text, "紧急").level != "一般", text
 
 
+def test_thanks_are_courtesy_not_a_problem_settled():
+    """「谢谢」 said before a report was read as the problem being settled: a thanks for an earlier repair hid
+    someone face down in water. A closing thanks keeps an outage's category grade, as before."""
+    rules = default_rules()
+    outage = "小区停电一天了，麻烦尽快派人来看看，谢谢"
+    assert rules.floor_applies(outage) and assess_urgency(outage, "紧急").level == "紧急"
+    assert assess_urgency("先谢谢你们上回帮忙修了水管，这次是河边有个人漂在水里一直没动").level == "特急"
+
+
 def test_a_floor_exception_naming_no_concept_is_a_precise_error(tmp_path):
     settings = yaml.safe_load((Path(__file__).resolve().parents[1] / "settings" / "urgency.yml").read_text(encoding="utf-8"))
     path = tmp_path / "urgency.yml"
