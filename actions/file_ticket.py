@@ -16,7 +16,7 @@ from actions.intake_draft import (INTAKE_SLOTS, category_line, channel_of, clear
 from actions.last_place import offer
 from dispatch.review import review_reasons
 from dispatch.schema import Ticket
-from dispatch.store import TicketStore
+from dispatch.store import TicketStore, is_repeat
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,13 @@ def filed_text(ticket: Ticket) -> str:
     return "\n".join(lines)
 
 
+def repeated_text(ticket: Ticket) -> str:
+    """The resident told again a problem of theirs still being dealt with: recorded as a 催办 on it."""
+    return (f"您之前反映过这个问题，工单 {ticket.id} 正在办理（承办部门：{ticket.department or '待定'}，"
+            f"办结时限：{ticket.deadline:%m月%d日%H:%M}）。这次的反映已作为催办记到该工单上，坐席和承办部门都能看到，"
+            "不再重复登记。")
+
+
 def file_intake(dispatcher: CollectingDispatcher, tracker: Tracker,
                 values: Mapping[str, Any]) -> List[Dict[Text, Any]]:
     """File every ticket of the intake, say so, and return the slot events that close it."""
@@ -61,11 +68,12 @@ def file_intake(dispatcher: CollectingDispatcher, tracker: Tracker,
     planned = drafts(tracker, values)
     for number, draft in enumerate(planned, start=1):
         ticket, created = ticket_store().file(draft.ticket, draft.sla_days)
-        log.info("ticket %s %s (%s, %s)", ticket.id, "filed" if created else "already filed",
+        repeat = is_repeat(draft.ticket, ticket, created)
+        log.info("ticket %s %s (%s, %s)", ticket.id, "urged again" if repeat else "filed" if created else "already filed",
                  ticket.category.level2, ticket.urgency)
         tickets.append(ticket)
         last = "\n发送“查询进度”可随时了解办理情况。" if number == len(planned) else ""
-        dispatcher.utter_message(text=filed_text(ticket) + last)
+        dispatcher.utter_message(text=(repeated_text(ticket) if repeat else filed_text(ticket)) + last)
     if any(t.media for t in tickets):  # the photos went with this report; the next one starts without
         media_store().attach(tracker.sender_id, channel_of(tracker), [t.id for t in tickets])
     return cleared(tracker, INTAKE_SLOTS) + offer(tickets) + [SlotSet("ticket_id", ",".join(t.id for t in tickets)),

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from appserver.api_keys import has_full_rights, may_file
 from classifiers.taxonomy import Taxonomy
 from dispatch.schema import Ticket, TicketIn
-from dispatch.store import TicketStore
+from dispatch.store import TicketStore, is_repeat
 from common import clock
 from common.privacy import mask_pii
 from common.json_body import dumps, parse_json_object
@@ -156,7 +156,9 @@ async def create_request(request: web.Request) -> web.Response:
     if created:
         request.app["delivery_worker"].wake()
     notice = f"已受理，{ticket.department}负责，预计{ticket.deadline:%Y-%m-%d %H:%M}前办结"
-    if ticket.duplicate_of:
+    if is_repeat(ticket_in, ticket, created):
+        notice = f"该报告人反映过的同一问题仍在办理，已作为催办记到工单{ticket.id}上"
+    elif ticket.duplicate_of:
         notice += f"；与工单{ticket.duplicate_of}为同一问题，已合并处理"
     return _json([{"service_request_id": ticket.id, "service_notice": notice, "account_id": None,
                    "created": created, "duplicate_of": ticket.duplicate_of}], status=201 if created else 200)

@@ -37,7 +37,7 @@ from common.redis_connection import redis_from_environment
 from common.validation import field_problems
 from dispatch.location import Address
 from dispatch.schema import TicketIn, part_key
-from dispatch.store import TicketStore
+from dispatch.store import TicketStore, is_repeat
 from nlu.analysis import Analyzer
 from nlu.call_report import CallReport, read_report
 from nlu.transcript import SPEAKERS, Segment, read_call, voice_settings
@@ -190,9 +190,11 @@ class VoiceInput(InputChannel):
             analysis["urgency"]["reasons"], needs_top_review(analysis["urgency"]["reasons"]),
             channel="voice", reporter=call.call_id, contact=call.caller,
             subject=subject_of(str(analysis["description"])), idempotency_key=part_key(f"voice:{call.call_id}", number))
-        ticket, _ = self.store.file(ticket_in, category.get("sla_days"))
+        ticket, created = self.store.file(ticket_in, category.get("sla_days"))
         place = Address.from_dict(ticket.location.dict())
+        # urged: the caller's own open ticket about this problem, a 催办 recorded on it instead of a new one
         return {"id": ticket.id, "urgency": ticket.urgency, "duplicate_of": ticket.duplicate_of,
+                "urged": is_repeat(ticket_in, ticket, created),
                 "category": "/".join(p for p in (ticket.category.level1, ticket.category.level2,
                                                  ticket.category.level3) if p),
                 "location": place.display() or place.text, "department": ticket.department}

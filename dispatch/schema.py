@@ -54,6 +54,10 @@ class CategoryRef(BaseModel):
     confidence: Optional[float] = None
 
 
+#: channels whose reporter is no resident's identity, their contact is: a call's id, a name an API client sent
+CONTACT_IDENTIFIED = ("voice", "open311")
+
+
 class TicketIn(BaseModel):
     """What a channel or an API client submits."""
 
@@ -117,6 +121,13 @@ class TicketIn(BaseModel):
                    needs_review=bool(category.get("needs_review", not category))
                    or (location or {}).get("placement") in REVIEW_PLACEMENTS, **extra)
 
+    def resident_id(self) -> Optional[str]:
+        """Whose conversation the ticket came from, as channels key it: the reporter (the sender id,
+        masked if it held a number); for a hotline call the caller's number, kept as the contact (its
+        reporter is the call id), and for a city app's request (Open311) its phone or e-mail (its
+        reporter is a name, which two residents may share). None for an anonymous report."""
+        return (self.contact or None) if self.channel in CONTACT_IDENTIFIED else self.reporter
+
 
 class Ticket(TicketIn):
     """``immediate_dispatch``: 特急 tickets skip the queue (即接即办), whatever else the store says."""
@@ -138,12 +149,6 @@ class Ticket(TicketIn):
     def _dispatch_now(cls, values: dict) -> dict:
         values["immediate_dispatch"] = values.get("urgency") == "特急"
         return values
-
-    def resident_id(self) -> Optional[str]:
-        """Whose conversation the ticket came from, as channels key it: the reporter (the sender id,
-        masked if it held a number); for a hotline call the caller's number, kept as the contact
-        (its reporter is the call id)."""
-        return (self.contact or None) if self.channel == "voice" else self.reporter
 
 
 DATETIME_FIELDS = ("created_at", "updated_at", "deadline", "respond_by")

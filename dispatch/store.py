@@ -1,7 +1,8 @@
 """The built-in ticket store: SQLite by default, PostgreSQL by URL, through SQLAlchemy.
 
 Filing is idempotent (the same intake filed twice returns the first ticket) and links
-duplicates (same category, same place, still open, recent) instead of creating parallel work.
+duplicates (same category, same place, still open, recent) instead of creating parallel work; the
+same resident telling the same problem again is a 催办 on their open ticket, not another reporter.
 A ticket's delivery jobs (settings/dispatch.yml routes) are written in the same transaction as the
 ticket, and an amendment's with the amendment (dispatch/outbox.py): nothing filed is left unsent.
 """
@@ -124,6 +125,16 @@ def place_key(location: Location) -> Optional[str]:
     return f"{location.street or ''}|{site}|{location.building or ''}"
 
 
+#: a report repeating the resident's open ticket in the same words this soon is the same report sent again
+RETRY_WINDOW = timedelta(minutes=10)
+
+
+def is_repeat(sent: TicketIn, filed: Ticket, created: bool) -> bool:
+    """TicketStore.file answered ``sent`` with the resident's earlier open ticket (a 催办 recorded on it),
+    not with a new ticket nor with the one this same submission filed before (its idempotency key)."""
+    return not created and (sent.idempotency_key is None or filed.idempotency_key != sent.idempotency_key)
+
+
 def _other_submissions(ticket: TicketIn) -> list:
     """Conditions keeping out the other parts of ``ticket``'s own submission: two problems told at once
     (「…占用消防通道停车，还有楼道灯也坏了」) are two, and linking the second to the first lost it."""
@@ -152,7 +163,9 @@ class TicketStore:
     def file(self, ticket: TicketIn, sla_days: Optional[float] = None,
              now: Optional[datetime] = None) -> Tuple[Ticket, bool]:
         """Store a ticket. Returns (ticket, created); created is False when the same
-        idempotency key was filed before, in which case the first ticket is returned."""
+        idempotency key was filed before, in which case the first ticket is returned, and when the
+        same resident reported this problem before and it is still open: their open ticket is
+        returned with the report recorded on it as a 催办 (is_repeat tells which)."""
         if ticket.idempotency_key:
             existing = self.by_idempotency_key(ticket.idempotency_key)
             if existing:
@@ -163,6 +176,10 @@ class TicketStore:
         try:
             with self.session.begin() as session:
                 original = self._open_duplicate(session, ticket, key, now)
+                mine = self._residents_own(session, original, ticket) if original is not None else None
+                if mine is not None:
+                    self._urged_again(session, [mine, original], ticket.description, now)
+                    return mine.to_ticket(), False
                 candidate = None if original else self._grey_duplicate(session, ticket, key, now)
                 reasons = review_reasons(ticket, grey_duplicate=candidate is not None)
                 row = TicketRow(
@@ -219,6 +236,32 @@ class TicketStore:
                  .order_by(TicketRow.created_at).limit(20))
         rows = session.execute(query).scalars()
         return next((row for row in rows if same_subject(row.subject, ticket.subject)), None)
+
+    @staticmethod
+    def _residents_own(session, original: "TicketRow", ticket: TicketIn) -> Optional["TicketRow"]:
+        """The resident's own open ticket about the problem ``original`` stands for — the original itself, or
+        their earlier report linked to it — when ``ticket`` tells it again (「我已经打过三次电话了，…的路灯还是
+        没人修」): a 催办, not a second ticket counting them as another reporter."""
+        resident = ticket.resident_id()
+        if not resident:
+            return None
+        if original.to_ticket().resident_id() == resident:
+            return original
+        linked = session.execute(select(TicketRow).where(TicketRow.duplicate_of == original.id,
+                                                         TicketRow.status == "open").limit(100)).scalars()
+        return next((row for row in linked if row.to_ticket().resident_id() == resident), None)
+
+    @staticmethod
+    def _urged_again(session, rows: List["TicketRow"], words: str, now: datetime) -> None:
+        """A 催办 with the resident's words in the history of each of ``rows`` (their ticket, and the one
+        carrying the work when theirs is linked to it); the same words again within RETRY_WINDOW are the
+        same report retried: recorded once. No new version, as urge()."""
+        for row in {id(r): r for r in rows}.values():
+            retried = session.execute(select(TicketEventRow.pk).where(
+                TicketEventRow.ticket_id == row.id, TicketEventRow.kind == "urged", TicketEventRow.note == words,
+                TicketEventRow.at >= now - RETRY_WINDOW)).first()
+            if retried is None:
+                session.add(event_row(row.id, now, "resident", "urged", {}, words))
 
     def _holds(self, ticket: TicketIn, reasons: List[str]) -> bool:
         """Delivery waits for an operator when the agent was unsure of the problem or the place
@@ -328,14 +371,17 @@ class TicketStore:
         return self.get(ticket_id)
 
     def urge(self, ticket_id: str, note: Optional[str] = None, now: Optional[datetime] = None) -> Optional[Ticket]:
-        """The resident asks again that an open ticket be dealt with (催办): an event in its history, where the
-        operators and the department read it; None when there is no such open ticket."""
+        """The resident asks again that an open ticket be dealt with (催办): an event in its history and, when it
+        is linked to another ticket (合并办理, not delivered itself), in that one's, where the operators and the
+        department read it; None when there is no such open ticket."""
         now = now or clock.now()
         with self.session.begin() as session:
             row = session.execute(select(TicketRow).where(TicketRow.id == ticket_id)).scalars().first()
             if row is None or row.status != "open":
                 return None
             session.add(event_row(ticket_id, now, "resident", "urged", {}, note))
+            if row.duplicate_of:
+                session.add(event_row(row.duplicate_of, now, "resident", "urged", {}, note))
             return row.to_ticket()
 
     def ratings(self, ticket_id: str) -> List[Tuple[datetime, str, Optional[str]]]:

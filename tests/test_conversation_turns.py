@@ -247,3 +247,28 @@ def test_urging_a_filed_ticket_is_recorded_on_it(stack, rasa_url, app_url, sende
     history = requests.get(f"{app_url}/api/tickets/{ticket['service_request_id']}/history", timeout=10).json()
     events = history.get("events", history) if isinstance(history, dict) else history
     assert [(e["actor"], e["kind"], e["note"]) for e in events if e["kind"] == "urged"] == [("resident", "urged", "催一下")]
+
+
+def test_pressing_on_ones_own_open_ticket_urges_it_instead_of_filing_again(stack, rasa_url, app_url, sender):
+    """「我已经打过三次电话了，锦绣家园11栋门口的路灯还是没人修」 from the resident whose ticket about that light
+    is open was filed as a second ticket linked to their own (「您的反映已合并」, reporters counted twice) — or,
+    when theirs was linked to a neighbour's, to the neighbour's. A neighbour telling it still counts."""
+    say(rasa_url, sender, "锦绣家园11栋门口的路灯坏了")
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    carrier = ticket["duplicate_of"] or ticket["service_request_id"]
+
+    def reporters() -> int:
+        return requests.get(f"{app_url}/open311/v2/requests/{carrier}.json", timeout=10).json()[0]["reporters_count"]
+
+    counted = reporters()
+    words = "我已经打过三次电话了，锦绣家园11栋门口的路灯还是没人修"
+    say(rasa_url, sender, words)
+    told = joined(say(rasa_url, sender, "确认"))
+    assert f"工单 {ticket['service_request_id']} 正在办理" in told and "催办" in told and "已为您登记" not in told, told
+    assert reporters() == counted
+    history = requests.get(f"{app_url}/api/tickets/{ticket['service_request_id']}/history", timeout=10).json()
+    events = history.get("events", history) if isinstance(history, dict) else history
+    assert [(e["kind"], e["note"]) for e in events if e["kind"] == "urged"] == [("urged", words)]
+    say(rasa_url, f"{sender}-neighbour", "锦绣家园11栋门口的路灯坏了，好几天了")
+    assert "已为您登记" in joined(say(rasa_url, f"{sender}-neighbour", "确认"))
+    assert reporters() == counted + 1

@@ -77,6 +77,21 @@ def test_same_problem_same_place_is_linked(stack, app_url):
     assert original["reporters_count"] == 2
 
 
+def test_the_same_resident_reporting_their_open_problem_again_urges_it(stack, app_url):
+    """A city app's resident is known by their phone (their name may be anyone's): the same problem again
+    from the same phone is a 催办 on their open ticket; from another phone under the same name, a new report."""
+    form = {"service_code": "城乡建设/城市建设和市政管理/环境卫生", "description": "垃圾好几天没人清运了",
+            "address_string": "滨江花园10栋", "first_name": "伟", "last_name": "王", "phone": "13900001111"}
+    first = requests.post(f"{app_url}/open311/v2/requests.json", data=form, timeout=10).json()[0]
+    again = requests.post(f"{app_url}/open311/v2/requests.json",
+                          data={**form, "description": "滨江花园10栋的垃圾还是没人清"}, timeout=10)
+    assert again.status_code == 200 and again.json()[0]["service_request_id"] == first["service_request_id"]
+    assert "催办" in again.json()[0]["service_notice"] and again.json()[0]["created"] is False
+    namesake = requests.post(f"{app_url}/open311/v2/requests.json", data={**form, "phone": "13900002222"},
+                             timeout=10).json()[0]
+    assert namesake["duplicate_of"] == first["service_request_id"]
+
+
 def test_list_filters(stack, app_url):
     listed = requests.get(f"{app_url}/open311/v2/requests.json",
                           params={"service_code": "环境保护", "status": "open"}, timeout=10).json()

@@ -3,6 +3,8 @@ why, a held ticket's delivery written only when it is approved, rejecting, mergi
 a version someone else changed refused, and the queue's counts and filters."""
 from __future__ import annotations
 
+import uuid
+
 from datetime import timedelta
 
 import pytest
@@ -20,7 +22,8 @@ ROUTED = DispatchSettings.parse_obj({"adapters": {"city": {"type": "webhook", "u
 
 
 def intake(n: int, **extra) -> TicketIn:
-    fields = dict(description=f"第{n}栋门口路灯坏了", channel="web", reporter=f"web-{n}a",
+    """A report about building ``n`` by a resident of its own (the same resident's again is a 催办)."""
+    fields = dict(description=f"第{n}栋门口路灯坏了", channel="web", reporter=f"web-{n}-{uuid.uuid4().hex[:6]}",
                   category={"level1": "城乡建设", "level2": "城市建设和市政管理", "level3": "城市公共设施", "confidence": 0.9},
                   department="城市管理局", location={"street": "海山街道", "estate": "阳光花园", "building": str(n),
                                                     "placement": "placed"})

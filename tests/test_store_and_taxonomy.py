@@ -1,13 +1,14 @@
 """Ticket store guarantees (idempotent filing, duplicate links, deadlines) and taxonomy checks."""
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
 import pytest
 
 from classifiers.taxonomy import Taxonomy, TaxonomyError, default_taxonomy
 from dispatch.schema import TicketIn, part_key
-from dispatch.store import TicketStore
+from dispatch.store import TicketStore, is_repeat
 
 
 @pytest.fixture
@@ -16,7 +17,8 @@ def store(new_db) -> TicketStore:
 
 
 def _ticket(**kw) -> TicketIn:
-    base = dict(description="垃圾好几天没人清运了", reporter="wx-openid-1",
+    """A report by a resident of its own unless ``reporter`` is given (the same resident's again is a 催办)."""
+    base = dict(description="垃圾好几天没人清运了", reporter=f"wx-{uuid.uuid4().hex[:8]}",
                 category={"level1": "城乡建设", "level2": "城市建设和市政管理", "level3": "环境卫生"},
                 location={"community": "阳光小区", "building": "3"})
     base.update(kw)
@@ -37,6 +39,34 @@ def test_duplicate_is_linked_and_counted(store):
     assert store.get(first.id).reporters_count == 2
     other_place, _ = store.file(_ticket(idempotency_key="c", location={"community": "海景花园"}))
     assert other_place.duplicate_of is None
+
+
+def test_the_same_resident_telling_their_open_problem_again_urges_it(store):
+    """「我已经打过三次电话了，…垃圾还是没人清」 from the resident whose ticket is open was filed as a second
+    ticket linked to their own, counting them twice as reporters: it is a 催办 on their ticket, recorded
+    once when the same report is sent again; a hotline caller is the same resident by their number."""
+    first, _ = store.file(_ticket(idempotency_key="a", reporter="wx-me"))
+    pressing = _ticket(idempotency_key="b", reporter="wx-me", description="我已经打过三次电话了，阳光小区3栋垃圾还是没人清")
+    again, created = store.file(pressing)
+    assert again.id == first.id and not created and is_repeat(pressing, again, created)
+    assert len(store.list()) == 1 and store.get(first.id).reporters_count == 1
+    store.file(pressing)  # the same report sent again
+    assert [(e.actor, e.note) for e in store.history(first.id) if e.kind == "urged"] == [("resident", pressing.description)]
+    retried, created = store.file(_ticket(idempotency_key="a", reporter="wx-me"))
+    assert retried.id == first.id and not is_repeat(_ticket(idempotency_key="a"), retried, created)
+    other, _ = store.file(_ticket(idempotency_key="c", reporter="wx-someone-else"))
+    assert other.duplicate_of == first.id and store.get(first.id).reporters_count == 2
+    # their report linked to the first (合并办理) told again: theirs is urged, and the first, which carries the work
+    pressed, created = store.file(_ticket(idempotency_key="d", reporter="wx-someone-else", description="还是没人清"))
+    assert pressed.id == other.id and not created and store.get(first.id).reporters_count == 2
+    assert [e.note for e in store.history(other.id) if e.kind == "urged"] == ["还是没人清"]
+    assert [e.note for e in store.history(first.id) if e.kind == "urged"] == [pressing.description, "还是没人清"]
+    store.urge(other.id, "催一下")  # 「催一下」 on a linked ticket reaches the department's too
+    assert [e.note for e in store.history(first.id) if e.kind == "urged"][-1] == "催一下"
+    call = dict(channel="voice", contact="13812345678", location={"community": "海景花园", "building": "5"})
+    called, _ = store.file(_ticket(idempotency_key="voice:call-1#1", reporter="call-1", **call))
+    recalled, created = store.file(_ticket(idempotency_key="voice:call-2#1", reporter="call-2", **call))
+    assert recalled.id == called.id and not created and len(store.list()) == 3
 
 
 def test_problems_told_together_are_not_each_others_duplicates(store, new_db):
