@@ -127,6 +127,42 @@ def _generic(key: str, value: str) -> bool:
     return False
 
 
+#: jieba's tags of words no place's name holds: verbs, adjectives, adverbs, numerals and measures, set phrases,
+#: idioms, particles, prepositions, conjunctions, pronouns, interjections
+_NOT_NAME_TAGS = ("v", "a", "d", "m", "q", "l", "i", "u", "p", "c", "r", "y", "e", "o", "z")
+#: an estate's name and the suffix saying it is one
+_ESTATE_PARTS = re.compile(r"(.+?)(?:小区|花园|家园|新村|公寓|大厦|宿舍|苑|府|庭|村|院)")
+
+
+@lru_cache(maxsize=1)
+def _hazard_words() -> frozenset:
+    from nlu.hazard import default_lexicon
+
+    lexicon = default_lexicon()
+    return frozenset(w for c in lexicon.concepts if c.kind in ("hazard", "severity") for w in c.words)
+
+
+def _estate_name_start(work: str, start: int, end: int) -> int:
+    """Where the estate's own name starts in ``work[start:end]`` when the report runs on into it without a pause,
+    as in a speech transcript (「好大一股煤气味海涛花园5栋」 was filed at the estate 「大一股煤气味海涛花园」): after the
+    last word no name holds — a verb, an adjective, a measure … (_NOT_NAME_TAGS) or a hazard's word of
+    settings/hazards.yml (气味, 漏水). A name of four characters or fewer is taken as said (「阳光花园」)."""
+    parts = _ESTATE_PARTS.match(work, start, end)
+    name = parts.group(1) if parts else ""
+    if len(name) <= 4:
+        return start
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    cut = position = 0
+    for word, tag in jieba.posseg.lcut(name):
+        position += len(word)
+        if tag.startswith(_NOT_NAME_TAGS) or word in _hazard_words():
+            cut = position
+    return start + cut if len(name) - cut >= 2 else start
+
+
 def extract_location(text: str) -> Optional[LocationMatch]:
     """Return the address found in ``text`` with its span, or None when no place is named."""
     if not text:
@@ -183,6 +219,8 @@ def extract_location(text: str) -> Optional[LocationMatch]:
             numbered = [m for m in found if _HOUSE_NUMBER.match(work, m.end(1), seg_end)] if key == "road" else []
             m = (numbered or found)[0]
             start = _name_start(key, work, m)
+            if key == "estate":
+                start = _estate_name_start(work, start, m.end(1))
             if m.end(1) - start < 2:
                 continue  # nothing but the noun is left of the name (「投诉小区」)
             claim(start, m.end(1))

@@ -11,7 +11,7 @@ import re
 import cn2an
 
 _DIGITS = "零〇一二两三四五六七八九"
-_NUM = f"[{_DIGITS}十百千]+"
+_NUM = f"[{_DIGITS}幺十百千]+"  # 幺: one as said in numbers on the phone (「幺栋」「幺零二」)
 _DIGIT_MAP = {c: str(i) for i, c in enumerate("零一二三四五六七八九")}
 _DIGIT_MAP.update({"〇": "0", "两": "2", "幺": "1"})
 

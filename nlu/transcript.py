@@ -19,7 +19,8 @@ from pydantic import BaseModel, Field, ValidationError, validator
 
 from common.paths import SETTINGS_DIR
 from common.yaml_file import read_yaml
-from nlu.correction import repaired
+from nlu.correction import read_correction, repaired
+from nlu.courtesy import problem_text
 from nlu.normalize import normalize_text
 from nlu.numerals import digits_in_address
 
@@ -30,10 +31,18 @@ _SPOKEN_DIGITS = re.compile(r"^[零〇一二两三四五六七八九十百幺\d]
 _REPEATED_RUN = re.compile(r"([\u4e00-\u9fff]{2,4})\1+")
 _STUTTER = re.compile(r"([\u4e00-\u9fff])\1{2,}")
 _PUNCT_RUN = re.compile(r"[，。、\s]*([，。])[，。、\s]*")
+# a phone or ID number said digit by digit (「幺三九 一二三四 五六七八」): written as digits, so that it is
+# masked wherever a number is (common/privacy.py) — said in words, it reached the public Open311 answer whole
+_SPOKEN_NUMBER = re.compile(r"[零〇一二三四五六七八九幺](?:[\s，、]*[零〇一二三四五六七八九幺]){6,}")
+_SPOKEN_DIGIT = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0", "幺": "1"}
 
 
 class VoiceSettingsError(ValueError):
     pass
+
+
+#: what an operator's question makes of the caller's next turn (settings/voice.yml context)
+ANSWERS = ("place", "confirm", "more")
 
 
 class ContextRule(BaseModel):
@@ -43,8 +52,8 @@ class ContextRule(BaseModel):
 
     @validator("answer")
     def _known(cls, value: str) -> str:
-        if value != "place":
-            raise ValueError("answer must be place")
+        if value not in ANSWERS:
+            raise ValueError(f"answer must be one of {', '.join(ANSWERS)}")
         return value
 
 
@@ -91,6 +100,7 @@ def clean_turn(text: str, settings: Optional[VoiceSettings] = None) -> str:
         text = fillers.sub("", text)
     text = _REPEATED_RUN.sub(r"\1", text)
     text = _STUTTER.sub(r"\1", text)
+    text = _SPOKEN_NUMBER.sub(lambda m: "".join(_SPOKEN_DIGIT.get(c, "") for c in m.group(0)), text)
     text = digits_in_address(text)
     return _PUNCT_RUN.sub(r"\1", text).strip("，。、 ")
 
@@ -109,9 +119,43 @@ def _rule_for(question: str, settings: VoiceSettings) -> Optional[ContextRule]:
     return next((rule for rule in settings.context if any(word in question for word in rule.asks)), None)
 
 
+#: a caller's yes to an operator reading the report back (「对对对」「是的」「没错，就是这个」), before anything more
+_YES = re.compile(r"^(?:对的?|是的?|没错|嗯|好的?|就是这个|就这个|就是这样|这个)+[，。、\s]*")
+#: a caller with nothing more to report, asked whether there is (「没有了，谢谢」); thanks or a goodbye alone too
+_NOTHING_MORE = re.compile(r"^(?:没有了?|没了|没别的了?|没其他的?了?|就这些了?|就这个了?|就这样了?|好的?|行|可以了?)?"
+                           r"[，。、\s]*(?:(?:谢谢(?:你|你们|您)?了?|再见|拜拜|辛苦了?|麻烦了?|麻烦你们了?)[，。、\s]*)*$")
+#: what a caller adds to a repair (「不是六栋是九栋，我说错了」): no part of what they meant
+_OWN_SLIP = re.compile(r"[，。、\s]*(?:我|刚才)?(?:说错了|搞错了|记错了|讲错了|弄错了)[了啊]?$")
+#: a building, unit or room number and its kind: what a bare 「不对，是九栋」 replaces
+_NUMBERED_PART = re.compile(r"\d+(号楼|栋|幢|座|单元|室)")
+
+
+def _corrected(texts: List[str], turn: str) -> Optional[List[str]]:
+    """``texts`` (the report and place said so far) with the repair ``turn`` makes of an operator's read-back
+    read in (「六栋是吧」「不是六栋，是九栋，我说错了」: the report and its place say 9栋); None when ``turn``
+    repairs nothing. A repair naming only the new building (「不对，是九栋」) replaces the last one said."""
+    correction = read_correction(turn)
+    if correction is None:
+        return None
+    pairs = [(old, _OWN_SLIP.sub("", new)) for old, new in correction.pairs]
+    said = _NUMBERED_PART.fullmatch(_OWN_SLIP.sub("", correction.said or ""))
+    if not pairs and said:
+        kind = said.group(1)
+        last = next((m.group(0) for text in reversed(texts)
+                     for m in reversed(list(re.finditer(rf"\d+{kind}", text)))), None)
+        pairs = [(last, said.group(0))] if last else []
+    if not pairs:
+        return None
+    for old, new in pairs:
+        if old and new:
+            texts = [text.replace(old, new) for text in texts]
+    return texts
+
+
 def read_call(segments: Sequence[Segment], settings: Optional[VoiceSettings] = None) -> ReadCall:
     """The call in time order: the caller's cleaned turns, each read in the light of the
-    operator's last question before it."""
+    operator's last question before it: a place answer is the call's place; a yes to a read-back
+    adds nothing (a repair of it corrects the report); 「没有了，谢谢」 to 「还有别的吗」 ends the report."""
     settings = settings or voice_settings()
     read = ReadCall()
     report: List[str] = []
@@ -124,13 +168,22 @@ def read_call(segments: Sequence[Segment], settings: Optional[VoiceSettings] = N
         if not turn:
             continue
         read.caller_turns += 1
-        if question is not None:
-            if question.unit and _SPOKEN_DIGITS.match(turn):
-                turn = digits_in_address(turn + question.unit)
+        asked, question = question, None
+        answer = asked.answer if asked else None
+        if asked is not None and answer == "place":
+            if asked.unit and _SPOKEN_DIGITS.match(turn):
+                turn = digits_in_address(turn + asked.unit)
             read.place_turns.append(repaired(turn))  # 「六栋 不对 是七栋」: the building meant
-            question = None
             continue
-        report.append(turn)
+        if answer == "confirm":
+            corrected = _corrected(report + read.place_turns, turn)
+            if corrected is not None:
+                report, read.place_turns = corrected[:len(report)], corrected[len(report):]
+                continue
+            turn = _YES.sub("", turn)
+        if _NOTHING_MORE.fullmatch(turn) and (answer == "more" or report):
+            continue  # 「没有了，谢谢」「谢谢」: the end of the call, no problem
+        report.append(problem_text(turn) if not report else turn)  # 「喂你好，…」: the openings are no problem
     read.report = "。".join(report)
     read.place = "".join(read.place_turns)  # 「海涛花园」「7栋」「702室」 read as one address
     return read

@@ -306,3 +306,16 @@ def test_a_province_and_city_said_without_their_suffixes_are_outside_the_area():
     assert "不在本平台服务范围" in far.placement.note and not far.address.is_dispatchable()
     assert locate("湖北路12号的路灯坏了").address.road == "湖北路"
     assert locate("我是四川的").placement.status == "unknown"
+
+
+@pytest.mark.parametrize("text, estate", [
+    ("我们楼道里好大一股煤气味海涛花园5栋1单元", "海涛花园"),  # a hotline call: 「大一股煤气味海涛花园」 was the estate
+    ("楼上一直漏水锦绣家园3栋", "锦绣家园"),
+    ("半夜很吵海景花园2栋", "海景花园"),
+    ("华侨城天鹅湖花园门口的路灯坏了", "华侨城天鹅湖花园"),  # a long name of names is kept whole
+    ("中信红树湾花园3栋电梯坏了", "中信红树湾花园"),
+])
+def test_a_report_running_on_into_the_estate_is_no_part_of_its_name(text, estate):
+    from nlu.location import extract_location
+
+    assert extract_location(text).address.estate == estate

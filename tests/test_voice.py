@@ -120,3 +120,44 @@ def test_bad_calls_are_refused_precisely(stack, rasa_url):
     long_call = {"call_id": "c2", "segments": [seg("caller", "嗯", n) for n in range(3001)], "final": True}
     too_long = post(rasa_url, long_call)
     assert too_long.status_code == 413 and "at most 3000" in too_long.json()["error"]
+
+
+def test_what_answers_a_read_back_or_asks_for_more_is_no_problem_and_a_repair_corrects():
+    """Found by a hotline probe: 「对对对 就是这个」 to the operator's read-back was filed as 「…压碎了。对这个」,
+    「没有了 谢谢」 to 「还有别的吗」 as 「…好几天了。没有了谢谢」, 「喂 你好」 opened the problem, and
+    「不是六栋 是九栋 我说错了」 was added to the words while the ticket stayed at 6栋."""
+    agreed = read_call([Segment(speaker="caller", text="喂 你好 小区门口的井盖 被车压碎了", start=0),
+                        Segment(speaker="agent", text="您是说小区门口的井盖碎了 对吧", start=4),
+                        Segment(speaker="caller", text="对对对 就是这个", start=6),
+                        Segment(speaker="agent", text="还有别的吗", start=8),
+                        Segment(speaker="caller", text="没有了 谢谢", start=9)])
+    assert agreed.report == "小区门口的井盖被车压碎了"
+    repaired = read_call([Segment(speaker="caller", text="锦绣家园六栋的下水道堵了", start=0),
+                          Segment(speaker="agent", text="六栋是吧", start=3),
+                          Segment(speaker="caller", text="不是六栋 是九栋 我说错了", start=4)])
+    assert repaired.report == "锦绣家园9栋的下水道堵了"
+    answered = read_call([Segment(speaker="caller", text="锦绣家园的下水道堵了", start=0),
+                          Segment(speaker="agent", text="几栋", start=2), Segment(speaker="caller", text="六", start=3),
+                          Segment(speaker="agent", text="六栋是吧", start=4),
+                          Segment(speaker="caller", text="不对 是九栋", start=5)])
+    assert answered.place == "9栋"
+    more = read_call([Segment(speaker="caller", text="海景花园三栋电梯坏了", start=0),
+                      Segment(speaker="agent", text="还有别的吗", start=2),
+                      Segment(speaker="caller", text="还有 楼道灯也不亮", start=3)])
+    assert more.report == "海景花园3栋电梯坏了。还有楼道灯也不亮"
+
+
+def test_numbers_said_digit_by_digit_are_read_as_digits():
+    """「幺栋」 was no building; a phone number said in words reached the public Open311 answer whole."""
+    assert clean_turn("海景花园幺栋二单元") == "海景花园1栋2单元"
+    assert clean_turn("我电话是 幺三九 一二三四 五六七八") == "我电话是13912345678"
+
+
+def test_a_call_naming_two_problems_and_a_phone_in_words(stack, rasa_url, app_url):
+    """「两个事 一个是…垃圾没人清 还有一个是小区门口有人占道摆摊」 was one ticket (the stall lost): the second
+    problem read with 「还有一个是」 before it was unsure; the caller's number said in words was public."""
+    answer = call(rasa_url, [seg("caller", "我姓王 电话幺三九一二三四五六七八 两个事 一个是海涛花园十二栋楼下的垃圾没人清 "
+                                           "还有一个是小区门口有人占道摆摊", 0)], caller="13900002222")
+    assert [t["category"].split("/")[-1] for t in answer["tickets"]] == ["环境卫生", "城管执法"], answer
+    public = requests.get(f"{app_url}/open311/v2/requests/{answer['tickets'][0]['id']}.json", timeout=10).json()[0]
+    assert "13912345678" not in public["description"] and "139****5678" in public["description"], public
