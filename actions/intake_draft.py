@@ -15,7 +15,6 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
 from actions.parse_data import intake_key
-from actions.place_slots import area_place
 from dispatch.deadlines import deadlines
 from dispatch.media import MediaStore
 from dispatch.schema import MAX_DESCRIPTION, TicketIn, part_key
@@ -23,6 +22,7 @@ from common.privacy import mask_pii
 from dispatch.location import Address
 from nlu.contact import without_phone
 from nlu.courtesy import problem_text
+from nlu.inquiry import inquiry_place
 from nlu.normalize import simplified, strip_emoji
 from nlu.subject import subject_of
 from nlu.urgency import needs_top_review
@@ -74,14 +74,11 @@ def cleared(tracker: Tracker, names: Iterable[str]) -> List[Dict[str, Any]]:
     return changed_slots(tracker.slots, {name: None for name in names})
 
 
-#: the place line of a consultation that named none: the platform's whole area, nothing to review
-INQUIRY_PLACE = "{district}（咨询类诉求，无需具体地点）"
-
 
 def _location(values: Mapping[str, Any]) -> Dict[str, Any]:
     if values.get("location_detail") or values.get("location") or not values.get("inquiry"):
         return values.get("location_detail") or {"text": values.get("location")}
-    return area_place(INQUIRY_PLACE, "area").to_dict()
+    return inquiry_place().to_dict()
 
 
 def _own_place(problem: Mapping[str, Any], common: Dict[str, Any]) -> Dict[str, Any]:

@@ -12,8 +12,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from actions.place_choice import choice_buttons
 from dispatch.location import FINE_PARTS, Address, only_fine_parts
-from nlu.gazetteer import default_gazetteer
-from nlu.locate import locate
+from nlu.locate import area_place, locate
 from nlu.normalize import normalize_text
 from nlu.numerals import digits_in_address
 from nlu.placement import CHOOSE, OUTSIDE
@@ -127,14 +126,6 @@ def route_place(line: Tuple[str, str]) -> Dict[str, Any]:
 
 #: the place line of a report whose resident could name no place at all
 UNKNOWN_PLACE = "{district}（地点待人工核实）"
-
-
-def area_place(text: str, placement: str) -> Address:
-    """The platform's whole area as a ticket's place: a consultation has no place (placement 'area'),
-    a resident who could say none leaves it to an operator ('unknown', the place review queue)."""
-    area = default_gazetteer()
-    return Address(province=area.province, city=area.city, district=area.district, placement=placement,
-                   text=text.format(district=area.district))
 
 
 #: 「15号」「就是15号」「15号门口」: a house number said alone

@@ -4,8 +4,8 @@ reported, each with its category, urgency and place, and what is still missing f
 The caller's problem turns are split into problems the way a chat message is (nlu/split.py); the
 place the caller gave when the operator asked for it places every problem that names none of its
 own, and completes one that named only part (「海涛花园」 + 「7栋」). A problem is complete when a
-grid worker could find the place (Address.is_dispatchable) and there is more than a request to
-complain (「我要投诉」). Whether the call is a report at all (「你们几点下班」 is not) is decided by
+grid worker could find the place (Address.is_dispatchable), or it is a consultation naming none (filed
+at the platform's area, as on the chat), and there is more than a request to complain (「我要投诉」). Whether the call is a report at all (「你们几点下班」 is not) is decided by
 the caller of this module from the dialogue model's intent, as chat decides it.
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Dict, List, Optional
 
 from dispatch.location import Address
 from nlu.analysis import Analyzer
+from nlu.inquiry import inquiry_place, is_inquiry
 from nlu.locate import Located, locate
 from nlu.normalize import has_meaningful_text, normalize_text
 from nlu.transcript import ReadCall
@@ -74,7 +75,11 @@ def read_report(read: ReadCall, analyzer: Analyzer, intent: Optional[str]) -> Ca
         analysis = analyzer.issue(part, fallback, place=located)
         missing = []
         if not Address.from_dict(analysis["location"]).is_dispatchable():
-            missing.append("location")
+            if is_inquiry(part) and not located.found:
+                # 「养老金今年什么时候调，什么时候能到账」: a consultation has no place to ask for (as on the chat)
+                analysis["location"] = inquiry_place().to_dict()
+            else:
+                missing.append("location")
         if is_bare_request(part):
             missing.append("problem")
         issues.append(CallIssue(analysis, missing))

@@ -7,8 +7,13 @@ settings/conversation.yml `inquiry` (how the question is put, and what makes it 
 """
 from __future__ import annotations
 
+from dispatch.location import Address
 from nlu.conversation_settings import conversation_settings
+from nlu.locate import area_place
 from nlu.normalize import normalize_text
+
+#: the place line of a consultation that named none: the platform's whole area, nothing to review
+INQUIRY_PLACE = "{district}（咨询类诉求，无需具体地点）"
 
 
 def is_inquiry(text: str) -> bool:
@@ -17,3 +22,8 @@ def is_inquiry(text: str) -> bool:
     said = normalize_text(text or "")
     return (any(w in said for w in words.get("asks", []))
             and not any(w in said for w in words.get("unless", [])))
+
+
+def inquiry_place() -> Address:
+    """Where a consultation that named no place is filed: the platform's whole area (placement 'area')."""
+    return area_place(INQUIRY_PLACE, "area")

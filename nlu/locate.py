@@ -87,3 +87,12 @@ def _with_name_before(text: str, start: int, end: int, located: Address,
         return start, located
     start = before[-1].start
     return start, Address.from_dict({**located.to_dict(), "text": text[start:end]})
+
+
+def area_place(text: str, placement: str) -> Address:
+    """The platform's whole area as a ticket's place: a consultation has no place (placement 'area'),
+    a resident who could say none leaves it to an operator ('unknown', the place review queue).
+    ``text`` may name the area as {district}."""
+    area = default_gazetteer()
+    return Address(province=area.province, city=area.city, district=area.district, placement=placement,
+                   text=text.format(district=area.district))

@@ -161,3 +161,14 @@ def test_a_call_naming_two_problems_and_a_phone_in_words(stack, rasa_url, app_ur
     assert [t["category"].split("/")[-1] for t in answer["tickets"]] == ["环境卫生", "城管执法"], answer
     public = requests.get(f"{app_url}/open311/v2/requests/{answer['tickets'][0]['id']}.json", timeout=10).json()[0]
     assert "13912345678" not in public["description"] and "139****5678" in public["description"], public
+
+
+def test_a_consultation_on_the_hotline_is_filed_without_a_place(stack, rasa_url, app_url):
+    """「养老金今年什么时候调，我们退休的什么时候能到账」 had the operator told to ask for the street and building:
+    a consultation is filed at the platform's area, as on the chat; a problem without a place still asks."""
+    answer = call(rasa_url, [seg("caller", "你好 我想问一下 养老金今年什么时候调 我们退休的什么时候能到账", 0)])
+    [ticket] = answer["tickets"]
+    assert answer["missing"] == [] and ticket["category"].startswith("劳动和社会保障"), answer
+    stored = requests.get(f"{app_url}/open311/v2/requests/{ticket['id']}.json", timeout=10).json()[0]
+    assert stored["location"]["placement"] == "area" and "咨询类诉求" in stored["address"], stored
+    assert call(rasa_url, [seg("caller", "楼上装修太吵了 晚上十一点还在砸墙", 0)])["missing"] == ["location"]
