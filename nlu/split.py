@@ -25,10 +25,10 @@ _FURTHER = re.compile(r"^(?:另外|还有|此外|同时还|并且还|再有|再�
 #: a connective counting the problems (「还有一个是」「另一件事是」「第二个是」「二是」): another problem follows for sure
 _COUNTED_NEXT_PROBLEM = re.compile(r"^(?:还有|另外)?(?:一|另一|另)[个件点条](?:事情|事|问题)?就?是|^第[二三四五六][个件点条]?是?|^[二三四五六]是")
 #: the connective or the number itself is not part of the problem
-_CONNECTIVE = re.compile(r"^(?:另外|还有就是|还有(?:一|另一|另)?[个件点条](?:事情|事|问题)?就?是|还有|此外|同时还|并且还|同时(?=[，,、\s])|对了|再有|再就是|其次|另一[个件点条](?:事情|事)?是?|再一个是?|第[二三四五六][个点条]?是?|[二三四五六]是"
+_CONNECTIVE = re.compile(r"^(?:另外|还有就是|还有(?:一|另一|另)?[个件点条](?:事情|事|问题)?就?是|还有(?:一|另一|另)[个件](?:事情|事)|还有|此外|同时还|并且还|同时(?=[，,、\s])|对了|再有|再就是|其次|另一[个件点条](?:事情|事)?是?|再一个是?|第[二三四五六][个点条]?是?|[二三四五六]是"
                          r"|[2-6][、.．)）])[，,、:：\s]*")
 #: 「反映两个事：一是…」「第一，…」 before the first of several problems
-_FIRST = re.compile(r"^(?:[^，,。！？]{0,12}[:：]\s*|[^，,。！？]{0,8}(?:事|问题|情况)[，,\s]*)?(?:一是|一[个件](?:事情|事)?是|第一[个点条]?|1[、.．)）])[，,、:：\s]*")
+_FIRST = re.compile(r"^(?:[^，,。！？]{0,12}[:：]\s*|[^，,。！？]{0,8}(?:事|问题|情况)[，,\s]*)?(?:一是|一[个件](?:事情|事)?是|第一[个点条]?是?|1[、.．)）])[，,、:：\s]*")
 #: 「两个事 一是楼道灯坏了 二是垃圾没人收」 said without a comma (a call, a quick message): where 一是
 #: or 第一 was said, 二是 / 第二 … begin a clause of their own
 _COUNTED_FIRST = re.compile(r"一是|第一")
@@ -130,7 +130,7 @@ def split_problems(text: str, classify: Classify, place_of: Optional[PlaceOf] = 
         groups[-1][0].pop()
     if not groups:
         return [text.strip()]
-    texts = ["".join(c).strip("，,；; ") for c, _ in groups]
+    texts = ["".join(c).strip("，,；;。 ") for c, _ in groups]
     if len(texts) > 1:
         texts[0] = _FIRST.sub("", texts[0]) or texts[0]
     return texts

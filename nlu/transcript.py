@@ -20,7 +20,9 @@ from pydantic import BaseModel, Field, ValidationError, validator
 from common.paths import SETTINGS_DIR
 from common.yaml_file import read_yaml
 from nlu.correction import read_correction, repaired
-from nlu.courtesy import problem_text
+from nlu.courtesy import carries_content, problem_text
+from nlu.locate import locate
+from nlu.vague import is_bare_request
 from nlu.normalize import normalize_text
 from nlu.numerals import digits_in_address
 
@@ -183,6 +185,11 @@ def read_call(segments: Sequence[Segment], settings: Optional[VoiceSettings] = N
             turn = _YES.sub("", turn)
         if _NOTHING_MORE.fullmatch(turn) and (answer == "more" or report):
             continue  # 「没有了，谢谢」「谢谢」: the end of the call, no problem
+        if is_bare_request(turn):
+            continue  # 「我要反映一下」 before the problem itself (alone, the call still lacks a problem)
+        if not report and not carries_content(turn) and locate(turn).found:
+            read.place_turns.append(repaired(turn))  # 「我是海景花园的，六栋」 before saying what happened
+            continue
         report.append(problem_text(turn) if not report else turn)  # 「喂你好，…」: the openings are no problem
     read.report = "。".join(report)
     read.place = "".join(read.place_turns)  # 「海涛花园」「7栋」「702室」 read as one address

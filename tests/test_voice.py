@@ -10,6 +10,7 @@ from typing import List
 import pytest
 import requests
 
+from nlu.analysis import Analyzer
 from nlu.transcript import Segment, clean_turn, read_call
 from tests.test_conversation_paths import post_status
 
@@ -172,3 +173,27 @@ def test_a_consultation_on_the_hotline_is_filed_without_a_place(stack, rasa_url,
     stored = requests.get(f"{app_url}/open311/v2/requests/{ticket['id']}.json", timeout=10).json()[0]
     assert stored["location"]["placement"] == "area" and "咨询类诉求" in stored["address"], stored
     assert call(rasa_url, [seg("caller", "楼上装修太吵了 晚上十一点还在砸墙", 0)])["missing"] == ["location"]
+
+
+def test_a_place_or_a_bare_request_said_before_the_problem_is_no_part_of_it():
+    """A second hotline probe: 「我是海景花园的 六栋」, asked what happened, then the leak, was filed with the
+    place in the problem's words; 「我要反映一下」 before the problem opened its description."""
+    place_first = read_call([Segment(speaker="caller", text="我是海景花园的 六栋", start=0),
+                             Segment(speaker="agent", text="什么问题", start=3),
+                             Segment(speaker="caller", text="楼顶的水箱漏水 一直往楼道里流", start=4)])
+    assert place_first.report == "楼顶的水箱漏水一直往楼道里流" and "海景花园" in place_first.place
+    announced = read_call([Segment(speaker="caller", text="嗯 我要反映一下", start=0),
+                           Segment(speaker="agent", text="您说", start=2),
+                           Segment(speaker="caller", text="东海岸花园门口那个公交站的顶棚塌了一半", start=3)])
+    assert announced.report == "东海岸花园门口公交站的顶棚塌了一半"
+    assert read_call([Segment(speaker="caller", text="我要投诉", start=0)]).report == ""
+
+
+def test_counted_problems_said_without_pauses_lose_their_counting_words():
+    """「两个事 第一个是中英街那边的公厕门坏了 第二个是…」 filed 「是中英街…」; 「还有一个事 小区门口的垃圾桶满了」
+    after 「还有别的吗」 filed 「一个事小区门口…」."""
+    analyzer = Analyzer.default()
+    assert analyzer.split("两个事第一个是中英街那边的公厕门坏了第二个是海景花园3栋的电梯又坏了") == [
+        "中英街那边的公厕门坏了", "海景花园3栋的电梯又坏了"]
+    assert analyzer.split("海景花园5栋的楼道灯坏了。还有一个事小区门口的垃圾桶满了没人清") == [
+        "海景花园5栋的楼道灯坏了", "小区门口的垃圾桶满了没人清"]
