@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import opencc
 
+from common.privacy import spoken_digits
 from nlu.dialect import as_mandarin
 
 #: Messages longer than this are cut before analysis; the full text is still stored on the ticket.
@@ -58,7 +59,7 @@ def strip_emoji(text: str) -> str:
 def normalize_text(text: str, max_chars: int = MAX_ANALYZED_CHARS) -> str:
     """Return the canonical form of a message: Cantonese words as Mandarin (nlu/dialect.py), NFKC (full-width
     → half-width digits and letters, keeping Chinese punctuation readable), simplified characters, no emoji,
-    single spaces, no repeated punctuation."""
+    phone and ID numbers said in words as digits, single spaces, no repeated punctuation."""
     if not text:
         return ""
     if text.strip() and _APPROVAL.match(text):
@@ -70,6 +71,9 @@ def normalize_text(text: str, max_chars: int = MAX_ANALYZED_CHARS) -> str:
     text = text.translate(str.maketrans({",": "，", "!": "！", "?": "？", ";": "；"}))
     text = strip_emoji(text)
     text = _CJK_SPACE.sub("", text)
+    # a phone or ID number typed or said in words (「一三九一二三四五六七八」): digits, so that it is read as the
+    # contact and masked wherever numbers are (common/privacy.py); in words it was shown and filed whole
+    text = spoken_digits(text)
     text = _SPACES.sub(" ", text).strip()
     text = _REPEATED_PUNCT.sub(r"\1", text)
     return text[:max_chars]

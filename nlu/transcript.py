@@ -33,10 +33,6 @@ _SPOKEN_DIGITS = re.compile(r"^[零〇一二两三四五六七八九十百幺\d]
 _REPEATED_RUN = re.compile(r"([\u4e00-\u9fff]{2,4})\1+")
 _STUTTER = re.compile(r"([\u4e00-\u9fff])\1{2,}")
 _PUNCT_RUN = re.compile(r"[，。、\s]*([，。])[，。、\s]*")
-# a phone or ID number said digit by digit (「幺三九 一二三四 五六七八」): written as digits, so that it is
-# masked wherever a number is (common/privacy.py) — said in words, it reached the public Open311 answer whole
-_SPOKEN_NUMBER = re.compile(r"[零〇一二三四五六七八九幺](?:[\s，、]*[零〇一二三四五六七八九幺]){6,}")
-_SPOKEN_DIGIT = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0", "幺": "1"}
 
 
 class VoiceSettingsError(ValueError):
@@ -96,13 +92,14 @@ def clean_turn(text: str, settings: Optional[VoiceSettings] = None) -> str:
     """One caller turn without fillers, stumbles and stray punctuation; numbers of buildings,
     units and rooms as digits."""
     settings = settings or voice_settings()
+    # normalised first: a phone or ID number said digit by digit (「幺三九 一二三四 五六七八」) is digits before
+    # stumbles are taken out (「…一零一一…」 in an ID number is no word said twice)
     text = normalize_text(text, max_chars=settings.limits.max_segment_chars)
     fillers = settings.filler_pattern()
     if fillers is not None:
         text = fillers.sub("", text)
     text = _REPEATED_RUN.sub(r"\1", text)
     text = _STUTTER.sub(r"\1", text)
-    text = _SPOKEN_NUMBER.sub(lambda m: "".join(_SPOKEN_DIGIT.get(c, "") for c in m.group(0)), text)
     text = digits_in_address(text)
     return _PUNCT_RUN.sub(r"\1", text).strip("，。、 ")
 

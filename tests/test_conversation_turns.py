@@ -272,3 +272,20 @@ def test_pressing_on_ones_own_open_ticket_urges_it_instead_of_filing_again(stack
     say(rasa_url, f"{sender}-neighbour", "锦绣家园11栋门口的路灯坏了，好几天了")
     assert "已为您登记" in joined(say(rasa_url, f"{sender}-neighbour", "确认"))
     assert reporters() == counted + 1
+
+
+def test_a_consultation_read_as_a_status_question_is_a_consultation(stack, rasa_url, app_url, sender):
+    """「我想问一下养老金什么时候能到账」 was answered 「没有找到您在本渠道登记的工单」: read as asking after the
+    resident's tickets. Asking after one's own report (「我反映的事什么时候能处理」) still is a status question."""
+    asked = joined(say(rasa_url, sender, "我想问一下养老金什么时候能到账"))
+    assert "没有找到您在本渠道登记的工单" not in asked and "请问问题发生在哪里" not in asked, asked
+    assert "退休" in asked or "养老" in asked, asked
+    status = joined(say(rasa_url, f"{sender}-b", "我反映的事什么时候能处理"))
+    assert "没有找到您在本渠道登记的工单" in status, status
+
+
+def test_a_phone_number_typed_in_words_is_the_contact(stack, rasa_url, app_url, sender):
+    """「我电话是一三九一二三四五六七八，…」 was shown back and filed with the number whole in the problem."""
+    summary = joined(say(rasa_url, sender, "我电话是一三九一二三四五六七八，海景花园5栋电梯坏了"))
+    assert "13912345678" not in summary and "一三九一二三四五六七八" not in summary, summary
+    assert "139****5678" in summary, summary

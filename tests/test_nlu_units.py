@@ -91,6 +91,10 @@ def test_normalize_and_mask():
     masked = mask_pii("电话13812345678，身份证110105199001011234")
     assert "13812345678" not in masked and "138****5678" in masked
     assert "19900101" not in masked
+    # typed or said in words: 「一三九一二三四五六七八」 was shown back and filed whole
+    assert normalize_text("我电话是一三九一二三四五六七八") == "我电话是13912345678"
+    assert mask_pii("电话幺三九 一二三四 五六七八") == "电话139****5678"
+    assert normalize_text("二零二六年一月") == "二零二六年一月"  # a year is no number to mask
 
 
 @pytest.mark.parametrize("text,rest", [

@@ -152,6 +152,8 @@ def test_numbers_said_digit_by_digit_are_read_as_digits():
     """「幺栋」 was no building; a phone number said in words reached the public Open311 answer whole."""
     assert clean_turn("海景花园幺栋二单元") == "海景花园1栋2单元"
     assert clean_turn("我电话是 幺三九 一二三四 五六七八") == "我电话是13912345678"
+    # an ID number's 「一零一一」 is no stumble to take out
+    assert clean_turn("身份证号四四零三零八一九八零零一零一一二三四") == "身份证号440308198001011234"
 
 
 def test_a_call_naming_two_problems_and_a_phone_in_words(stack, rasa_url, app_url):
