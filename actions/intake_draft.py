@@ -74,7 +74,6 @@ def cleared(tracker: Tracker, names: Iterable[str]) -> List[Dict[str, Any]]:
     return changed_slots(tracker.slots, {name: None for name in names})
 
 
-
 def _location(values: Mapping[str, Any]) -> Dict[str, Any]:
     if values.get("location_detail") or values.get("location") or not values.get("inquiry"):
         return values.get("location_detail") or {"text": values.get("location")}

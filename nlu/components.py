@@ -1,14 +1,16 @@
 """Shared helpers for our Rasa NLU components (registration boilerplate lives here once)."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu.ticket_number import TICKET_ID
 
 
 class MessageAnnotator(GraphComponent):
@@ -53,3 +55,12 @@ def settle_intent(message: Message, name: str) -> None:
     certain = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
     message.set(INTENT, certain, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [dict(certain)], add_to_output=True)
+
+
+def status_question_text(message: Message) -> Optional[str]:
+    """The text of a message the intent model read as a status question naming no ticket number (a number asks
+    for that ticket), which a rule may read as a report after all; None for any other message."""
+    text = message.get(TEXT) or ""
+    if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != "query_status" or TICKET_ID.search(text):
+        return None
+    return text

@@ -9,22 +9,17 @@ before TicketNumberReader.
 from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu.components import MessageAnnotator, settle_intent
+from nlu.components import MessageAnnotator, settle_intent, status_question_text
 from nlu.inquiry import about_own_matter, is_inquiry
-from nlu.ticket_number import TICKET_ID
 
-STATUS_INTENT = "query_status"
 REPORT_INTENT = "report_problem"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class InquiryNotStatus(MessageAnnotator):
     def annotate(self, message: Message) -> None:
-        text = message.get(TEXT) or ""
-        if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != STATUS_INTENT:
-            return
-        if is_inquiry(text) and not TICKET_ID.search(text) and not about_own_matter(text):
+        text = status_question_text(message)
+        if text is not None and is_inquiry(text) and not about_own_matter(text):
             settle_intent(message, REPORT_INTENT)

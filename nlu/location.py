@@ -11,9 +11,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import List, Optional, Tuple
 
+import jieba
+import jieba.posseg
+
 from dispatch.location import Address
 from nlu.normalize import normalize_text
 from nlu.numerals import digits_in_address
+
+jieba.setLogLevel(60)
 
 # characters that never belong to a place name: they start or end the name
 _STOP = "的在于到是住我们你他她这那个有了和与及跟就都也还把被给从向往对说请帮麻烦啊吧呢吗哦嗯家旁附近对面楼下上"
@@ -151,10 +156,6 @@ def _estate_name_start(work: str, start: int, end: int) -> int:
     name = parts.group(1) if parts else ""
     if len(name) <= 4:
         return start
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(60)
     cut = position = 0
     for word, tag in jieba.posseg.lcut(name):
         position += len(word)

@@ -5,23 +5,20 @@ TicketNumberReader (a ticket's number asks for that ticket)."""
 from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from dispatch.location import Address
-from nlu.components import MessageAnnotator, settle_intent
+from nlu.components import MessageAnnotator, settle_intent, status_question_text
 from nlu.pressing import presses
-from nlu.ticket_number import TICKET_ID
 
-STATUS_INTENT = "query_status"
 REPORT_INTENT = "report_problem"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class PressingReport(MessageAnnotator):
     def annotate(self, message: Message) -> None:
-        text = message.get(TEXT) or ""
-        if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != STATUS_INTENT or TICKET_ID.search(text) or not presses(text):
+        text = status_question_text(message)
+        if text is None or not presses(text):
             return
         problem = message.get("problem_type") or {}
         if problem.get("needs_review", True) or not problem.get("level3"):

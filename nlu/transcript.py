@@ -180,6 +180,8 @@ def read_call(segments: Sequence[Segment], settings: Optional[VoiceSettings] = N
                 report, read.place_turns = corrected[:len(report)], corrected[len(report):]
                 continue
             turn = _YES.sub("", turn)
+            if not turn:
+                continue
         if _NOTHING_MORE.fullmatch(turn) and (answer == "more" or report):
             continue  # 「没有了，谢谢」「谢谢」: the end of the call, no problem
         if is_bare_request(turn):

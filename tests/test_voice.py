@@ -123,28 +123,24 @@ def test_bad_calls_are_refused_precisely(stack, rasa_url):
     assert too_long.status_code == 413 and "at most 3000" in too_long.json()["error"]
 
 
+def turns(*lines: str) -> List[Segment]:
+    """「C: …」 (the caller) and 「A: …」 (the operator) lines as a call's segments, a second apart."""
+    return [Segment(speaker="caller" if line.startswith("C:") else "agent", text=line[2:].strip(), start=n)
+            for n, line in enumerate(lines)]
+
+
 def test_what_answers_a_read_back_or_asks_for_more_is_no_problem_and_a_repair_corrects():
     """Found by a hotline probe: 「对对对 就是这个」 to the operator's read-back was filed as 「…压碎了。对这个」,
     「没有了 谢谢」 to 「还有别的吗」 as 「…好几天了。没有了谢谢」, 「喂 你好」 opened the problem, and
     「不是六栋 是九栋 我说错了」 was added to the words while the ticket stayed at 6栋."""
-    agreed = read_call([Segment(speaker="caller", text="喂 你好 小区门口的井盖 被车压碎了", start=0),
-                        Segment(speaker="agent", text="您是说小区门口的井盖碎了 对吧", start=4),
-                        Segment(speaker="caller", text="对对对 就是这个", start=6),
-                        Segment(speaker="agent", text="还有别的吗", start=8),
-                        Segment(speaker="caller", text="没有了 谢谢", start=9)])
+    agreed = read_call(turns("C: 喂 你好 小区门口的井盖 被车压碎了", "A: 您是说小区门口的井盖碎了 对吧", "C: 对对对 就是这个",
+                             "A: 还有别的吗", "C: 没有了 谢谢"))
     assert agreed.report == "小区门口的井盖被车压碎了"
-    repaired = read_call([Segment(speaker="caller", text="锦绣家园六栋的下水道堵了", start=0),
-                          Segment(speaker="agent", text="六栋是吧", start=3),
-                          Segment(speaker="caller", text="不是六栋 是九栋 我说错了", start=4)])
+    repaired = read_call(turns("C: 锦绣家园六栋的下水道堵了", "A: 六栋是吧", "C: 不是六栋 是九栋 我说错了"))
     assert repaired.report == "锦绣家园9栋的下水道堵了"
-    answered = read_call([Segment(speaker="caller", text="锦绣家园的下水道堵了", start=0),
-                          Segment(speaker="agent", text="几栋", start=2), Segment(speaker="caller", text="六", start=3),
-                          Segment(speaker="agent", text="六栋是吧", start=4),
-                          Segment(speaker="caller", text="不对 是九栋", start=5)])
+    answered = read_call(turns("C: 锦绣家园的下水道堵了", "A: 几栋", "C: 六", "A: 六栋是吧", "C: 不对 是九栋"))
     assert answered.place == "9栋"
-    more = read_call([Segment(speaker="caller", text="海景花园三栋电梯坏了", start=0),
-                      Segment(speaker="agent", text="还有别的吗", start=2),
-                      Segment(speaker="caller", text="还有 楼道灯也不亮", start=3)])
+    more = read_call(turns("C: 海景花园三栋电梯坏了", "A: 还有别的吗", "C: 还有 楼道灯也不亮"))
     assert more.report == "海景花园3栋电梯坏了。还有楼道灯也不亮"
 
 
@@ -180,15 +176,11 @@ def test_a_consultation_on_the_hotline_is_filed_without_a_place(stack, rasa_url,
 def test_a_place_or_a_bare_request_said_before_the_problem_is_no_part_of_it():
     """A second hotline probe: 「我是海景花园的 六栋」, asked what happened, then the leak, was filed with the
     place in the problem's words; 「我要反映一下」 before the problem opened its description."""
-    place_first = read_call([Segment(speaker="caller", text="我是海景花园的 六栋", start=0),
-                             Segment(speaker="agent", text="什么问题", start=3),
-                             Segment(speaker="caller", text="楼顶的水箱漏水 一直往楼道里流", start=4)])
+    place_first = read_call(turns("C: 我是海景花园的 六栋", "A: 什么问题", "C: 楼顶的水箱漏水 一直往楼道里流"))
     assert place_first.report == "楼顶的水箱漏水一直往楼道里流" and "海景花园" in place_first.place
-    announced = read_call([Segment(speaker="caller", text="嗯 我要反映一下", start=0),
-                           Segment(speaker="agent", text="您说", start=2),
-                           Segment(speaker="caller", text="东海岸花园门口那个公交站的顶棚塌了一半", start=3)])
+    announced = read_call(turns("C: 嗯 我要反映一下", "A: 您说", "C: 东海岸花园门口那个公交站的顶棚塌了一半"))
     assert announced.report == "东海岸花园门口公交站的顶棚塌了一半"
-    assert read_call([Segment(speaker="caller", text="我要投诉", start=0)]).report == ""
+    assert read_call(turns("C: 我要投诉")).report == ""
 
 
 def test_counted_problems_said_without_pauses_lose_their_counting_words():
