@@ -423,3 +423,17 @@ def test_everyday_senses_of_hazard_words_name_no_hazard(model):
     # found by a conversation probe: felling a tree (砍树) was someone attacking (「…有人要在小区里砍树」 特急)
     assert "threat" not in found("明天早上有人要在小区里砍树") and "threat" in found("他拿着刀说要砍人")
     assert grade("明天早上有人要在小区里砍树").level != "特急"
+
+
+@pytest.mark.parametrize("text", ["我妈一个人在家，刚打电话说胸口疼得厉害，喘气都费劲",  # 紧急 before, sent to a person
+                                  "隔壁老人突然倒地口吐白沫"])
+def test_someone_taken_ill_now_is_an_emergency(text):
+    assert assess_urgency(text).level == "特急", (text, assess_urgency(text))
+
+
+@pytest.mark.parametrize("text", [
+    "小区大门口的消防栓被车撞歪了，真要着火了也不知道能不能用",  # a fire feared, not a fire: 特急 before
+    "楼下的小饭馆油烟机对着我家窗户排，做饭的时候屋里全是油烟味",  # a kitchen's fumes: 特急 before (烟味)
+])
+def test_a_feared_fire_and_kitchen_fumes_are_no_fire(text):
+    assert assess_urgency(text).level != "特急", (text, assess_urgency(text))
