@@ -3,7 +3,8 @@
 WeChat sends XML (plain or AES-encrypted, wechatpy parses and decrypts it) and waits 5 seconds
 for a passive reply, retrying the same MsgId up to three times; a retry must not file a ticket
 twice, so each MsgId is claimed once in Redis (shared by every Rasa server) and a retry gets the
-first answer. Text is read as typed, a voice message by WeChat's own speech recognition, and a
+first answer. Text is read as typed, a voice message by WeChat's own speech recognition (cleaned of
+fillers and stumbles, numbers as digits, as a hotline caller's turn: nlu/transcript.clean_turn), and a
 location message (位置) becomes a pin in the message metadata that LocationExtractor places at
 the nearest gazetteer unit.
 
@@ -42,6 +43,7 @@ from channels.plain_text import as_plain_text
 from common.privacy import mask_id
 from common.redis_connection import redis_from_environment
 from dispatch.media import MediaStore
+from nlu.transcript import clean_turn
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +212,9 @@ class WeChatInput(InputChannel):
         if kind == "text":
             return message.content, {}
         if kind == "voice":
-            recognised = (getattr(message, "recognition", None) or "").strip()
+            # WeChat's speech recognition writes what was said, as the hotline's does: fillers, words said twice,
+            # numbers in words (「嗯那个那个海景花园幺栋的电梯坏了坏了」) — cleaned as a caller's turn is
+            recognised = clean_turn(getattr(message, "recognition", None) or "")
             return (recognised, {"asr": True}) if recognised else (None, {"reply": NO_RECOGNITION})
         if kind == "location":
             lat, lng = message.location

@@ -110,6 +110,16 @@ def test_voice_uses_wechat_recognition_and_other_kinds_are_explained(stack, rasa
     assert "没能接收成功" in reply_text(send(rasa_url, _xml(openid, "image", lost)))
 
 
+def test_a_voice_message_is_read_without_its_fillers_and_stumbles(stack, rasa_url):
+    """WeChat's recognition of 「嗯那个那个海景花园幺栋的电梯坏了坏了三天了」 was filed word for word: fillers, the
+    words said twice and 「幺栋」 (no building) in the ticket, as the hotline's transcripts are not."""
+    voice = "<MediaId><![CDATA[m2]]></MediaId><Format><![CDATA[amr]]></Format><Recognition><![CDATA[{}]]></Recognition>"
+    summary = reply_text(send(rasa_url, _xml(f"o-{uuid.uuid4().hex[:16]}", "voice",
+                                             voice.format("嗯那个那个海景花园幺栋的电梯坏了坏了三天了"))))
+    assert "问题：海景花园1栋的电梯坏了三天了（" in summary and "地点：海景花园1栋" in summary, summary
+    assert "再说一遍" in reply_text(send(rasa_url, _xml(f"o-{uuid.uuid4().hex[:16]}", "voice", voice.format("嗯"))))
+
+
 def test_bad_requests_get_precise_errors(stack, rasa_url):
     timestamp, nonce = str(int(time.time())), "abc"
     signed = {"timestamp": timestamp, "nonce": nonce, "signature": _signature(TOKEN, timestamp, nonce)}
