@@ -27,7 +27,7 @@ from dispatch.routing import OutboxSettings
 from common.privacy import mask_pii
 
 STATES = ("pending", "delivered", "dead")
-KINDS = ("filed", "amended", "overdue")
+KINDS = ("filed", "amended", "overdue", "urged")
 
 
 class DeliveryRow(Base):

@@ -262,6 +262,7 @@ class TicketStore:
                 TicketEventRow.at >= now - RETRY_WINDOW)).first()
             if retried is None:
                 session.add(event_row(row.id, now, "resident", "urged", {}, words))
+                enqueue_urge(session, row, now)
 
     def _holds(self, ticket: TicketIn, reasons: List[str]) -> bool:
         """Delivery waits for an operator when the agent was unsure of the problem or the place
@@ -372,16 +373,20 @@ class TicketStore:
 
     def urge(self, ticket_id: str, note: Optional[str] = None, now: Optional[datetime] = None) -> Optional[Ticket]:
         """The resident asks again that an open ticket be dealt with (催办): an event in its history and, when it
-        is linked to another ticket (合并办理, not delivered itself), in that one's, where the operators and the
-        department read it; None when there is no such open ticket."""
+        is linked to another ticket (合并办理, not delivered itself), in that one's, where the operators read it,
+        sent where the ticket carrying the work went (enqueue_urge); None when there is no such open ticket."""
         now = now or clock.now()
         with self.session.begin() as session:
             row = session.execute(select(TicketRow).where(TicketRow.id == ticket_id)).scalars().first()
             if row is None or row.status != "open":
                 return None
             session.add(event_row(ticket_id, now, "resident", "urged", {}, note))
+            enqueue_urge(session, row, now)
             if row.duplicate_of:
                 session.add(event_row(row.duplicate_of, now, "resident", "urged", {}, note))
+                original = session.execute(select(TicketRow).where(TicketRow.id == row.duplicate_of)).scalars().first()
+                if original is not None and original.status == "open":
+                    enqueue_urge(session, original, now)
             return row.to_ticket()
 
     def ratings(self, ticket_id: str) -> List[Tuple[datetime, str, Optional[str]]]:
@@ -427,15 +432,29 @@ class TicketStore:
             return [row.to_ticket() for row in session.execute(query).scalars()]
 
 
+def _sent_to(session, row: TicketRow) -> List[str]:
+    """The destinations ``row`` was sent to (its delivery jobs' adapters)."""
+    return list(session.execute(select(DeliveryRow.adapter).where(DeliveryRow.ticket_id == row.id)
+                                .distinct()).scalars().all())
+
+
 def enqueue_amendment(session, row: TicketRow, routing: DispatchSettings, now: datetime) -> None:
     """A changed ticket sent again: to where it went before, and to where its new fields route.
     Not for a linked duplicate (its original carries it) nor a ticket still held for review."""
     if row.duplicate_of is not None or row.held:
         return
-    sent = session.execute(select(DeliveryRow.adapter).where(DeliveryRow.ticket_id == row.id)
-                           .distinct()).scalars().all()
+    sent = _sent_to(session, row)
     routed = routing.adapters_for(route_fields(row))
     enqueue(session, row.id, "amended", [*sent, *(a for a in routed if a not in sent)], now)
+
+
+def enqueue_urge(session, row: TicketRow, now: datetime) -> None:
+    """A resident's 催办 sent where the ticket went (a webhook receives `ticket.urged`): the department works
+    in its own system and read of it nowhere else. Not for a linked duplicate (its original is urged) nor a
+    ticket still held for review (nothing was sent yet: it goes with its 催办 history when approved)."""
+    if row.duplicate_of is not None or row.held:
+        return
+    enqueue(session, row.id, "urged", _sent_to(session, row), now)
 
 
 def _amendable(row: TicketRow) -> dict:

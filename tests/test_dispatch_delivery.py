@@ -90,6 +90,21 @@ def test_a_ticket_and_its_delivery_are_written_together_and_arrive_signed_once(s
     assert any(e.kind == "delivered" for e in store.history(ticket.id))
 
 
+def test_a_residents_urge_reaches_the_department_where_the_ticket_went(store, hook):
+    """A 催办 was only in our history: the department, working in its own system, never heard of it. It is sent
+    where the ticket carrying the work went — for a resident whose report is linked to it, too."""
+    first, _ = store.file(report(3, channel="web", reporter="web-resident-a"))
+    linked, _ = store.file(report(3, channel="web", reporter="web-resident-b", description="三号楼下路灯也不亮"))
+    assert linked.duplicate_of == first.id
+    run_worker(DeliveryWorker(store, store.routing), lambda: hook.tickets())
+    store.urge(linked.id, "催一下")
+    again, created = store.file(report(3, channel="web", reporter="web-resident-a", description="三号楼下路灯还是没人修"))
+    assert again.id == first.id and not created
+    run_worker(DeliveryWorker(store, store.routing), lambda: len(hook.received) >= 3)
+    assert [(r.ticket_id, r.event) for r in hook.received] == [(first.id, "ticket.filed"), (first.id, "ticket.urged"),
+                                                                 (first.id, "ticket.urged")]
+
+
 def test_a_linked_duplicate_is_not_sent_again_and_an_amendment_is(store, hook):
     first, _ = store.file(report(2))
     second, _ = store.file(report(2, description="又一个人说二号楼下路灯坏了"))

@@ -153,6 +153,10 @@ def test_a_garbage_answer_is_retried_and_the_request_filed_once(store_for, city)
     run_worker(worker, lambda: outbox.counts()["pending"] == 0)
     amended = outbox.list(state="dead")[0]
     assert amended.kind == "amended" and "GeoReport v2 has no way" in amended.last_error
+    store.urge(ticket.id, "还是没人来")  # a 催办 likewise: passed on by hand, with its reason
+    run_worker(worker, lambda: outbox.counts()["pending"] == 0)
+    urged = next(d for d in outbox.list(state="dead") if d.kind == "urged")
+    assert "(催办)" in urged.last_error
     assert len(city.requests) == 1
 
 

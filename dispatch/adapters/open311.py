@@ -10,8 +10,8 @@ a city that honours it files a retried POST once). The answer names the request
 `GET {url}/tokens/{token}.json` when the status is read. An answer that is neither — HTML, an
 empty list, an error shape with 200 — is not delivery: it is recorded and tried again.
 
-GeoReport v2 cannot change a filed request, so an amendment sent to this adapter is
-dead-lettered with that reason for an operator to pass on; `ticket.overdue` alerts belong to
+GeoReport v2 cannot change a filed request nor say it was urged, so an amendment or a 催办 sent to this
+adapter is dead-lettered with that reason for an operator to pass on; `ticket.overdue` alerts belong to
 webhooks.
 
 Status: `GET {url}/requests.json?service_request_id=a,b,…` in batches; each request's
@@ -125,7 +125,7 @@ class Open311Adapter:
 
     async def deliver(self, http: aiohttp.ClientSession, ticket: Ticket, kind: str, delivery_id: str) -> Outcome:
         if kind != "filed":
-            what = "修改" if kind == "amended" else kind
+            what = {"amended": "修改", "urged": "催办", "overdue": "超期"}.get(kind, kind)
             return Outcome(ok=False, permanent=True,
                            error=f"adapter {self.name}: GeoReport v2 has no way to send a ticket's {kind} "
                                  f"({what}); pass it to the department by hand (see the ticket's history)")

@@ -1,7 +1,7 @@
 """Webhook adapter: the ticket as a signed JSON POST to a city's in-house dispatch system.
 
 Headers: `X-Intake-Timestamp` (unix seconds), `X-Intake-Signature: sha256=<hex HMAC-SHA256(secret,
-timestamp + "." + body)>`, `X-Intake-Event` (ticket.filed, ticket.amended, ticket.overdue for SLA alerts) and
+timestamp + "." + body)>`, `X-Intake-Event` (ticket.filed, ticket.amended, ticket.urged when the resident presses, ticket.overdue for SLA alerts) and
 `X-Intake-Delivery` (the job's id, for the receiver to drop a repeat). A 2xx answer is delivery;
 an `id` in a JSON answer is kept as the receiver's reference. 408, 425, 429, 5xx, time-outs and
 refused connections are tried again (honouring Retry-After); any other answer is a rejection that
