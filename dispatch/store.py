@@ -451,7 +451,7 @@ def enqueue_amendment(session, row: TicketRow, routing: DispatchSettings, now: d
 def enqueue_urge(session, row: TicketRow, now: datetime) -> None:
     """A resident's 催办 sent where the ticket went (a webhook receives `ticket.urged`): the department works
     in its own system and read of it nowhere else. Not for a linked duplicate (its original is urged) nor a
-    ticket still held for review (nothing was sent yet: it goes with its 催办 history when approved)."""
+    ticket still held for review (nothing was sent yet: the 催办 is in the history its reviewing operator reads)."""
     if row.duplicate_of is not None or row.held:
         return
     enqueue(session, row.id, "urged", _sent_to(session, row), now)
