@@ -17,6 +17,7 @@ from sqlalchemy.orm import sessionmaker
 from common import clock
 from common.privacy import mask_id, mask_pii
 from dispatch.handoffs import HandoffRow
+from dispatch.history import urge_counts
 from dispatch.location import Address
 from dispatch.outbox import DeliveryRow
 from dispatch.review import TICKET_QUEUES, decode_reasons
@@ -67,6 +68,7 @@ class QueueItem(BaseModel):
     place: Optional[str] = None
     held: bool = False
     ticket_id: Optional[str] = None
+    urged: int = 0  # times the resident pressed on the ticket (催办), shown on the queue
     detail: Dict[str, Any] = {}
 
 
@@ -134,6 +136,9 @@ class ReviewQueue:
                 select(func.count()).select_from(query.subquery())).scalar_one()
             rows = session.execute(query.order_by(created).offset(wanted.offset).limit(wanted.limit)).scalars().all()
             items = [self._item(row, now) for row in rows]
+            urged = urge_counts(session, [i.id for i in items if i.kind == "ticket"])
+        for item in items:
+            item.urged = urged.get(item.id, 0) if item.kind == "ticket" else 0
         return QueuePage(counts=counts, total=total, items=items)
 
     def _counts(self, session, wanted: QueueFilter, now: datetime) -> Dict[str, int]:

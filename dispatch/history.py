@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 from pydantic import BaseModel
-from sqlalchemy import Column, DateTime, Integer, String, Text
+from sqlalchemy import Column, DateTime, Integer, String, Text, func, select
 
 from dispatch.database import Base
 from common.privacy import mask_pii
@@ -54,3 +54,13 @@ def event_row(ticket_id: str, at: datetime, actor: str, kind: str, changes: Dict
 
 def as_events(rows: List[TicketEventRow]) -> List[TicketEvent]:
     return [TicketEvent.from_row(row) for row in rows]
+
+
+def urge_counts(session, ticket_ids: Iterable[str]) -> Dict[str, int]:
+    """How many times each ticket's resident pressed on it (催办 events), for the tickets asked about."""
+    ids = list(ticket_ids)
+    if not ids:
+        return {}
+    rows = session.execute(select(TicketEventRow.ticket_id, func.count()).where(
+        TicketEventRow.kind == "urged", TicketEventRow.ticket_id.in_(ids)).group_by(TicketEventRow.ticket_id))
+    return {ticket_id: count for ticket_id, count in rows}

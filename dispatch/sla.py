@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 
 from dispatch.grades import SlaSettings, SlaSettingsError
 from dispatch.routing import ENV_SLA_ALERT
-from dispatch.history import event_row
+from dispatch.history import event_row, urge_counts
 from dispatch.outbox import enqueue
 from dispatch.store import TicketRow, TicketStore
 
@@ -47,6 +47,7 @@ class SlaEntry(BaseModel):
     created_at: datetime
     deadline: datetime
     overdue_alerted_at: Optional[datetime] = None
+    urged: int = 0  # times the resident pressed on it (催办)
 
     @classmethod
     def from_row(cls, row: TicketRow, now: datetime, yellow_at: float) -> "SlaEntry":
@@ -81,9 +82,12 @@ class SlaClock:
             query = query.where(TicketRow.department == department)
         with self.store.session() as session:
             rows = session.execute(query.order_by(TicketRow.deadline, TicketRow.pk)).scalars().all()
-        entries = [SlaEntry.from_row(row, now, self.settings.yellow_at) for row in rows]
-        counts = {name: sum(1 for e in entries if e.light == name) for name in LIGHTS}
-        shown = [e for e in entries if not light_wanted or e.light == light_wanted][:limit]
+            entries = [SlaEntry.from_row(row, now, self.settings.yellow_at) for row in rows]
+            counts = {name: sum(1 for e in entries if e.light == name) for name in LIGHTS}
+            shown = [e for e in entries if not light_wanted or e.light == light_wanted][:limit]
+            urged = urge_counts(session, [e.id for e in shown])
+        for entry in shown:
+            entry.urged = urged.get(entry.id, 0)
         return {"counts": counts, "tickets": shown}
 
     def alert_overdue(self, now: datetime) -> List[str]:

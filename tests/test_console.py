@@ -4,6 +4,7 @@ roles, the review queue, correcting and dispatching a held intake, rejecting, me
 operators on one ticket, and the corrections arriving in the NLU inbox."""
 from __future__ import annotations
 
+import re
 import time
 import uuid
 
@@ -383,3 +384,20 @@ def test_open_consoles_hear_when_the_queues_change(stack, app_url, people):
     assert first == second and len(first) == 2
     assert set(first[0]) >= {"category", "place", "duplicate", "urgent", "handoff", "dead"}
     assert sum(first[1].values()) > sum(first[0].values())  # the new intake is waiting for review
+
+
+def test_a_ticket_its_resident_pressed_on_shows_how_often(stack, app_url, rasa_url, people, sender):
+    """A 催办 was only in the ticket's history: the review queue and the SLA board count them, so a ticket the
+    resident keeps pressing on is seen without opening it."""
+    from tests.conftest import say
+
+    say(rasa_url, sender, "锦绣家园4栋电梯坏了")
+    filed = "\n".join(say(rasa_url, sender, "确认"))
+    ticket_id = re.search(r"工单号：(\d{14})", filed).group(1)
+    say(rasa_url, sender, "催一下")
+    say(rasa_url, sender, "能不能快点处理")
+    console = sign_in(app_url, people["operator"])
+    items = console.get(f"{app_url}/api/console/queue", params={"limit": 200}, timeout=10).json()["items"]
+    assert [i["urged"] for i in items if i["id"] == ticket_id] == [2], items
+    board = requests.get(f"{app_url}/api/sla", params={"limit": 1000}, timeout=10).json()["tickets"]
+    assert [t["urged"] for t in board if t["id"] == ticket_id] == [2]

@@ -184,3 +184,20 @@ def test_operator_reads_the_weeks_rates_per_department(stack, app_url, browser, 
     assert page.locator("#rows tr.total").inner_text().split("\t")[1].strip() == "0"
     page.screenshot(path=str(shots / "rates.png"), full_page=True)
     page.close()
+
+
+def test_operator_sees_how_often_a_resident_pressed_on_an_intake(stack, app_url, rasa_url, browser, people, shots):
+    """A held intake whose resident pressed on it twice (「催一下」) says so in the queue."""
+    sender = f"press-{uuid.uuid4().hex[:10]}"
+    say(rasa_url, sender, "锦绣家园8栋楼道灯坏了")
+    filed = "\n".join(say(rasa_url, sender, "确认"))
+    ticket_id = filed.split("工单号：")[1][:14]
+    say(rasa_url, sender, "催一下")
+    say(rasa_url, sender, "催一下，快点处理")
+    page, dialogs = log_in(browser, app_url, people["operator"], "/console?queue=place")
+    row = page.locator(f"tr.item[data-id='{ticket_id}']")
+    row.wait_for(timeout=20000)
+    assert "居民催办 2 次" in row.inner_text(), row.inner_text()
+    page.screenshot(path=str(shots / "queue-urged.png"), full_page=True)
+    assert not dialogs, dialogs
+    page.close()
