@@ -20,8 +20,9 @@ from pydantic import BaseModel, Field, ValidationError, validator
 from common.paths import SETTINGS_DIR
 from common.yaml_file import read_yaml
 from nlu.correction import read_correction, repaired
-from nlu.courtesy import carries_content, problem_text
+from nlu.courtesy import problem_text
 from nlu.locate import locate
+from nlu.location import text_without_place
 from nlu.vague import is_bare_request
 from nlu.normalize import normalize_text
 from nlu.numerals import digits_in_address
@@ -129,6 +130,16 @@ _OWN_SLIP = re.compile(r"[，。、\s]*(?:我|刚才)?(?:说错了|搞错了|记
 _NUMBERED_PART = re.compile(r"\d+(号楼|栋|幢|座|单元|室)")
 
 
+#: what a caller says around their address when giving it first (「我是海景花园的，六栋」「我家住在…」)
+_SELF_PLACED = re.compile(r"我们?|咱们?|是|家|住在?|在|的|这边|那边|这里|那里|[，。、\s]")
+
+
+def only_a_place(turn: str) -> bool:
+    """The turn names a place and says nothing else: 「我是海景花园的，六栋」, not 「锦绣家园3栋漏水」 (two characters
+    of problem are a problem: nlu/courtesy's bar of four for a chat message would take them for an address)."""
+    return locate(turn).found and not _SELF_PLACED.sub("", text_without_place(turn))
+
+
 def _corrected(texts: List[str], turn: str) -> Optional[List[str]]:
     """``texts`` (the report and place said so far) with the repair ``turn`` makes of an operator's read-back
     read in (「六栋是吧」「不是六栋，是九栋，我说错了」: the report and its place say 9栋); None when ``turn``
@@ -147,8 +158,19 @@ def _corrected(texts: List[str], turn: str) -> Optional[List[str]]:
         return None
     for old, new in pairs:
         if old and new:
-            texts = [text.replace(old, new) for text in texts]
+            texts = [_replaced(text, old, new) for text in texts]
     return texts
+
+
+def _replaced(text: str, old: str, new: str) -> str:
+    """``text`` with ``old`` said as ``new``, without saying twice what ``new`` repeats of the words before
+    ``old`` (「锦绣家园3栋楼上漏水」, 「不是漏水，是楼上天天往下扔垃圾」: 楼上 once)."""
+    at = text.find(old)
+    if at < 0:
+        return text
+    before = text[:at]
+    overlap = next((n for n in range(min(len(before), len(new)), 0, -1) if before.endswith(new[:n])), 0)
+    return before + new[overlap:] + text[at + len(old):]
 
 
 def read_call(segments: Sequence[Segment], settings: Optional[VoiceSettings] = None) -> ReadCall:
@@ -186,7 +208,7 @@ def read_call(segments: Sequence[Segment], settings: Optional[VoiceSettings] = N
             continue  # 「没有了，谢谢」「谢谢」: the end of the call, no problem
         if is_bare_request(turn):
             continue  # 「我要反映一下」 before the problem itself (alone, the call still lacks a problem)
-        if not report and not carries_content(turn) and locate(turn).found:
+        if not report and only_a_place(turn):
             read.place_turns.append(repaired(turn))  # 「我是海景花园的，六栋」 before saying what happened
             continue
         report.append(problem_text(turn) if not report else turn)  # 「喂你好，…」: the openings are no problem

@@ -140,6 +140,8 @@ def test_what_answers_a_read_back_or_asks_for_more_is_no_problem_and_a_repair_co
     assert repaired.report == "锦绣家园9栋的下水道堵了"
     answered = read_call(turns("C: 锦绣家园的下水道堵了", "A: 几栋", "C: 六", "A: 六栋是吧", "C: 不对 是九栋"))
     assert answered.place == "9栋"
+    retold = read_call(turns("C: 锦绣家园三栋楼上漏水", "A: 楼上漏水是吧", "C: 不是漏水 是楼上天天往下扔垃圾"))
+    assert retold.report == "锦绣家园3栋楼上天天往下扔垃圾"  # 楼上 said once (「楼上楼上天天…」 before)
     more = read_call(turns("C: 海景花园三栋电梯坏了", "A: 还有别的吗", "C: 还有 楼道灯也不亮"))
     assert more.report == "海景花园3栋电梯坏了。还有楼道灯也不亮"
 
@@ -181,6 +183,8 @@ def test_a_place_or_a_bare_request_said_before_the_problem_is_no_part_of_it():
     announced = read_call(turns("C: 嗯 我要反映一下", "A: 您说", "C: 东海岸花园门口那个公交站的顶棚塌了一半"))
     assert announced.report == "东海岸花园门口公交站的顶棚塌了一半"
     assert read_call(turns("C: 我要投诉")).report == ""
+    # a short problem with its place is a report, not an address
+    assert read_call(turns("C: 锦绣家园三栋漏水")).report == "锦绣家园3栋漏水"
 
 
 def test_counted_problems_said_without_pauses_lose_their_counting_words():
