@@ -166,6 +166,17 @@ def draft_lines(draft: Draft, now: datetime) -> List[str]:
     return lines
 
 
+def timing_line(draft: Draft, now: datetime) -> str:
+    """When the department answers and finishes a draft filed now, for a resident asking how soon
+    (「你们多久能处理」 at the summary): its grade's deadlines, as the summary shows them."""
+    ticket = draft.ticket
+    if ticket.urgency == "特急":
+        return f"按特急登记，提交后即接即办，{ticket.department or '承办部门'}会立即处理"
+    respond_by, resolve_by = deadlines(now, ticket.urgency, draft.sla_days)
+    return (f"按{ticket.urgency}登记，提交后{ticket.department or '承办部门'}会在{respond_by:%m月%d日%H:%M}前响应，"
+            f"{resolve_by:%m月%d日%H:%M}前办结")
+
+
 def summary(all_drafts: List[Draft], now: datetime) -> str:
     if len(all_drafts) == 1:
         return "\n".join(draft_lines(all_drafts[0], now))

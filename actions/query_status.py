@@ -14,10 +14,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.file_ticket import ticket_store
-from actions.intake_draft import channel_of
+from actions.intake_draft import channel_of, drafts, slot_values, timing_line
 from actions.parse_data import latest_text
+from common import clock
 from dispatch.schema import Ticket, reporter_key
-from nlu.pressing import presses, urges
+from nlu.pressing import asks_when, presses, urges
 from nlu.ticket_number import TICKET_ID
 
 #: words that point at a report made before this conversation's current one
@@ -60,8 +61,15 @@ class ActionQueryStatus(Action):
         text = latest_text(tracker)
         telling = tracker.get_slot("stage") == "confirming" or (tracker.active_loop or {}).get("name") == "intake_form"
         if telling and not EARLIER.search(text):
-            done = "请核对上面的信息，回复“确认”即可" if tracker.get_slot("stage") == "confirming" else "说完下面的问题即可"
-            dispatcher.utter_message(text=f"您这次反映的问题还没有提交。{done}登记，登记后立即派给承办部门，"
+            confirming = tracker.get_slot("stage") == "confirming"
+            done = "请核对上面的信息，回复“确认”即可" if confirming else "说完下面的问题即可"
+            when = ""
+            if confirming and asks_when(text):
+                planned = drafts(tracker, slot_values(tracker))
+                lines = [timing_line(draft, clock.now()) for draft in planned]
+                when = "；".join(f"第{n}个问题{line}" for n, line in enumerate(lines, 1)) if len(lines) > 1 else lines[0]
+                when += "。"
+            dispatcher.utter_message(text=f"您这次反映的问题还没有提交。{when}{done}登记，登记后立即派给承办部门，"
                                           "之后发送“查询进度”可以随时了解办理情况。")
             return []
         mine = store.list(reporter=reporter, channel=channel, limit=3)

@@ -65,6 +65,13 @@ _CROSSING = re.compile(rf"({_N}{{1,6}}?(?:大道|大街|路|街))(?:和|与|跟|
                        r"(?:十字路口|丁字路口|交叉路口|交叉口|交汇处|交界处|路口)")
 #: 「盐田路天桥」「深盐路地下通道」: a structure named after the road it serves is on that road, and is the place
 _ROAD_STRUCTURE = re.compile(rf"({_N}{{1,6}}?(?:大道|大街|路|街))(?:{_STRUCTURES})")
+#: 「地铁2号线光谷广场站」「8号线沙头角站」「沙头角地铁站」「沙头角站C出口」: a metro station, by its line, the word 地铁
+#: or an exit's letter (a line's number read the station as 「号线光谷广场」, and 「沙头角站」 named no place)
+_METRO_STATION = re.compile(rf"((?:地铁)?\d+号线{_N}{{2,6}}?站|地铁{_N}{{2,6}}?站|{_N}{{2,6}}?地铁站"
+                            rf"|{_N}{{2,6}}?站(?=[A-Za-z]\d?(?:出入口|出口|口)))(?![路街])")
+#: the gate or exit of the place just named (「海景花园东门」「沙头角站C出口」「人民公园的3号门」): where a worker goes in,
+#: part of the place's text (「海景花园东门的路灯坏了」 was filed at 「海景花园」)
+_GATE = re.compile(r"的?(?:(?:[东南西北]|正|后|侧)大?门|[A-Za-z]\d?(?:出入口|出口|口)|\d+号(?:门|出入口|出口))(?![卫店面市])")
 #: the fields that name a place itself; the first one found sets the window for the rest
 _SITE_KEYS = ("street", "community", "estate", "road", "poi")
 #: 「海山街道办事处」「海涛社区工作站」「街道办」: an office is a place a ticket is filed at (a complaint about its
@@ -198,6 +205,9 @@ def extract_location(text: str) -> Optional[LocationMatch]:
     structure = None if crossing else _ROAD_STRUCTURE.search(work)
     if structure and not _generic("road", structure.group(1)) and claim(*structure.span()):
         address.road, address.poi = structure.group(1), structure.group(0)
+    station = _METRO_STATION.search(work)
+    if station and not _generic("poi", station.group(1)) and claim(*station.span(1)):
+        address.poi = station.group(1)
     office = _OFFICE.search(work)
     start = _name_start("poi", work, office) if office else 0  # 「我要投诉海山街道办」: not 「要投诉…」
     if office and not _generic("community", work[start:office.end(1)]) and claim(start, office.end()):
@@ -243,6 +253,11 @@ def extract_location(text: str) -> Optional[LocationMatch]:
                 if hn:
                     address.house_number = hn.group(1) or hn.group(2)
                     claim(m.end(1), hn.end())
+            break
+    for key in ("estate", "poi"):
+        end = _claimed_end(work, getattr(address, key), spans)
+        gate = _GATE.match(work, end) if end is not None else None
+        if gate and claim(*gate.span()):
             break
     lo, hi = _site_window(work, first_site, clauses=2) or (0, len(work))
     for key, pattern in (("building", _BUILDING), ("unit", _UNIT), ("room", _ROOM)):
@@ -303,6 +318,11 @@ def _without_gap_fillers(work: str, spans: List[Tuple[int, int]]) -> str:
         pieces.append(work[start:end])
         cursor = max(end, cursor if cursor is not None else end)
     return "".join(pieces)
+
+
+def _claimed_end(work: str, value: Optional[str], spans: List[Tuple[int, int]]) -> Optional[int]:
+    """Where the claimed span ending in ``value`` (a place's name) ends in ``work``; None when there is none."""
+    return next((end for _, end in spans if value and work.endswith(value, 0, end)), None)
 
 
 def _drop_absurd(address: Address) -> List[str]:

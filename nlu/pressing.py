@@ -26,3 +26,11 @@ URGING = re.compile(r"催(?:一下|一催|催|办|促)|快点处理|加快处理
 def urges(text: str) -> bool:
     """``text`` asks to urge the matter, or presses on it (either is a 催办 for an open ticket)."""
     return bool(URGING.search(text or "")) or presses(text)
+
+
+#: 「你们多久能处理」「什么时候能修好」「几天能办完」: the resident asks how soon, not where a ticket stands
+ASKING_WHEN = re.compile(r"多久|多长时间|多少天|几天|什么时候|啥时候|哪天|何时|多快|时限|期限")
+
+
+def asks_when(text: str) -> bool:
+    return bool(ASKING_WHEN.search(text or ""))

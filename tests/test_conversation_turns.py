@@ -289,3 +289,15 @@ def test_a_phone_number_typed_in_words_is_the_contact(stack, rasa_url, app_url, 
     summary = joined(say(rasa_url, sender, "我电话是一三九一二三四五六七八，海景花园5栋电梯坏了"))
     assert "13912345678" not in summary and "一三九一二三四五六七八" not in summary, summary
     assert "139****5678" in summary, summary
+
+
+def test_asked_how_soon_at_the_summary_the_deadlines_of_the_report_are_told(stack, rasa_url, app_url, sender):
+    """「你们多久能处理？」 at the summary was told only that the report was not filed yet: the answer is its grade's
+    deadlines, as the summary shows them, and the report still waits for 「确认」."""
+    summary = joined(say(rasa_url, sender, "海景花园3栋下水道堵了，污水冒到路上"))
+    assert "请核对" in summary, summary
+    asked = joined(say(rasa_url, sender, "你们多久能处理？"))
+    assert "还没有提交" in asked and "前响应" in asked and "前办结" in asked and "确认" in asked, asked
+    assert asked.split("会在")[1][:12] in summary, (asked, summary)  # the summary's own deadlines
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    assert ticket["address"].startswith("海景花园3栋")

@@ -93,6 +93,28 @@ def test_tunnels_bridges_and_piers_are_named_places(text, poi):
     assert located.address.poi == poi and located.address.is_dispatchable()
 
 
+@pytest.mark.parametrize("text,poi,said", [
+    ("地铁2号线光谷广场站C出口旁边的盲道被共享单车全占了", "地铁2号线光谷广场站", "地铁2号线光谷广场站C出口"),
+    ("8号线沙头角站A出口的扶梯坏了", "8号线沙头角站", "8号线沙头角站A出口"),
+    ("沙头角站C出口的电梯坏了", "沙头角站", "沙头角站C出口"),
+    ("海山地铁站B口的共享单车乱停", "海山地铁站", "海山地铁站B口")])
+def test_a_metro_station_is_the_place_with_its_exit_said(text, poi, said):
+    """「地铁2号线光谷广场站C出口」 was filed at 「号线光谷广场」 (a line's number cut the name) and 「沙头角站C出口」
+    at no place but the street: a station is known by its line, the word 地铁 or an exit's letter, and the exit
+    is where the worker goes."""
+    address = locate(text).address
+    assert (address.poi, address.text) == (poi, said)
+
+
+@pytest.mark.parametrize("text,said", [("海景花园东门的路灯坏了", "海景花园东门"), ("海景花园北门那家店油烟很大", "海景花园北门"),
+                                       ("人民公园的3号门有人摆摊", "人民公园的3号门"), ("海景花园门口的垃圾没人清", "海景花园"),
+                                       ("海景花园东门卫室的灯坏了", "海景花园")])
+def test_the_gate_of_a_place_is_part_of_where(text, said):
+    """「海景花园东门的路灯坏了」 was filed at 「海景花园」: the gate is where the worker goes in (a gatehouse, 门卫室,
+    is no gate, and 门口 says no more than the place)."""
+    assert locate(text).address.text == said
+
+
 @pytest.mark.parametrize("text,road,poi", [("盐田路天桥上的灯坏了，晚上过桥很黑", "盐田路", "盐田路天桥"),
                                            ("深盐路地下通道积水了，过不去", "深盐路", "深盐路地下通道")])
 def test_a_structure_named_after_its_road_is_the_place_on_that_road(text, road, poi):
