@@ -31,7 +31,7 @@ def another_place(current: Dict[str, Any], said: Dict[str, Any]) -> bool:
 
 
 #: how each fine part is said after its number, to find the old one in the place's text
-_SAID_AS = {"building": r"\s*(?:号楼|栋|幢|座|#楼|号院)", "unit": r"\s*单元", "room": r"\s*(?:室|房|号房|户)?"}
+_SAID_AS = {"entrance": r"", "building": r"\s*(?:号楼|栋|幢|座|#楼|号院)", "unit": r"\s*单元", "room": r"\s*(?:室|房|号房|户)?"}
 
 
 def refine(current: Dict[str, Any], address: Address, withdrawn: List[str]) -> Address:

@@ -39,7 +39,7 @@ from nlu.urgency import category_floor, default_rules
 from nlu.split import strip_connective
 from nlu.topic_switch import drops_problem, other_problem
 from nlu.vague import (content_chars, is_bare_request, name_alone, only_relative_place, says_a_name, says_only_when,
-                       says_when)
+                       says_when, without_place_hedge)
 
 REQUIRED = ("problem_description", "location")
 #: letters and digits (besides place and filler words) that make a message more about the problem
@@ -112,11 +112,11 @@ def told_more(tracker: Tracker, dispatcher: CollectingDispatcher, besides: Optio
         return {**{name: None for name in PROBLEM_SLOTS}, "problem_issue": "vague", "location_issue": None}
     named, _ = latest_place(tracker)
     # the place the gazetteer knew in it (「沙头角」, a street said without 街道) is no more about the problem
-    rest = text.replace(named.text, "") if named.text else text
+    rest = without_place_hedge(text.replace(named.text, "") if named.text else text)
     for word in conversation_settings().skip_words:  # 「不知道」 says nothing more; 「…老人出门不方便」 does
         rest = rest.replace(word, "")
     if (not told or intent in NOT_MORE or content_chars(rest) < MIN_MORE_CHARS or only_relative_place(text)
-            or normalize_text(text) in normalize_text(told)):
+            or only_relative_place(rest) or normalize_text(text) in normalize_text(told)):
         return {}
     description = f"{told}，{besides or text}"
     category = tracker.get_slot("problem_category") or {}

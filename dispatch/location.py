@@ -6,8 +6,8 @@ from typing import Any, Dict, Optional
 
 from pydantic import BaseModel, Field
 
-#: the parts of an address that only say where inside a placed building
-FINE_PARTS = ("building", "unit", "room")
+#: the parts of an address that only say where at a placed site: its gate, and inside its building
+FINE_PARTS = ("entrance", "building", "unit", "room")
 #: the parts that name the place itself (the deployment's own district is filled in for any address)
 COARSE_PARTS = ("street", "community", "estate", "road", "house_number", "poi", "lat")
 
@@ -24,6 +24,7 @@ class Address(BaseModel):
     road: Optional[str] = None
     house_number: Optional[str] = None
     poi: Optional[str] = None
+    entrance: Optional[str] = None  # the gate or exit of the estate or POI (东门, C出口): where a worker goes in
     building: Optional[str] = None
     unit: Optional[str] = None
     room: Optional[str] = None
@@ -55,7 +56,7 @@ class Address(BaseModel):
         road = None if self.road and self.poi and self.road in self.poi and not self.house_number else self.road
         parts = [self.province, self.city, self.district, self.street, self.community, road,
                  f"{self.house_number}号" if self.house_number else None, self.estate, self.poi]
-        text = "".join(p for p in parts if p)
+        text = "".join(p for p in parts if p) + (self.entrance or "")
         if self.building:
             text += f"{self.building}号楼" if self.building.replace("-", "").isdigit() else self.building
         if self.unit:

@@ -71,7 +71,9 @@ _METRO_STATION = re.compile(rf"((?:地铁)?\d+号线{_N}{{2,6}}?站|地铁{_N}{{
                             rf"|{_N}{{2,6}}?站(?=[A-Za-z]\d?(?:出入口|出口|口)))(?![路街])")
 #: the gate or exit of the place just named (「海景花园东门」「沙头角站C出口」「人民公园的3号门」): where a worker goes in,
 #: part of the place's text (「海景花园东门的路灯坏了」 was filed at 「海景花园」)
-_GATE = re.compile(r"的?(?:(?:[东南西北]|正|后|侧)大?门|[A-Za-z]\d?(?:出入口|出口|口)|\d+号(?:门|出入口|出口))(?![卫店面市])")
+_GATE = re.compile(r"的?((?:[东南西北]|正|后|侧)大?门|[A-Za-z]\d?(?:出入口|出口|口)|\d+号(?:门|出入口|出口))(?![卫店面市])")
+#: a gate said alone, as a correction or an answer says it (「不是东门，是西门」 → 「西门」, 「在北门那边」)
+_GATE_ALONE = re.compile(rf"(?:就?在|是)?{_GATE.pattern}(?:那边|那里|这边|这里|那儿)?")
 #: the fields that name a place itself; the first one found sets the window for the rest
 _SITE_KEYS = ("street", "community", "estate", "road", "poi")
 #: 「海山街道办事处」「海涛社区工作站」「街道办」: an office is a place a ticket is filed at (a complaint about its
@@ -258,7 +260,12 @@ def extract_location(text: str) -> Optional[LocationMatch]:
         end = _claimed_end(work, getattr(address, key), spans)
         gate = _GATE.match(work, end) if end is not None else None
         if gate and claim(*gate.span()):
+            address.entrance = gate.group(1)
             break
+    alone = None if spans else _GATE_ALONE.fullmatch(work)
+    if alone:  # 「是西门」 correcting 「海景花园东门」, or answering which gate
+        address.entrance = alone.group(1)
+        spans.append(alone.span(1))
     lo, hi = _site_window(work, first_site, clauses=2) or (0, len(work))
     for key, pattern in (("building", _BUILDING), ("unit", _UNIT), ("room", _ROOM)):
         m = pattern.search(work, lo, hi)

@@ -88,7 +88,21 @@ MAX_NAME_CHARS = 6
 #: a workplace or a shop is named longer (「鑫达五金制品有限公司」); its kind word says it is a name, not a sentence
 _BUSINESS_NAME = re.compile(r"^[\u4e00-\u9fff]{2,14}(?:有限公司|公司|工厂|厂|商行|门店|商店|工地|酒楼|餐厅|工作室)$")
 #: words that place an answer relative to the resident, not by a name (「我们小区」「楼下」)
-_RELATIVE_PLACE = ("小区", "楼下", "楼上", "这里", "那里", "这边", "那边", "家里", "门口", "附近", "隔壁", "对面")
+_RELATIVE_PLACE = ("小区", "楼下", "楼上", "这里", "那里", "这边", "那边", "家里", "门口", "附近", "隔壁", "对面",
+                   "后面", "前面", "旁边", "后边", "前边", "边上")
+
+#: 「我也不知道地址」「具体门牌记不清了」: a resident saying what they cannot tell of the place, said with the place
+#: they can (「我也不知道地址，就在沙头角菜市场后面」) — nothing more about the problem (it was added to the
+#: description as 「我也不知道地址，就在后面」)
+_PLACE_HEDGE = re.compile(r"[我也都还]*(?:不知道|不清楚|不太清楚|说不清|说不上来|记不清|不记得|不晓得)了?(?:具体)?的?"
+                          r"(?:地址|位置|门牌号?|路名|楼号|叫什么(?:名字)?|在哪里?)|"
+                          r"(?:具体)?的?(?:地址|位置|门牌号?|路名|楼号)[我也都]*(?:不知道|不清楚|不太清楚|说不清|说不上来|记不清|"
+                          r"不记得|不晓得)了?")
+
+
+def without_place_hedge(text: str) -> str:
+    """``text`` without what it says the resident cannot tell of the place (_PLACE_HEDGE)."""
+    return _PLACE_HEDGE.sub("", text or "")
 
 
 def _short_answer(text: str) -> str:

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 LOCATION_KEYS = {"province", "city", "district", "street", "community", "estate", "road", "house_number", "poi",
-                 "building", "unit", "room", "grid", "responsible_unit", "placement", "text", "lat", "lng"}
+                 "entrance", "building", "unit", "room", "grid", "responsible_unit", "placement", "text", "lat", "lng"}
 
 
 def test_analyze_shape_and_content(stack, app_url):

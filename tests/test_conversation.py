@@ -573,6 +573,13 @@ def test_how_to_report_is_explained_before_and_during_a_report(stack, rasa_url, 
     assert "请核对" in summary and "问题：楼下烧烤店油烟太大（" in summary, summary
 
 
+def test_who_answers_is_said(stack, rasa_url, sender):
+    """「你们是哪个部门的？」 was answered 「抱歉，我没有完全理解」: the resident is told who answers (the
+    platform's assistant, a person on 「转人工」) and what to say."""
+    told = "\n".join(say(rasa_url, sender, "你们是哪个部门的？"))
+    assert "智能受理助手" in told and "转人工" in told and "具体地点" in told and "没有完全理解" not in told, told
+
+
 def test_a_workplace_named_as_where_is_the_place_of_unpaid_wages(stack, rasa_url, app_url, sender):
     """「公司叫鑫达五金厂」, answering where a wage complaint is, was taken as more about the problem
     (「好的，这些情况已记下」) and the place asked again and again: the factory's name is the place,

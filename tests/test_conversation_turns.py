@@ -301,3 +301,25 @@ def test_asked_how_soon_at_the_summary_the_deadlines_of_the_report_are_told(stac
     assert asked.split("会在")[1][:12] in summary, (asked, summary)  # the summary's own deadlines
     ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
     assert ticket["address"].startswith("海景花园3栋")
+
+
+def test_the_gate_corrected_at_the_summary_is_the_gate_filed(stack, rasa_url, app_url, sender):
+    """「海景花园东门的路灯坏了」, then 「不是东门，是西门」: the agent saw nothing to change and the ticket went to the
+    east gate. The gate is a part of the place (its entrance) a correction replaces, as a building."""
+    summary = joined(say(rasa_url, sender, "海景花园东门的路灯坏了"))
+    assert "地点：海景花园东门" in summary, summary
+    corrected = joined(say(rasa_url, sender, "不是东门，是西门"))
+    assert "地点：海景花园西门" in corrected and "东门" not in corrected.split("地点：")[1].split("\n")[0], corrected
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    assert ticket["address"] == "海景花园西门"
+
+
+def test_saying_what_one_cannot_tell_of_the_place_adds_nothing_to_the_problem(stack, rasa_url, app_url, sender):
+    """Asked where, 「我也不知道地址，就在沙头角菜市场后面」: the ticket read 「…没人清，我也不知道地址，就在后面」 and the
+    resident was told 「这些情况已记下」 — what they cannot tell of the place, and where it is, are no more about the
+    problem."""
+    say(rasa_url, sender, "菜市场后面有个垃圾堆好几天没人清")
+    summary = joined(say(rasa_url, sender, "我也不知道地址，就在沙头角菜市场后面"))
+    assert "已记下" not in summary and "地点：沙头角菜市场" in summary, summary
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    assert ticket["description"] == "菜市场后面有个垃圾堆好几天没人清"

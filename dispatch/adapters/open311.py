@@ -113,7 +113,7 @@ class Open311Adapter:
             "attribute[expected_datetime]": _iso(ticket.deadline), "attribute[respond_by]": _iso(ticket.respond_by),
             "attribute[intake_ticket_id]": ticket.id,
         }
-        for part in ("district", "street", "community", "estate", "building", "unit", "room"):
+        for part in ("district", "street", "community", "estate", "entrance", "building", "unit", "room"):
             fields[f"attribute[{part}]"] = getattr(loc, part)
         if ticket.contact:
             contact = ticket.contact if self.include_contact else mask_pii(ticket.contact)
