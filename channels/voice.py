@@ -132,7 +132,7 @@ class VoiceInput(InputChannel):
                 parsed = await agent.parse_message(read.report)
                 intent = (parsed.get("intent") or {}).get("name")
             report = await asyncio.to_thread(read_report, read, self.analyzer, intent)
-            answer = await asyncio.to_thread(self._answer, call, report)
+            answer = await asyncio.to_thread(self._answer, call, report, read.contact)
             body = json.dumps(answer, ensure_ascii=False, default=str)
             if call.final:
                 self.redis.set(f"voice:answer:{call.call_id}", body, ex=ANSWER_TTL_S)
@@ -167,7 +167,7 @@ class VoiceInput(InputChannel):
         stored.sort(key=lambda s: (s["start"], s.pop("seq")))
         return [Segment(**s) for s in stored]
 
-    def _answer(self, call: CallIn, report: CallReport) -> Dict[str, Any]:
+    def _answer(self, call: CallIn, report: CallReport, contact: str = "") -> Dict[str, Any]:
         settings = voice_settings()
         missing = list(report.missing)
         issues, tickets = [], []
@@ -178,17 +178,18 @@ class VoiceInput(InputChannel):
                            "urgency": analysis["urgency"]["level"], "location": analysis["location"],
                            "missing": issue.missing})
             if call.final and issue.complete:
-                tickets.append(self._file(call, number, analysis))
+                tickets.append(self._file(call, number, analysis, contact))
         return {"call_id": call.call_id, "final": call.final, "report": report.is_report, "tickets": tickets,
                 "missing": missing, "ask": [settings.ask[m] for m in missing if m in settings.ask],
                 "issues": issues}
 
-    def _file(self, call: CallIn, number: int, analysis: Dict[str, Any]) -> Dict[str, Any]:
+    def _file(self, call: CallIn, number: int, analysis: Dict[str, Any], contact: str = "") -> Dict[str, Any]:
+        """One ticket of the call; its contact the number the caller gave (``contact``), else the line they rang from."""
         category = analysis["category"]
         ticket_in = TicketIn.from_analysis(
             str(analysis["description"]), category, analysis["location"], analysis["urgency"]["level"],
             analysis["urgency"]["reasons"], needs_top_review(analysis["urgency"]["reasons"]),
-            channel="voice", reporter=call.call_id, contact=call.caller,
+            channel="voice", reporter=call.call_id, contact=contact or call.caller,
             subject=subject_of(str(analysis["description"])), idempotency_key=part_key(f"voice:{call.call_id}", number))
         ticket, created = self.store.file(ticket_in, category.get("sla_days"))
         place = Address.from_dict(ticket.location.dict())

@@ -34,3 +34,13 @@ ASKING_WHEN = re.compile(r"多久|多长时间|多少天|几天|什么时候|啥
 
 def asks_when(text: str) -> bool:
     return bool(ASKING_WHEN.search(text or ""))
+
+
+#: 「那大概多久能来修啊」「什么时候能处理」: how soon someone comes or the matter is done, asked of the operator —
+#: no part of the report it follows
+ASKING_HOW_SOON = re.compile(r"(?:多久|多长时间|多少天|几天|什么时候|啥时候|哪天|何时)(?:能|可以|会|才能|才会|才)?"
+                             r"(?:来|派人|处理|修|解决|办|弄|搞|好|到|答复|回复|给)")
+
+
+def asks_how_soon(text: str) -> bool:
+    return bool(ASKING_HOW_SOON.search(text or ""))

@@ -20,12 +20,14 @@ from pydantic import BaseModel, Field, ValidationError, validator
 from common.paths import SETTINGS_DIR
 from common.yaml_file import read_yaml
 from nlu.correction import read_correction, repaired
-from nlu.courtesy import problem_text
+from nlu.contact import only_a_phone
+from nlu.courtesy import problem_text, strip_courtesy
 from nlu.locate import locate
 from nlu.location import text_without_place
 from nlu.vague import is_bare_request
 from nlu.normalize import normalize_text
 from nlu.numerals import digits_in_address
+from nlu.pressing import asks_how_soon
 
 SPEAKERS = ("caller", "agent")
 _SPOKEN_DIGITS = re.compile(r"^[零〇一二两三四五六七八九十百幺\d]{1,5}$")
@@ -34,6 +36,11 @@ _SPOKEN_DIGITS = re.compile(r"^[零〇一二两三四五六七八九十百幺\d]
 _REPEATED_RUN = re.compile(r"([\u4e00-\u9fff]{2,4})\1+")
 _STUTTER = re.compile(r"([\u4e00-\u9fff])\1{2,}")
 _PUNCT_RUN = re.compile(r"[，。、\s]*([，。])[，。、\s]*")
+#: 「是一二三四五吗」「这里是市民热线吧」: a caller checking the number they rang, no part of what they report
+_HOTLINE_ASKED = re.compile(r"(?:请问)?(?:这里|这)?是(?:不是)?(?:12345|一二三四五|幺二三四五|市民热线|政府热线|热线)(?:吗|啊|吧|呀)?")
+#: 「六动」「六冻」 after a number, where 栋 belongs (a building, before its unit, lift or door): the recogniser's homophone
+_BUILDING_HEARD = re.compile(r"([零〇一二两三四五六七八九十百幺\d]+)[动冻](?=$|[\s，。的]|[零〇一二两三四五六七八九十幺\d]+单元|"
+                             r"楼|电梯|门口|旁边|下面|底下|前面|后面)")
 
 
 class VoiceSettingsError(ValueError):
@@ -99,9 +106,10 @@ def clean_turn(text: str, settings: Optional[VoiceSettings] = None) -> str:
     fillers = settings.filler_pattern()
     if fillers is not None:
         text = fillers.sub("", text)
+    text = _HOTLINE_ASKED.sub("", text)
     text = _REPEATED_RUN.sub(r"\1", text)
     text = _STUTTER.sub(r"\1", text)
-    text = digits_in_address(text)
+    text = digits_in_address(_BUILDING_HEARD.sub(r"\1栋", text))
     return _PUNCT_RUN.sub(r"\1", text).strip("，。、 ")
 
 
@@ -111,6 +119,7 @@ class ReadCall:
 
     report: str = ""
     place: str = ""
+    contact: str = ""  # a phone number the caller gave in a turn of its own (「一三八 零零一三 八零零零」)
     caller_turns: int = 0
     place_turns: List[str] = field(default_factory=list)
 
@@ -128,6 +137,10 @@ _NOTHING_MORE = re.compile(r"^(?:没有了?|没了|没别的了?|没其他的?�
 _OWN_SLIP = re.compile(r"[，。、\s]*(?:我|刚才)?(?:说错了|搞错了|记错了|讲错了|弄错了)[了啊]?$")
 #: a building, unit or room number and its kind: what a bare 「不对，是九栋」 replaces
 _NUMBERED_PART = re.compile(r"\d+(号楼|栋|幢|座|单元|室)")
+#: a no said before what is meant, without a pause between them
+_DENIED_THEN_SAID = re.compile(r"^(不是|不对)[，。、\s]*(?=是)")
+#: a gate: what a bare 「不是，是北门」 replaces (「锦绣家园东门那个路灯不亮了」, 「东门是吧」)
+_GATE_PART = re.compile(r"[东南西北正后侧]大?门")
 
 
 #: what a caller says around their address when giving it first (「我是海景花园的，六栋」「我家住在…」)
@@ -144,15 +157,16 @@ def _corrected(texts: List[str], turn: str) -> Optional[List[str]]:
     """``texts`` (the report and place said so far) with the repair ``turn`` makes of an operator's read-back
     read in (「六栋是吧」「不是六栋，是九栋，我说错了」: the report and its place say 9栋); None when ``turn``
     repairs nothing. A repair naming only the new building (「不对，是九栋」) replaces the last one said."""
-    correction = read_correction(turn)
+    # 「不是不是 是北门」 reaches here as 「不是是北门」, which reads as taking back 「是北门」
+    correction = read_correction(_DENIED_THEN_SAID.sub(r"\1，", turn))
     if correction is None:
         return None
     pairs = [(old, _OWN_SLIP.sub("", new)) for old, new in correction.pairs]
-    said = _NUMBERED_PART.fullmatch(_OWN_SLIP.sub("", correction.said or ""))
+    new = _OWN_SLIP.sub("", correction.said or "")
+    said = _NUMBERED_PART.fullmatch(new) or _GATE_PART.fullmatch(new)
     if not pairs and said:
-        kind = said.group(1)
-        last = next((m.group(0) for text in reversed(texts)
-                     for m in reversed(list(re.finditer(rf"\d+{kind}", text)))), None)
+        kind = re.compile(rf"\d+{said.group(1)}") if said.re is _NUMBERED_PART else _GATE_PART
+        last = next((m.group(0) for text in reversed(texts) for m in reversed(list(kind.finditer(text)))), None)
         pairs = [(last, said.group(0))] if last else []
     if not pairs:
         return None
@@ -206,6 +220,14 @@ def read_call(segments: Sequence[Segment], settings: Optional[VoiceSettings] = N
                 continue
         if _NOTHING_MORE.fullmatch(turn) and (answer == "more" or report):
             continue  # 「没有了，谢谢」「谢谢」: the end of the call, no problem
+        phone = only_a_phone(turn)
+        if phone:
+            read.contact = phone  # 「一三八 零零一三 八零零零」 asked for a number: whom to call back, not the problem
+            continue
+        if report and asks_how_soon(turn):
+            continue  # 「那大概多久能来修啊」: a question to the operator
+        if not report and not strip_courtesy(turn):
+            continue  # 「喂」 left of 「喂 是一二三四五吗」: a greeting, no problem
         if is_bare_request(turn):
             continue  # 「我要反映一下」 before the problem itself (alone, the call still lacks a problem)
         if not report and only_a_place(turn):

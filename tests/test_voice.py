@@ -195,3 +195,31 @@ def test_counted_problems_said_without_pauses_lose_their_counting_words():
         "中英街那边的公厕门坏了", "海景花园3栋的电梯又坏了"]
     assert analyzer.split("海景花园5栋的楼道灯坏了。还有一个事小区门口的垃圾桶满了没人清") == [
         "海景花园5栋的楼道灯坏了", "小区门口的垃圾桶满了没人清"]
+
+
+def test_what_a_third_hotline_probe_found_in_callers_turns():
+    """A third probe: 「不是不是 是北门」 after 「东门是吧」 left the ticket at the east gate; 「喂 是一二三四五吗」, 「快快快」
+    and 「那大概多久能来修啊」 were filed as the problem's words (「快」 even as the estate's: 「快海涛花园」); 「六动」 (栋
+    misheard) was no building; a phone number given when asked became the description's last sentence."""
+    assert read_call(turns("C: 锦绣家园东门那个路灯不亮了", "A: 东门是吧", "C: 不是不是 是北门")).report == "锦绣家园北门路灯不亮了"
+    opened = read_call(turns("C: 喂 是一二三四五吗", "A: 您好 请讲", "C: 我们家住在海景花园 七栋", "A: 什么问题",
+                             "C: 楼上天天晚上 敲敲打打的"))
+    assert opened.report == "楼上天天晚上敲敲打打的" and opened.place == "我们家住在海景花园7栋"
+    urged = read_call(turns("C: 快快快 海涛花园三栋楼下有个人倒在地上 叫不醒"))
+    assert urged.report == "海涛花园3栋楼下有个人倒在地上叫不醒"
+    asked = read_call(turns("C: 小区的下水道堵了 海景花园九栋", "A: 好的 已经记下了", "C: 那大概多久能来修啊"))
+    assert asked.report == "小区的下水道堵了海景花园9栋"
+    assert read_call(turns("C: 海景花园六动 电梯 坏了")).report == "海景花园6栋电梯坏了"
+    phoned = read_call(turns("C: 海景花园五栋的电梯又坏了", "A: 您的联系电话", "C: 一三八 零零一三 八零零零"))
+    assert (phoned.report, phoned.contact) == ("海景花园5栋的电梯又坏了", "13800138000")
+
+
+def test_a_policy_question_and_a_metro_exit_said_apart_on_the_hotline(stack, rasa_url, app_url):
+    """「孩子上小学 要准备什么材料」 was no report at all (the intent model read it as asking how to report) and
+    「沙头角站 A出口」, the letter spaced by the recogniser, was filed at the station without its exit."""
+    consulted = call(rasa_url, [seg("caller", "我想问一下 孩子上小学 要准备什么材料", 0)])
+    [ticket] = consulted["tickets"]
+    assert consulted["report"] and ticket["category"].startswith("教育文体"), consulted
+    exit_said = call(rasa_url, [seg("caller", "我在地铁八号线沙头角站 A出口这边 扶梯坏了 停了一天了", 0)])
+    stored = requests.get(f"{app_url}/open311/v2/requests/{exit_said['tickets'][0]['id']}.json", timeout=10).json()[0]
+    assert stored["address"].replace(" ", "") == "地铁8号线沙头角站A出口", stored
