@@ -31,7 +31,7 @@ ROLES_FOR_PREFIX = (("/api/console/me", ("operator", "trainer")), ("/api/console
                     ("/api/console/models", ("trainer",)), ("/console/models", ("trainer",)))
 #: trainers read the tickets the inbox's corrections came from; changing them is operators' work
 READ_ALSO_FOR_TRAINERS = ("/api/console/tickets/", "/console/tickets/")
-LEGACY_OPERATOR_PATHS = ("/api/deliveries", "/api/handoffs")
+LEGACY_OPERATOR_PATHS = ("/api/deliveries", "/api/handoffs", "/api/sla")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

@@ -1,8 +1,10 @@
 """GET /api/sla?light=green|yellow|red&grade=A&department=…&limit=…: open tickets with their
-deadline light (dispatch/sla.py), nearest deadline first, and how many are green, yellow, red.
+deadline light (dispatch/sla.py), nearest deadline first, and how many are green, yellow, red; the
+console's page /console/sla (督办看板) reads it.
 
-Operators' view; until the console has accounts (issue 15) it is as public as the app server's
-port (it shows no resident's identity)."""
+Operators' view: a console session of an operator, or a key with full rights for a department's or a
+supervisor's system (appserver/console_auth.LEGACY_OPERATOR_PATHS) — it was open to anyone who reached
+the port, from before the console had accounts."""
 from __future__ import annotations
 
 from aiohttp import web
@@ -28,4 +30,8 @@ async def sla_board(request: web.Request) -> web.Response:
                               "tickets": [e.dict() for e in board["tickets"]]}, dumps=dumps)
 
 
-ROUTES = [web.get("/api/sla", sla_board)]
+async def sla_page(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(request.app["console_static"] / "sla.html")
+
+
+ROUTES = [web.get("/api/sla", sla_board), web.get("/console/sla", sla_page)]

@@ -212,7 +212,7 @@ class Stack:
         return {"web chat": f"http://127.0.0.1:{p.app}/",
                 "Open311": f"http://127.0.0.1:{p.app}/open311/v2/services.json",
                 "analyze": f"http://127.0.0.1:{p.app}/api/analyze",
-                "SLA board": f"http://127.0.0.1:{p.app}/api/sla",
+                "SLA board": f"http://127.0.0.1:{p.app}/console/sla",
                 "console": f"http://127.0.0.1:{p.app}/console",
                 "Rasa REST": f"http://127.0.0.1:{p.rasa}/webhooks/rest/webhook",
                 "WeChat webhook": f"http://127.0.0.1:{p.rasa}/webhooks/wechat/webhook",

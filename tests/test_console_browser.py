@@ -186,6 +186,31 @@ def test_operator_reads_the_weeks_rates_per_department(stack, app_url, browser, 
     page.close()
 
 
+def test_operator_watches_open_tickets_by_deadline_light(stack, app_url, browser, people, shots):
+    """The SLA board (督办看板) was an API only: the page lists open tickets nearest deadline first with their light,
+    filters by light and department, and links each to its ticket."""
+    ticket_id = file_open311(app_url, "锦绣家园6栋门口的路灯不亮了", "锦绣家园6栋")
+    page, dialogs = log_in(browser, app_url, people["operator"], "/console/sla")
+    row = page.locator(f"#rows tr[data-id='{ticket_id}']")
+    row.wait_for(timeout=20000)
+    assert page.locator("nav a.here").inner_text() == "督办看板"
+    assert "green" in row.get_attribute("class") and "0%" in row.inner_text(), row.inner_text()
+    department = row.locator("td").nth(1).inner_text()
+    page.select_option("#department", department)
+    page.wait_for_function("[...document.querySelectorAll('#rows tr td:nth-child(2)')].every(c => c.textContent === "
+                           f"{department!r})", timeout=20000)
+    assert row.count() == 1
+    page.screenshot(path=str(shots / "sla.png"), full_page=True)
+    page.click("#lights button[data-light='red']")
+    page.wait_for_selector("#lights button.chosen[data-light='red']", timeout=20000)
+    page.wait_for_function(f"!document.querySelector(\"#rows tr[data-id='{ticket_id}']\")", timeout=20000)
+    page.click("#lights button[data-light='']")
+    row.locator("a").click()
+    page.wait_for_url(f"**/console/tickets/{ticket_id}", timeout=20000)
+    assert not dialogs, dialogs
+    page.close()
+
+
 def test_operator_sees_how_often_a_resident_pressed_on_an_intake(stack, app_url, rasa_url, browser, people, shots):
     """A held intake whose resident pressed on it twice (「催一下」) says so in the queue."""
     sender = f"press-{uuid.uuid4().hex[:10]}"

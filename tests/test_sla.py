@@ -19,6 +19,8 @@ from dispatch.outbox import Outbox
 from dispatch.routing import DispatchSettings
 from dispatch.sla import SlaClock
 from dispatch.store import TicketStore
+from tests.conftest import FULL_KEY
+from tests.console_people import sign_in
 from tests.test_dispatch_delivery import hook, report, run_worker  # noqa: F401  (hook is a fixture)
 
 T0 = datetime(2026, 11, 2, 9, 0)  # a Monday
@@ -98,12 +100,16 @@ def test_an_overdue_ticket_raises_one_alert_to_the_alert_webhook(new_db, hook): 
         SlaClock(TicketStore(new_db(), routing=DispatchSettings(), sla=settings))
 
 
-def test_the_sla_board_is_served(stack, app_url):
-    board = requests.get(f"{app_url}/api/sla", timeout=10)
+def test_the_sla_board_is_served_to_operators_and_full_keys(stack, app_url, people):
+    """The board was open to anyone reaching the port: an operator's session or a key with full rights now."""
+    assert requests.get(f"{app_url}/api/sla", timeout=10).status_code == 401
+    assert sign_in(app_url, people["trainer"]).get(f"{app_url}/api/sla", timeout=10).status_code == 403
+    board = sign_in(app_url, people["operator"]).get(f"{app_url}/api/sla", timeout=10)
     assert board.status_code == 200 and set(board.json()["counts"]) == {"green", "yellow", "red"}
     assert board.json()["grades"]["A"]["name"] == "社区"
-    assert requests.get(f"{app_url}/api/sla", params={"light": "blue"}, timeout=10).status_code == 400
-    assert requests.get(f"{app_url}/api/sla", params={"grade": "Z"}, timeout=10).status_code == 400
+    assert requests.get(f"{app_url}/api/sla", headers=FULL_KEY, timeout=10).json()["counts"] == board.json()["counts"]
+    assert requests.get(f"{app_url}/api/sla", headers=FULL_KEY, params={"light": "blue"}, timeout=10).status_code == 400
+    assert requests.get(f"{app_url}/api/sla", headers=FULL_KEY, params={"grade": "Z"}, timeout=10).status_code == 400
 
 
 def test_a_database_from_the_previous_release_gains_the_new_columns(tmp_path):

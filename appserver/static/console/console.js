@@ -9,7 +9,7 @@ const Console = {
     Console.me = await resp.json();
     const header = document.querySelector("header");
     const nav = el("nav");
-    const pages = [["/console", "审核队列", "operator"], ["/console/rates", "三率统计", "operator"],
+    const pages = [["/console", "审核队列", "operator"], ["/console/sla", "督办看板", "operator"], ["/console/rates", "三率统计", "operator"],
                    ["/console/inbox", "训练样本", "trainer"], ["/console/models", "模型版本", "trainer"]];
     for (const [href, label, role] of pages) {
       if (Console.me.role !== "admin" && Console.me.role !== role) continue;
