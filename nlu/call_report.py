@@ -3,7 +3,8 @@ reported, each with its category, urgency and place, and what is still missing f
 
 The caller's problem turns are split into problems the way a chat message is (nlu/split.py); the
 place the caller gave when the operator asked for it places every problem that names none of its
-own, and completes one that named only part (「海涛花园」 + 「7栋」). A problem is complete when a
+own, and completes one that named only part (「海涛花园」 + 「7栋」); a building given alone answering a
+question that named one of several problems (「路灯是哪一栋」) is that problem's, at the place the call named. A problem is complete when a
 grid worker could find the place (Address.is_dispatchable), or it is a consultation naming none (filed
 at the platform's area, as on the chat), and there is more than a request to complain (「我要投诉」). Whether the call is a report at all (「你们几点下班」 is not) is decided by
 the caller of this module from the dialogue model's intent, as chat decides it.
@@ -57,6 +58,14 @@ def place_for(own: Located, answer: Optional[Located], answer_text: str) -> Loca
     return locate(f"{own.address.text or ''}{answer_text}")
 
 
+def _named_problems(parts: List[str], about: List[str]) -> List[int]:
+    """The problems the operator's questions for the place named (a word of two characters of 「路灯是哪一栋」's
+    「路灯」 in the problem's words); none when the questions named nothing or every problem."""
+    words = {said[i:i + 2] for said in about for i in range(len(said) - 1)}
+    named = [n for n, part in enumerate(parts) if any(word in part for word in words)]
+    return named if len(named) < len(parts) else []
+
+
 def read_report(read: ReadCall, analyzer: Analyzer, intent: Optional[str]) -> CallReport:
     report = normalize_text(read.report)
     if not has_meaningful_text(report) or is_bare_request(report):
@@ -64,14 +73,29 @@ def read_report(read: ReadCall, analyzer: Analyzer, intent: Optional[str]) -> Ca
     if intent in NOT_REPORTS:
         return CallReport(is_report=False)
     answer = locate(read.place) if read.place else None
+    message_place = locate(report)
     fallback = answer if answer is not None and answer.found else None
     if fallback is None:
-        message_place = locate(report)
         fallback = message_place if message_place.found else None
+    parts = analyzer.split(report)
+    own_places = [locate(part) for part in parts]
+    # 「两个事 一个是海涛花园门口的垃圾没人清 还有就是小区里的路灯不亮」, 「路灯是哪一栋」, 「八栋旁边」: a building given
+    # alone belongs to the problem the question named, at the place the call named (the rubbish went to 8栋 and the
+    # light, placed nowhere, was not filed); asked plainly (「几栋」), to every problem
+    fine_answer = answer is not None and answer.found and not _has_site(answer) and _has_site(message_place)
+    named = _named_problems(parts, read.place_about) if fine_answer and len(parts) > 1 else []
     issues = []
-    for part in analyzer.split(report):
-        # a part that names no place (even with the operator's answer) is placed at ``fallback``
-        located = place_for(locate(part), answer, read.place)
+    for number, (part, own) in enumerate(zip(parts, own_places)):
+        if named and number not in named:
+            located = own if _has_site(own) else message_place  # at the call's place, without the building given
+        elif named:
+            located = (place_for(own, answer, read.place) if _has_site(own)
+                       else locate(f"{message_place.address.text}{read.place}"))
+        elif fine_answer and not _has_site(own):
+            located = locate(f"{message_place.address.text}{read.place}")
+        else:
+            # a part that names no place (even with the operator's answer) is placed at ``fallback``
+            located = place_for(own, answer, read.place)
         analysis = analyzer.issue(part, fallback, place=located)
         missing = []
         if not Address.from_dict(analysis["location"]).is_dispatchable():

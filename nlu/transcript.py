@@ -122,6 +122,8 @@ class ReadCall:
     contact: str = ""  # a phone number the caller gave in a turn of its own (「一三八 零零一三 八零零零」)
     caller_turns: int = 0
     place_turns: List[str] = field(default_factory=list)
+    #: what the operator's question asking for the place named besides where (「路灯是哪一栋」 → 「路灯是」), if anything
+    place_about: List[str] = field(default_factory=list)
 
 
 def _rule_for(question: str, settings: VoiceSettings) -> Optional[ContextRule]:
@@ -187,6 +189,17 @@ def _replaced(text: str, old: str, new: str) -> str:
     return before + new[overlap:] + text[at + len(old):]
 
 
+#: what an operator's question says around asking where (「请问」「那个」「是」「在」)
+_ASKING_AROUND = re.compile(r"请问|您|你|那个|这个|是|在|的|呢|啊|吗|一下|具体|[，。？?、\s]")
+
+
+def _about(question: str, rule: ContextRule, settings: VoiceSettings) -> str:
+    """What the operator's question names besides the place it asks for: 「路灯是哪一栋」 → 「路灯」, 「几栋」 → 「」."""
+    asks = sorted({word for r in settings.context if r.answer == "place" for word in r.asks}, key=len, reverse=True)
+    rest = re.sub("|".join(map(re.escape, asks)), "", question) if asks else question
+    return _ASKING_AROUND.sub("", rest)
+
+
 def read_call(segments: Sequence[Segment], settings: Optional[VoiceSettings] = None) -> ReadCall:
     """The call in time order: the caller's cleaned turns, each read in the light of the
     operator's last question before it: a place answer is the call's place; a yes to a read-back
@@ -195,9 +208,11 @@ def read_call(segments: Sequence[Segment], settings: Optional[VoiceSettings] = N
     read = ReadCall()
     report: List[str] = []
     question: Optional[ContextRule] = None
+    asked_text = ""
     for segment in sorted(segments, key=lambda s: s.start):
         if segment.speaker == "agent":
-            question = _rule_for(normalize_text(segment.text), settings)
+            asked_text = normalize_text(segment.text)
+            question = _rule_for(asked_text, settings)
             continue
         turn = clean_turn(segment.text, settings)
         if not turn:
@@ -209,6 +224,7 @@ def read_call(segments: Sequence[Segment], settings: Optional[VoiceSettings] = N
             if asked.unit and _SPOKEN_DIGITS.match(turn):
                 turn = digits_in_address(turn + asked.unit)
             read.place_turns.append(repaired(turn))  # 「六栋 不对 是七栋」: the building meant
+            read.place_about.append(_about(asked_text, asked, settings))
             continue
         if answer == "confirm":
             corrected = _corrected(report + read.place_turns, turn)

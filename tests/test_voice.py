@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from nlu.analysis import Analyzer
+from nlu.call_report import read_report
 from nlu.transcript import Segment, clean_turn, read_call
 from tests.test_conversation_paths import post_status
 
@@ -223,3 +224,21 @@ def test_a_policy_question_and_a_metro_exit_said_apart_on_the_hotline(stack, ras
     exit_said = call(rasa_url, [seg("caller", "我在地铁八号线沙头角站 A出口这边 扶梯坏了 停了一天了", 0)])
     stored = requests.get(f"{app_url}/open311/v2/requests/{exit_said['tickets'][0]['id']}.json", timeout=10).json()[0]
     assert stored["address"].replace(" ", "") == "地铁8号线沙头角站A出口", stored
+
+
+def test_a_building_asked_for_one_of_two_problems_places_that_one():
+    """「两个事 一个是海涛花园门口的垃圾没人清 还有就是 小区里的路灯不亮」, 「路灯是哪一栋」, 「八栋旁边」: the rubbish went to 8栋
+    and the light, placed nowhere, was not filed. A building answering a question that names one problem is that
+    problem's, in the estate the call named; asked plainly (「几栋」), it is every problem's."""
+    analyzer = Analyzer.default()
+
+    def places(*lines):
+        report = read_report(read_call(turns(*lines)), analyzer, "report_problem")
+        return [(issue.analysis["location"].get("text"), issue.missing) for issue in report.issues]
+
+    assert places("C: 两个事啊 一个是海涛花园门口的垃圾没人清 还有就是 小区里的路灯不亮", "A: 路灯是哪一栋", "C: 八栋旁边") == [
+        ("海涛花园", []), ("海涛花园8栋", [])]
+    assert places("C: 海涛花园的电梯坏了 还有楼道灯也不亮", "A: 电梯是几栋的", "C: 八栋") == [
+        ("海涛花园8栋", []), ("海涛花园", [])]
+    assert places("C: 海涛花园的电梯坏了 还有楼道灯也不亮", "A: 几栋", "C: 八栋") == [("海涛花园8栋", []), ("海涛花园8栋", [])]
+    assert places("C: 海涛花园门口的垃圾没人清", "A: 几栋", "C: 八栋") == [("海涛花园8栋", [])]
