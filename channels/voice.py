@@ -184,7 +184,8 @@ class VoiceInput(InputChannel):
                 "issues": issues}
 
     def _file(self, call: CallIn, number: int, analysis: Dict[str, Any], contact: str = "") -> Dict[str, Any]:
-        """One ticket of the call; its contact the number the caller gave (``contact``), else the line they rang from."""
+        """One ticket of the call; its contact the number the caller gave (``contact``), else the line they
+        rang from."""
         category = analysis["category"]
         ticket_in = TicketIn.from_analysis(
             str(analysis["description"]), category, analysis["location"], analysis["urgency"]["level"],

@@ -4,8 +4,8 @@ reported, each with its category, urgency and place, and what is still missing f
 The caller's problem turns are split into problems the way a chat message is (nlu/split.py); the
 place the caller gave when the operator asked for it places every problem that names none of its
 own, and completes one that named only part (「海涛花园」 + 「7栋」); a building given alone answering a
-question that named one of several problems (「路灯是哪一栋」) is that problem's, at the place the call named. A problem is complete when a
-grid worker could find the place (Address.is_dispatchable), or it is a consultation naming none (filed
+question that named one of several problems (「路灯是哪一栋」) is that problem's, at the place the call named.
+A problem is complete when a grid worker could find the place (Address.is_dispatchable), or it is a consultation naming none (filed
 at the platform's area, as on the chat), and there is more than a request to complain (「我要投诉」). Whether the call is a report at all (「你们几点下班」 is not) is decided by
 the caller of this module from the dialogue model's intent, as chat decides it.
 """

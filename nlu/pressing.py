@@ -28,18 +28,17 @@ def urges(text: str) -> bool:
     return bool(URGING.search(text or "")) or presses(text)
 
 
-#: 「你们多久能处理」「什么时候能修好」「几天能办完」: the resident asks how soon, not where a ticket stands
-ASKING_WHEN = re.compile(r"多久|多长时间|多少天|几天|什么时候|啥时候|哪天|何时|多快|时限|期限")
+#: how soon: 「多久」「什么时候」「几天」
+_HOW_SOON = r"多久|多长时间|多少天|几天|什么时候|啥时候|哪天|何时"
+#: 「你们多久能处理」「要多长时间」「时限是多少」: the resident asks how soon, not where a ticket stands (asked at the summary)
+ASKING_WHEN = re.compile(rf"{_HOW_SOON}|多快|时限|期限")
+#: 「那大概多久能来修啊」「什么时候能处理」: how soon someone comes or the matter is done, asked of the hotline's
+#: operator — no part of the report it follows (a report says 「不知道什么时候开始漏的」: no coming or doing)
+ASKING_HOW_SOON = re.compile(rf"(?:{_HOW_SOON})(?:能|可以|会|才能|才会|才)?(?:来|派人|处理|修|解决|办|弄|搞|好|到|答复|回复|给)")
 
 
 def asks_when(text: str) -> bool:
     return bool(ASKING_WHEN.search(text or ""))
-
-
-#: 「那大概多久能来修啊」「什么时候能处理」: how soon someone comes or the matter is done, asked of the operator —
-#: no part of the report it follows
-ASKING_HOW_SOON = re.compile(r"(?:多久|多长时间|多少天|几天|什么时候|啥时候|哪天|何时)(?:能|可以|会|才能|才会|才)?"
-                             r"(?:来|派人|处理|修|解决|办|弄|搞|好|到|答复|回复|给)")
 
 
 def asks_how_soon(text: str) -> bool:

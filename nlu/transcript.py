@@ -139,6 +139,8 @@ _NOTHING_MORE = re.compile(r"^(?:没有了?|没了|没别的了?|没其他的?�
 _OWN_SLIP = re.compile(r"[，。、\s]*(?:我|刚才)?(?:说错了|搞错了|记错了|讲错了|弄错了)[了啊]?$")
 #: a building, unit or room number and its kind: what a bare 「不对，是九栋」 replaces
 _NUMBERED_PART = re.compile(r"\d+(号楼|栋|幢|座|单元|室)")
+#: how long a turn asking the operator how soon may be and say nothing more (「那大概多久能来修啊」 is 9)
+_QUESTION_ONLY_CHARS = 12
 #: a no said before what is meant, without a pause between them
 _DENIED_THEN_SAID = re.compile(r"^(不是|不对)[，。、\s]*(?=是)")
 #: a gate: what a bare 「不是，是北门」 replaces (「锦绣家园东门那个路灯不亮了」, 「东门是吧」)
@@ -240,8 +242,8 @@ def read_call(segments: Sequence[Segment], settings: Optional[VoiceSettings] = N
         if phone:
             read.contact = phone  # 「一三八 零零一三 八零零零」 asked for a number: whom to call back, not the problem
             continue
-        if report and asks_how_soon(turn):
-            continue  # 「那大概多久能来修啊」: a question to the operator
+        if report and asks_how_soon(turn) and len(turn) <= _QUESTION_ONLY_CHARS:
+            continue  # 「那大概多久能来修啊」: a question to the operator, not 「那什么时候能来修，水都漫到楼道了」
         if not report and not strip_courtesy(turn):
             continue  # 「喂」 left of 「喂 是一二三四五吗」: a greeting, no problem
         if is_bare_request(turn):
