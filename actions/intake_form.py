@@ -63,6 +63,12 @@ def detail_answer(value: Any, tracker: Tracker) -> str:
     return NOT_GIVEN if not text or skipped(text) or intent in NOT_AN_ANSWER else text[:MAX_DETAIL]
 
 
+def beside_place(text: str, named: Address) -> str:
+    """What ``text`` says besides the place the NLU read in it (its text, a name the gazetteer knew with it
+    included: 「广东省深圳市盐田区大梅沙」, or a pin's label) and besides any place the address reader finds."""
+    return text_without_place(text.replace(named.text, "", 1) if named.text else text)
+
+
 def a_place_not_a_time(tracker: Tracker) -> bool:
     """The latest message names a place and no time (「锦绣家园3栋楼下」, not 「上周开始，3栋楼下」)."""
     named, _ = latest_place(tracker)
@@ -272,17 +278,17 @@ class ValidateIntakeForm(FormValidationAction):
         text = str(value or "").strip()
         if text and strip_connective(text) == tracker.get_slot("classified_text") and tracker.get_slot("problem_category"):
             return {"problem_description": text}  # validated before (the form was restarted)
-        if tracker.get_slot("requested_slot") != "problem_description" and len(text_without_place(text)) < 2:
+        named, _ = latest_place(tracker)
+        if tracker.get_slot("requested_slot") != "problem_description" and len(beside_place(text, named)) < 2:
             told = tracker.get_slot("classified_text")
             if told and tracker.get_slot("problem_category"):
                 # the place of a problem told before (a report carried into a new session)
                 return {"problem_description": told}
-            # a bare address opened the conversation: keep it for the location, ask for the problem
-            return {"problem_description": None, "problem_issue": None}
+            # a bare address (or a pin) opened the conversation: keep it for the location, say so, ask for the problem
+            return {"problem_description": None, "problem_issue": "placed" if named.is_dispatchable() else None}
         if is_bare_request(text):
             return {"problem_description": None, "problem_issue": "vague"}
-        named, _ = latest_place(tracker)
-        if named.text and len(text_without_place(text)) < 2:
+        if named.text and len(beside_place(text, named)) < 2:
             # 「5栋2单元」 answering 「请问您要反映什么问题？」 after 「锦绣家园」 was filed as the problem (安全隐患): it
             # says more of where (validate_location takes it), and what happened is asked again
             return {"problem_description": None, "problem_issue": None}

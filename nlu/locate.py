@@ -51,6 +51,7 @@ def locate(text: str, gazetteer: Optional[Gazetteer] = None) -> Located:
     if match is not None and found and located.text:
         start, located = _without_lead_in(text, start, end, located, gazetteer)
         start, located = _with_name_before(text, start, end, located, gazetteer)
+        end, located = _with_name_after(text, start, end, located, gazetteer)
     if not located.text:
         # spans in the resident's own text (the names found above are in the digit form)
         on_text = find_mentions(text, gazetteer)
@@ -87,6 +88,18 @@ def _with_name_before(text: str, start: int, end: int, located: Address,
         return start, located
     start = before[-1].start
     return start, Address.from_dict({**located.to_dict(), "text": text[start:end]})
+
+
+def _with_name_after(text: str, start: int, end: int, located: Address,
+                     gazetteer: Gazetteer) -> Tuple[int, Address]:
+    """The place's text to the end of a gazetteer name right after it: 「广东省深圳市盐田区大梅沙」 — the extractor took
+    the district, the gazetteer placed 大梅沙 just after; without it the text read 「广东省深圳市盐田区」 and the name
+    left over was taken for a problem (the address alone was filed as 安全隐患)."""
+    after = [m for m in find_mentions(text[end:], gazetteer) if m.unit.level != "district"]
+    if not after or after[0].start != 0 or located.text != text[start:end]:
+        return end, located
+    end += after[0].end
+    return end, Address.from_dict({**located.to_dict(), "text": text[start:end]})
 
 
 def area_place(text: str, placement: str) -> Address:

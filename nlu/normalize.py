@@ -52,8 +52,19 @@ def simplified(text: str) -> str:
         return _to_simplified().convert(text)
 
 
+#: WeChat's own emoticons arrive as their names in brackets (「[捂脸]」「[流泪]」「[强]」): no words of the report. Only
+#: the names of WeChat's set: a resident's own bracketed word (「[紧急]」「[危险]」) says something
+_WECHAT_EMOTICONS = (
+    "微笑 撇嘴 色 发呆 得意 流泪 害羞 闭嘴 睡 大哭 尴尬 发怒 调皮 呲牙 惊讶 难过 囧 抓狂 吐 偷笑 愉快 白眼 傲慢 困 惊恐 憨笑 悠闲 "
+    "咒骂 疑问 嘘 晕 衰 骷髅 敲打 再见 擦汗 抠鼻 鼓掌 坏笑 右哼哼 左哼哼 哈欠 鄙视 委屈 快哭了 阴险 亲亲 可怜 笑脸 生病 脸红 "
+    "破涕为笑 恐惧 失望 无语 嘿哈 捂脸 奸笑 机智 皱眉 耶 吃瓜 加油 汗 天啊 社会社会 旺柴 好的 打脸 哇 翻白眼 666 让我看看 叹气 苦涩 "
+    "裂开 嘴唇 爱心 心碎 拥抱 强 弱 握手 胜利 抱拳 勾引 拳头 OK 合十 啤酒 咖啡 蛋糕 玫瑰 凋谢 菜刀 炸弹 便便 月亮 太阳 庆祝 礼物 "
+    "红包 發 福 烟花 爆竹 猪头 跳跳 发抖 转圈").split()
+_WECHAT_EMOTICON = re.compile(r"\[(?:" + "|".join(map(re.escape, _WECHAT_EMOTICONS)) + r")\]")
+
+
 def strip_emoji(text: str) -> str:
-    return _EMOJI.sub("", text)
+    return _WECHAT_EMOTICON.sub("", _EMOJI.sub("", text))
 
 
 def normalize_text(text: str, max_chars: int = MAX_ANALYZED_CHARS) -> str:

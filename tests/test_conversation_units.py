@@ -108,6 +108,18 @@ def test_numbered_problems_said_without_commas_are_split():
     assert analyzer.split(normalize_text("两个事 一是楼道灯坏了 二是垃圾没人收")) == ["楼道灯坏了", "垃圾没人收"]
 
 
+def test_problems_numbered_in_a_short_message_without_a_line_between_are_split():
+    """A WeChat probe: 「两个问题：1.海景花园5栋门口垃圾没人清 2.小区北门的路灯不亮」 was one ticket (环境卫生) with both
+    problems in its words. In a short message 「1.…2.…」「（1）…（2）…」 number problems; in a letter they number the
+    points of one complaint (train.csv's letters split as before), and 「2.5米」 is a length."""
+    analyzer = Analyzer.default()
+    assert analyzer.split(normalize_text("两个问题：1.海景花园5栋门口垃圾没人清 2.小区北门的路灯不亮")) == [
+        "海景花园5栋门口垃圾没人清", "小区北门的路灯不亮"]
+    assert analyzer.split(normalize_text("（1）锦绣家园3栋电梯坏了（2）小区门口垃圾没人清")) == [
+        "锦绣家园3栋电梯坏了", "小区门口垃圾没人清"]
+    assert len(analyzer.split(normalize_text("海景花园门口积水有1.5米深 2.5米宽的坑也看不见"))) == 1
+
+
 def test_problems_counted_as_one_and_the_other_are_split():
     """「两个事，一个是…，另一个是…」 was one ticket under the parking's category, 「两个事，」 at its head."""
     analyzer = Analyzer.default()

@@ -132,3 +132,20 @@ def test_bad_requests_get_precise_errors(stack, rasa_url):
                              params={**signed, "encrypt_type": "aes", "msg_signature": "2" * 40},
                              data=b"<xml><Encrypt><![CDATA[AAAA]]></Encrypt></xml>")
     assert tampered.status_code == 400 and "undecryptable" in tampered.text
+
+
+def test_a_pin_sent_first_is_where_and_wechat_emoticons_are_no_words(stack, rasa_url, app_url):
+    """A WeChat probe: a location sent before anything else was filed as a problem (「广东省深圳市盐田区大梅沙」, 安全隐患)
+    and the report that followed as a second ticket; 「[捂脸]」 (WeChat's emoticon, sent as its name) stayed in the
+    ticket's words."""
+    openid = f"o-{uuid.uuid4().hex[:16]}"
+    pin = ("<Location_X>22.5960</Location_X><Location_Y>114.3061</Location_Y><Scale>16</Scale>"
+           "<Label><![CDATA[广东省深圳市盐田区大梅沙]]></Label>")
+    asked = reply_text(send(rasa_url, _xml(openid, "location", pin)))
+    assert "地点已记下" in asked and "什么问题" in asked and "请核对" not in asked, asked
+    summary = reply_text(send(rasa_url, _xml(openid, "text", "<Content><![CDATA[这里的路灯坏了好几个[捂脸]]]></Content>")))
+    assert "请核对" in summary and "2个问题" not in summary and "[捂脸]" not in summary, summary
+    filed = reply_text(send(rasa_url, _xml(openid, "text", "<Content><![CDATA[确认]]></Content>")))
+    [ticket_id] = TICKET.findall(filed)
+    ticket = requests.get(f"{app_url}/open311/v2/requests/{ticket_id}.json", timeout=10).json()[0]
+    assert ticket["description"] == "这里的路灯坏了好几个" and ticket["location"]["community"] == "大梅沙社区", ticket

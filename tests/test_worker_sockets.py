@@ -81,9 +81,9 @@ def test_a_burst_of_connections_is_spread_over_both_workers(two_workers):
     port = int(url.rsplit(":", 1)[1].strip("/"))
     served = sum((_burst(port, 32) for _ in range(3)), Counter())
     assert len(served) == 2, served
-    # by the kernel's hash ~48 each (under 30 about once in 10,000 runs); one shared socket gave
-    # one worker 0–8 of each 32
-    assert min(served.values()) >= 30, served
+    # by the kernel's hash ~48 each (29 seen once, under a full test run's load); one shared socket gave
+    # one worker 0–8 of each 32, at most 24 of the 96
+    assert min(served.values()) >= 25, served
 
 
 def test_only_the_workers_listen(two_workers):
