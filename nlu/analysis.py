@@ -14,7 +14,7 @@ from dispatch.location import FINE_PARTS, only_fine_parts
 from nlu.locate import Located
 from nlu.locate import locate
 from nlu.normalize import has_meaningful_text, normalize_text
-from nlu.part_place import at_estate, within, without
+from nlu.part_place import at_estate, at_estate_gate, within
 from nlu.split import split_problems
 from nlu.urgency import assess_urgency, category_floor
 
@@ -98,7 +98,7 @@ def _in_message_place(text: str, own: Located, message: Located) -> Located:
     if own.found:
         return own
     if at_estate(text, whole):
-        return replace(message, address=without(whole, FINE_PARTS))
+        return replace(message, address=at_estate_gate(text, whole))
     return message
 
 

@@ -315,13 +315,15 @@ def said_once(text: str) -> str:
 
 
 def _without_gap_fillers(work: str, spans: List[Tuple[int, int]]) -> str:
-    """The address text from its first part to its last, without fillers said between parts."""
+    """The address text from its first part to its last, without fillers said between parts, nor a clause said
+    between them (「海景花园的路灯坏了，还有5栋的电梯也坏了」 read 「海景花园的路灯坏了，还有5栋」 and the lift's ticket was
+    filed there)."""
     pieces: List[str] = []
     cursor: Optional[int] = None
     for start, end in spans:
         if cursor is not None:
             gap = work[cursor:start]
-            pieces.append("" if _GAP_FILLERS.fullmatch(gap) else gap)
+            pieces.append("" if _GAP_FILLERS.fullmatch(gap) or _CLAUSE_MARK.search(gap) else gap)
             start = max(start, cursor)
         pieces.append(work[start:end])
         cursor = max(end, cursor if cursor is not None else end)

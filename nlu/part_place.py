@@ -28,7 +28,8 @@ def without(place: Address, parts: Iterable[str]) -> Address:
     parts = list(parts)
     text = place.text or ""
     found = [m.start() for part in parts if getattr(place, part)
-             for m in [re.search(rf"(?<![\d一二三四五六七八九十]){re.escape(str(getattr(place, part)))}{_SAID_AS}", text)]
+             for m in [re.search(rf"(?<![\d一二三四五六七八九十]){re.escape(str(getattr(place, part)))}"
+                                 rf"{'' if part == 'entrance' else _SAID_AS}", text)]
              if m]
     data = {**place.to_dict(), **{part: None for part in parts}}
     data["text"] = text[:min(found)].rstrip("的 ") if found else text
@@ -37,11 +38,26 @@ def without(place: Address, parts: Iterable[str]) -> Address:
 
 def within(own: Address, message: Address) -> Address:
     """A building, unit or room said alone (``own``) in the place the message names: the place above
-    what was said, then it (「5栋」 in 「锦绣家园3栋2单元」 → 「锦绣家园5栋」)."""
+    what was said, then it (「5栋」 in 「锦绣家园3栋2单元」 → 「锦绣家园5栋」; in 「锦绣家园东门」 → 「锦绣家园5栋」: a gate is
+    beside the buildings, not above them)."""
     said = [part for part in FINE_PARTS if getattr(own, part)]
-    base = without(message, FINE_PARTS[FINE_PARTS.index(said[0]):])
+    base = without(message, ("entrance", *FINE_PARTS[FINE_PARTS.index(said[0]):]))
     return Address.from_dict({**base.to_dict(), **{part: getattr(own, part) for part in said},
                               "text": f"{base.text or ''}{own.text or ''}"})
+
+
+#: the gate of the estate a part names (「小区北门的路灯不亮」)
+_ESTATE_GATE = re.compile(r"(?:小区|院子|大院)的?([东西南北正后侧]大?门)(?!口)")
+
+
+def at_estate_gate(text: str, message: Address) -> Address:
+    """The message's estate, as a part about the estate as a whole has it: without the building the message named,
+    with the gate the part names (「…海景花园5栋…，2.小区北门的路灯不亮」 → 「海景花园北门」)."""
+    estate = without(message, FINE_PARTS)
+    gate = _ESTATE_GATE.search(text or "")
+    if not gate:
+        return estate
+    return Address.from_dict({**estate.to_dict(), "entrance": gate.group(1), "text": f"{estate.text or ''}{gate.group(1)}"})
 
 
 def at_estate(text: str, message: Address) -> bool:

@@ -444,3 +444,18 @@ def test_urging_words_are_read():
 
     assert urges("催一下") and urges("帮我催催") and urges("能不能催办一下") and urges("打了三次电话了")
     assert not urges("楼道灯坏了") and not urges("查询进度")
+
+
+def test_a_further_problem_in_a_building_or_at_a_gate_is_placed_in_the_estate_named_before():
+    """A web page probe: 「海景花园的路灯坏了，还有5栋的电梯也坏了」 filed the lift at 「海景花园的路灯坏了，还有5栋」 (the message's
+    place read across the clause between its parts); 「…2.小区北门的路灯不亮」 lost its gate; a gate is beside the
+    buildings, so 「海景花园东门…，还有5栋…」 puts the lift at 海景花园5栋, not at the gate."""
+    analyzer = Analyzer.default()
+
+    def places(text):
+        return [issue["location"]["text"] for issue in analyzer.analyze(text)["issues"]]
+
+    assert places("海景花园的路灯坏了，还有5栋的电梯也坏了") == ["海景花园", "海景花园5栋"]
+    assert places("海景花园东门的路灯坏了，还有5栋的电梯也坏了") == ["海景花园东门", "海景花园5栋"]
+    assert places("两个问题：1.海景花园5栋门口垃圾没人清 2.小区北门的路灯不亮") == ["海景花园5栋", "海景花园北门"]
+    assert places("海景花园，3栋2单元的楼道灯坏了") == ["海景花园3栋2单元"]
