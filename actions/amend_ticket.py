@@ -125,7 +125,13 @@ class ActionAmendTicket(Action):
                                               f"承办部门：{amended.department or '待定'}；"
                                               f"预计{amended.deadline:%m月%d日%H:%M}前办结。")
         if not updated:
-            dispatcher.utter_message(text="工单上已经是您说的内容，不需要修改。")
+            if change.claim:
+                # 「这个很急」 about a ticket already filed 特急: what the resident asks is done, said in those words
+                kept = tickets[target]
+                dispatcher.utter_message(text=f"工单 {kept.id} 已按{kept.urgency}登记"
+                                              f"{'，正在即接即办' if kept.urgency == '特急' else ''}，不需要修改。")
+            else:
+                dispatcher.utter_message(text="工单上已经是您说的内容，不需要修改。")
             return []
         if change.claim and any(t.urgency != change.claim for t in updated):
             # 「这个其实不急，慢慢来」 about a leak kept at 紧急 by what it says: the resident is told why, as before filing

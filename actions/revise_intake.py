@@ -27,6 +27,7 @@ from common import clock
 from dispatch.location import Address
 from nlu.contact import only_a_phone
 from nlu.normalize import normalize_text
+from nlu.part_place import at_estate, at_estate_gate
 from nlu.split import strip_connective
 from nlu.topic_switch import other_problem
 from nlu.vague import content_chars, says_only_when
@@ -62,10 +63,15 @@ def current_problem(tracker: Tracker) -> Dict[str, Any]:
 
 
 def new_problem(tracker: Tracker) -> Dict[str, Any]:
-    """The problem the latest message reports, at its own place when it names one."""
-    return {"description": strip_connective(latest_text(tracker).strip()), "problem_type": latest(tracker, "problem_type") or {},
-            "urgency": latest(tracker, "urgency") or {"level": "一般", "reasons": []},
-            "address": latest(tracker, "address") or {}}
+    """The problem the latest message reports, at its own place when it names one; about the estate as a whole
+    (「还有一个问题，小区门口的路灯也不亮」 added to 「海景花园3栋电梯坏了」), at the estate without the building."""
+    text = latest_text(tracker).strip()
+    address = latest(tracker, "address") or {}
+    shared = Address.from_dict(tracker.get_slot("location_detail"))
+    if not Address.from_dict(address).text and at_estate(text, shared):
+        address = at_estate_gate(text, shared).to_dict()
+    return {"description": strip_connective(text), "problem_type": latest(tracker, "problem_type") or {},
+            "urgency": latest(tracker, "urgency") or {"level": "一般", "reasons": []}, "address": address}
 
 
 class ActionReviseIntake(Action):

@@ -323,3 +323,21 @@ def test_saying_what_one_cannot_tell_of_the_place_adds_nothing_to_the_problem(st
     assert "已记下" not in summary and "地点：沙头角菜市场" in summary, summary
     ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
     assert ticket["description"] == "菜市场后面有个垃圾堆好几天没人清"
+
+
+def test_a_problem_about_the_estate_added_at_the_summary_is_at_the_estate(stack, rasa_url, app_url, sender):
+    """A chat probe: 「还有一个问题，小区门口的路灯也不亮」 added to 「海景花园3栋电梯坏了」 at the summary was filed at
+    海景花园3栋 — the estate's gate is not the building's."""
+    say(rasa_url, sender, "海景花园3栋电梯坏了")
+    summary = joined(say(rasa_url, sender, "还有一个问题，小区北门的路灯也不亮"))
+    assert "2个问题" in summary, summary
+    second = summary.split("2. ")[1]
+    assert "地点：海景花园北门（" in second, summary
+
+
+def test_saying_it_is_urgent_after_an_emergency_filing_is_told_the_grade(stack, rasa_url, app_url, sender):
+    """A chat probe: 「这个很急」 after a 特急 filing was answered 「工单上已经是您说的内容，不需要修改。」."""
+    filed = joined(say(rasa_url, sender, "海景花园3栋楼道里有股焦味"))
+    ticket_id = filed.split("工单号：")[1][:14]
+    told = joined(say(rasa_url, sender, "这个很急"))
+    assert f"工单 {ticket_id} 已按特急登记，正在即接即办" in told, told
