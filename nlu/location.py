@@ -72,7 +72,9 @@ _METRO_STATION = re.compile(rf"((?:地铁)?\d+号线{_N}{{2,6}}?站|地铁{_N}{{
 #: the gate or exit of the place just named (「海景花园东门」「沙头角站C出口」「人民公园的3号门」, 「沙头角站 A出口」 as
 #: speech recognition spaces a letter): where a worker goes in, part of the place's text (「海景花园东门的路灯坏了」
 #: was filed at 「海景花园」)
-_GATE = re.compile(r"的?\s?((?:[东南西北]|正|后|侧)大?门|[A-Za-z]\d?(?:出入口|出口|口)|\d+号(?:门|出入口|出口))(?![卫店面市])")
+#: a gate said by where it faces (东门, 北大门, 后门), in every reader of places
+GATE_WORD = r"[东南西北正后侧]大?门"
+_GATE = re.compile(rf"的?\s?({GATE_WORD}|[A-Za-z]\d?(?:出入口|出口|口)|\d+号(?:门|出入口|出口))(?![卫店面市])")
 #: a gate said alone, as a correction or an answer says it (「不是东门，是西门」 → 「西门」, 「在北门那边」)
 _GATE_ALONE = re.compile(rf"(?:就?在|是)?{_GATE.pattern}(?:那边|那里|这边|这里|那儿)?")
 #: the fields that name a place itself; the first one found sets the window for the rest

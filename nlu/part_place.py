@@ -11,6 +11,7 @@ import re
 from typing import Iterable
 
 from dispatch.location import FINE_PARTS, Address
+from nlu.location import GATE_WORD
 
 #: how a building, unit or room number is said after it (「龙湖3期3栋」: the 3 of 3期 is no building)
 _SAID_AS = r"(?=\s*(?:号楼|栋|幢|座|#|单元|室|房|号|楼)|\s*$)"
@@ -47,7 +48,7 @@ def within(own: Address, message: Address) -> Address:
 
 
 #: the gate of the estate a part names (「小区北门的路灯不亮」)
-_ESTATE_GATE = re.compile(r"(?:小区|院子|大院)的?([东西南北正后侧]大?门)(?!口)")
+_ESTATE_GATE = re.compile(rf"(?:小区|院子|大院)的?({GATE_WORD})(?!口)")
 
 
 def at_estate_gate(text: str, message: Address) -> Address:

@@ -23,7 +23,7 @@ from nlu.correction import read_correction, repaired
 from nlu.contact import only_a_phone
 from nlu.courtesy import problem_text, strip_courtesy
 from nlu.locate import locate
-from nlu.location import text_without_place
+from nlu.location import GATE_WORD, text_without_place
 from nlu.vague import is_bare_request
 from nlu.normalize import normalize_text
 from nlu.numerals import digits_in_address
@@ -144,7 +144,7 @@ _QUESTION_ONLY_CHARS = 12
 #: a no said before what is meant, without a pause between them
 _DENIED_THEN_SAID = re.compile(r"^(不是|不对)[，。、\s]*(?=是)")
 #: a gate: what a bare 「不是，是北门」 replaces (「锦绣家园东门那个路灯不亮了」, 「东门是吧」)
-_GATE_PART = re.compile(r"[东南西北正后侧]大?门")
+_GATE_PART = re.compile(GATE_WORD)
 
 
 #: what a caller says around their address when giving it first (「我是海景花园的，六栋」「我家住在…」)
