@@ -68,6 +68,8 @@ def _named_problems(parts: List[str], about: List[str]) -> List[int]:
 
 def read_report(read: ReadCall, analyzer: Analyzer, intent: Optional[str]) -> CallReport:
     report = normalize_text(read.report)
+    if read.withdrawn and not report:
+        return CallReport(is_report=False)  # 「我想反映一下」, 「算了 不说了」: nothing to file, nothing to ask
     if not has_meaningful_text(report) or is_bare_request(report):
         return CallReport(is_report=True, missing=["problem"])
     if intent in NOT_REPORTS:

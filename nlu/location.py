@@ -26,8 +26,9 @@ _STOP = "的在于到是住我们你他她这那个有了和与及跟就都也�
 _N = rf"(?:(?![{_STOP}])[\u4e00-\u9fffA-Za-z]|(?<=[东西南北中平太祥永人协融颐怡])和)"
 
 _MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
-# structures a road passes through or over are named places a patrol finds (「梧桐山隧道」「盐田路天桥」)
-_STRUCTURES = "人行天桥|天桥|隧道|立交桥|高架桥|大桥|地下通道"
+# structures a road passes through or over, or that stand on it named after it, are named places a patrol finds
+# (「梧桐山隧道」「盐田路天桥」「深盐路加油站」「海山路公交站」: 「深盐路加油站对面有个大坑」 was placed on the whole road)
+_STRUCTURES = "人行天桥|天桥|隧道|立交桥|高架桥|大桥|地下通道|加油站|公交站|收费站"
 _PATTERNS: List[Tuple[str, re.Pattern]] = [
     ("province", re.compile(rf"({_N}{{2,3}}?(?:省|自治区))")),
     ("city", re.compile(rf"({_N}{{2,4}}?市)(?!场|民|政|容|区)")),

@@ -120,6 +120,9 @@ class ReadCall:
     report: str = ""
     place: str = ""
     contact: str = ""  # a phone number the caller gave in a turn of its own (「一三八 零零一三 八零零零」)
+    #: what the caller gave when asked besides the problem (an ID number: 「身份证号：…」), kept on the report
+    details: List[str] = field(default_factory=list)
+    withdrawn: bool = False  # the caller took back what they were about to report (「算了算了 不说了」)
     caller_turns: int = 0
     place_turns: List[str] = field(default_factory=list)
     #: what the operator's question asking for the place named besides where (「路灯是哪一栋」 → 「路灯是」), if anything
@@ -139,8 +142,14 @@ _NOTHING_MORE = re.compile(r"^(?:没有了?|没了|没别的了?|没其他的?�
 _OWN_SLIP = re.compile(r"[，。、\s]*(?:我|刚才)?(?:说错了|搞错了|记错了|讲错了|弄错了)[了啊]?$")
 #: a building, unit or room number and its kind: what a bare 「不对，是九栋」 replaces
 _NUMBERED_PART = re.compile(r"\d+(号楼|栋|幢|座|单元|室)")
+#: how long what is left of a request naming only what it is about may be (「我要投诉物业」 → 「物业」)
+_TARGET_ONLY_CHARS = 4
 #: how long a turn asking the operator how soon may be and say nothing more (「那大概多久能来修啊」 is 9)
 _QUESTION_ONLY_CHARS = 12
+#: an ID number said in a turn of its own (asked for by the operator)
+_ID_ONLY = re.compile(r"(?:我的?)?(?:身份证号?码?是?)?(\d{17}[\dXx])")
+#: a caller taking back the report before telling it (「算了算了 不说了 没事了」)
+_WITHDRAWN = re.compile(r"(?:算了|不说了|没事了|不用了|不反映了|不投诉了|不报了|不麻烦了|[，。、\s])+")
 #: a no said before what is meant, without a pause between them
 _DENIED_THEN_SAID = re.compile(r"^(不是|不对)[，。、\s]*(?=是)")
 #: a gate: what a bare 「不是，是北门」 replaces (「锦绣家园东门那个路灯不亮了」, 「东门是吧」)
@@ -242,6 +251,13 @@ def read_call(segments: Sequence[Segment], settings: Optional[VoiceSettings] = N
         if phone:
             read.contact = phone  # 「一三八 零零一三 八零零零」 asked for a number: whom to call back, not the problem
             continue
+        id_number = _ID_ONLY.fullmatch(turn)
+        if id_number:
+            read.details.append(f"身份证号：{id_number.group(1)}")  # asked for: kept, not a sentence of the problem
+            continue
+        if not report and _WITHDRAWN.fullmatch(turn):
+            read.withdrawn = True
+            continue
         if report and asks_how_soon(turn) and len(turn) <= _QUESTION_ONLY_CHARS:
             continue  # 「那大概多久能来修啊」: a question to the operator, not 「那什么时候能来修，水都漫到楼道了」
         if not report and not strip_courtesy(turn):
@@ -251,7 +267,9 @@ def read_call(segments: Sequence[Segment], settings: Optional[VoiceSettings] = N
         if not report and only_a_place(turn):
             read.place_turns.append(repaired(turn))  # 「我是海景花园的，六栋」 before saying what happened
             continue
+        if report and len(report[-1]) <= _TARGET_ONLY_CHARS and report[-1] in turn:
+            report.pop()  # 「我要投诉 投诉那个 物业」, then 「物业乱收费…」: the target said first is in the problem told
         report.append(problem_text(turn) if not report else turn)  # 「喂你好，…」: the openings are no problem
-    read.report = "。".join(report)
+    read.report = "。".join(report) + "".join(f"（{detail}）" for detail in read.details if report)
     read.place = "".join(read.place_turns)  # 「海涛花园」「7栋」「702室」 read as one address
     return read

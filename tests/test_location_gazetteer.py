@@ -116,7 +116,9 @@ def test_the_gate_of_a_place_is_part_of_where(text, said):
 
 
 @pytest.mark.parametrize("text,road,poi", [("盐田路天桥上的灯坏了，晚上过桥很黑", "盐田路", "盐田路天桥"),
-                                           ("深盐路地下通道积水了，过不去", "深盐路", "深盐路地下通道")])
+                                           ("深盐路地下通道积水了，过不去", "深盐路", "深盐路地下通道"),
+                                           ("深盐路加油站对面有个大坑", "深盐路", "深盐路加油站"),
+                                           ("海山路公交站的顶棚坏了", "海山路", "海山路公交站")])
 def test_a_structure_named_after_its_road_is_the_place_on_that_road(text, road, poi):
     """「盐田路天桥」 was read as the road 盐田路, the bridge lost: the structure is the place, on its road."""
     located = locate(text)

@@ -242,3 +242,25 @@ def test_a_building_asked_for_one_of_two_problems_places_that_one():
         ("海涛花园8栋", []), ("海涛花园", [])]
     assert places("C: 海涛花园的电梯坏了 还有楼道灯也不亮", "A: 几栋", "C: 八栋") == [("海涛花园8栋", []), ("海涛花园8栋", [])]
     assert places("C: 海涛花园门口的垃圾没人清", "A: 几栋", "C: 八栋") == [("海涛花园8栋", [])]
+
+
+def test_what_a_fourth_hotline_probe_found():
+    """A fourth probe (12 calls): 「我想反映一下」 then 「算了算了 不说了 没事了」 had the operator told to ask for the
+    problem; 「我要投诉 投诉那个 物业」 then the problem filed 「物业。物业乱收费…」; an ID number given when asked became
+    the description's last sentence; 「两个地方 一个是海景花园门口…」 kept its counting words; 「深盐路 加油站对面」 was
+    no place a worker could find (the whole road)."""
+    analyzer = Analyzer.default()
+
+    def issues(*lines):
+        report = read_report(read_call(turns(*lines)), analyzer, "report_problem")
+        return report.is_report, [(i.analysis["description"], i.analysis["location"].get("text"), i.missing)
+                                  for i in report.issues]
+
+    assert issues("C: 我想反映一下", "A: 您请说", "C: 算了算了 不说了 没事了") == (False, [])
+    assert issues("C: 喂 我要投诉 投诉那个 物业", "A: 什么问题", "C: 物业乱收费 停车费一个月涨到五百", "A: 哪个小区",
+                  "C: 锦绣家园") == (True, [("物业乱收费停车费一个月涨到五百", "锦绣家园", [])])
+    given = read_call(turns("C: 海景花园九栋的电梯坏了", "A: 请提供一下您的身份证号", "C: 四四零三零八一九八零零一零一一二三四"))
+    assert given.report == "海景花园9栋的电梯坏了（身份证号：440308198001011234）"
+    assert [d for d, _, _ in issues("C: 两个地方 一个是海景花园门口 路灯不亮 还有海涛花园门口 垃圾没人清")[1]] == [
+        "海景花园门口路灯不亮", "海涛花园门口垃圾没人清"]
+    assert issues("C: 深盐路 就是那个 加油站对面 有个大坑")[1] == [("深盐路加油站对面有个大坑", "深盐路加油站", [])]
