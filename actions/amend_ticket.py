@@ -11,7 +11,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.corrections import Change, another_place, claim_reply, nothing_said, read_change, regrade, which_problem
+from actions.corrections import (Change, another_place, claim_reply, nothing_said, read_change, regrade, reworded,
+                                 which_problem)
 from actions.file_ticket import ticket_store
 from actions.intake_draft import category_line, place_line, short
 from actions.last_place import offer
@@ -33,13 +34,21 @@ def amend(ticket: Ticket, change: Change, is_target: bool, old_place: Optional[d
     """Apply ``change`` to one of the resident's tickets: the place to every ticket that shared
     it, the category and the note to the ticket the correction is about, the urgency to all."""
     fields: Dict[str, Any] = {}
+    words = ticket.description
     if change.place_settled and ticket.location.dict() == old_place:
         fields["location"] = Location(**change.place["location_detail"])
+        before, after = ticket.location.text, fields["location"].text
+        if before and after and before != after:
+            # 「改一下，是8栋不是3栋」 after filing moved the ticket to 8栋 while its words still said 3栋, as the
+            # summary's correction does not leave them (actions/revise_intake)
+            words = words.replace(before, after)
     category = change.category if is_target and change.category else None
     if category:
         fields.update(category=CategoryRef(**{k: category.get(k) for k in ("level1", "level2", "level3", "confidence")}),
                       department=category.get("department"), sla_days=category.get("sla_days"))
-    description = ticket.description + change.note if is_target and change.note else None
+    if is_target:
+        words = reworded(words, change.pairs) + (change.note or "")
+    description = words if words != ticket.description else None
     if description:
         fields["description"] = description
     grade = regrade(description or ticket.description, category or {"default_urgency": None}, change.claim)

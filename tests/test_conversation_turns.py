@@ -341,3 +341,13 @@ def test_saying_it_is_urgent_after_an_emergency_filing_is_told_the_grade(stack, 
     ticket_id = filed.split("工单号：")[1][:14]
     told = joined(say(rasa_url, sender, "这个很急"))
     assert f"工单 {ticket_id} 已按特急登记，正在即接即办" in told, told
+
+
+def test_a_building_corrected_after_filing_is_corrected_in_the_words_too(stack, rasa_url, app_url, sender):
+    """A chat probe: 「改一下，是8栋不是3栋」 after filing moved the ticket to 8栋 while its words still said 3栋 — the
+    department would read two places."""
+    filed = filed_ticket(app_url, say(rasa_url, sender, "海景花园3栋的楼道灯坏了") + say(rasa_url, sender, "确认"))
+    told = joined(say(rasa_url, sender, "改一下，是8栋不是3栋"))
+    assert "问题：海景花园8栋的楼道灯坏了" in told and "地点：海景花园8栋" in told, told
+    ticket = requests.get(f"{app_url}/open311/v2/requests/{filed['service_request_id']}.json", timeout=10).json()[0]
+    assert ticket["description"].startswith("海景花园8栋的楼道灯坏了") and ticket["address"] == "海景花园8栋", ticket
