@@ -125,7 +125,7 @@ class ReadCall:
     withdrawn: bool = False  # the caller took back what they were about to report (「算了算了 不说了」)
     caller_turns: int = 0
     place_turns: List[str] = field(default_factory=list)
-    #: what the operator's question asking for the place named besides where (「路灯是哪一栋」 → 「路灯是」), if anything
+    #: what the operator's question asking for the place named besides where (「路灯是哪一栋」 → 「路灯」), if anything
     place_about: List[str] = field(default_factory=list)
 
 
@@ -204,7 +204,7 @@ def _replaced(text: str, old: str, new: str) -> str:
 _ASKING_AROUND = re.compile(r"请问|您|你|那个|这个|是|在|的|呢|啊|吗|一下|具体|[，。？?、\s]")
 
 
-def _about(question: str, rule: ContextRule, settings: VoiceSettings) -> str:
+def _about(question: str, settings: VoiceSettings) -> str:
     """What the operator's question names besides the place it asks for: 「路灯是哪一栋」 → 「路灯」, 「几栋」 → 「」."""
     asks = sorted({word for r in settings.context if r.answer == "place" for word in r.asks}, key=len, reverse=True)
     rest = re.sub("|".join(map(re.escape, asks)), "", question) if asks else question
@@ -235,7 +235,7 @@ def read_call(segments: Sequence[Segment], settings: Optional[VoiceSettings] = N
             if asked.unit and _SPOKEN_DIGITS.match(turn):
                 turn = digits_in_address(turn + asked.unit)
             read.place_turns.append(repaired(turn))  # 「六栋 不对 是七栋」: the building meant
-            read.place_about.append(_about(asked_text, asked, settings))
+            read.place_about.append(_about(asked_text, settings))
             continue
         if answer == "confirm":
             corrected = _corrected(report + read.place_turns, turn)
