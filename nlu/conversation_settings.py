@@ -5,7 +5,7 @@ from functools import lru_cache
 import re
 from typing import Dict, List, Optional
 
-from pydantic import BaseModel, ValidationError, validator
+from pydantic import BaseModel, Field, ValidationError, validator
 
 from common.paths import SETTINGS_DIR
 from common.yaml_file import read_yaml
@@ -52,6 +52,14 @@ class FollowUp(BaseModel):
         return not (self.when_missing and re.search(self.when_missing, report or ""))
 
 
+class ServiceAnswer(BaseModel):
+    """A question about the service itself (the ask_how_to_report intent) that has its own answer: when the
+    question holds one of ``asks``, ``answer`` is said instead of the general explanation."""
+
+    asks: List[str] = Field(..., min_items=1)
+    answer: str = Field(..., min_length=1)
+
+
 class ConversationSettings(BaseModel):
     request_words: List[str]
     request_fillers: List[str]
@@ -70,6 +78,11 @@ class ConversationSettings(BaseModel):
     same_place_words: List[str] = []
     inquiry: Dict[str, List[str]] = {}
     route_categories: List[str] = []
+    service_answers: List[ServiceAnswer] = []
+
+    def service_answer(self, question: str) -> Optional[str]:
+        """The answer settings/conversation.yml gives to this question about the service, or None."""
+        return next((a.answer for a in self.service_answers if any(word in (question or "") for word in a.asks)), None)
 
     def takes_route(self, category: Dict[str, object]) -> bool:
         """A bus line can be this category's place (settings/conversation.yml route_categories)."""

@@ -636,3 +636,14 @@ def test_a_place_in_another_province_said_without_suffixes_is_told_it_is_outside
     resident is told the platform cannot take it and to call the local 12345."""
     told = "\n".join(say(rasa_url, sender, "老家的房子被强拆了，在湖北荆州"))
     assert "湖北省荆州市" in told and "不在本平台服务范围" in told and "当地的12345" in told, told
+
+
+def test_a_question_about_anonymity_gets_its_own_answer_and_the_report_goes_on(stack, rasa_url, sender):
+    """A chat probe: 「能不能匿名反映？」 at the summary was told how to describe a problem. Questions settings/conversation.yml
+    has an answer for get it; the report waits for 「确认」 as before."""
+    summary = "\n".join(say(rasa_url, sender, "小区里有人私搭乱建，海涛花园"))
+    assert "请核对" in summary, summary
+    told = "\n".join(say(rasa_url, sender, "能不能匿名反映？"))
+    assert "不会公开" in told and "反映问题时请告诉我" not in told, told
+    told = "\n".join(say(rasa_url, sender, "你们是哪个部门的？"))
+    assert "反映问题时请告诉我" in told, told
