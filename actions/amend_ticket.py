@@ -11,8 +11,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.corrections import (Change, another_place, claim_reply, nothing_said, read_change, regrade, reworded,
-                                 which_problem)
+from actions.corrections import (Change, another_place, claim_reply, nothing_said, placed_anew, read_change, regrade,
+                                 reworded, which_problem)
 from actions.file_ticket import ticket_store
 from actions.intake_draft import category_line, place_line, short
 from actions.last_place import offer
@@ -37,11 +37,8 @@ def amend(ticket: Ticket, change: Change, is_target: bool, old_place: Optional[d
     words = ticket.description
     if change.place_settled and ticket.location.dict() == old_place:
         fields["location"] = Location(**change.place["location_detail"])
-        before, after = ticket.location.text, fields["location"].text
-        if before and after and before != after:
-            # 「改一下，是8栋不是3栋」 after filing moved the ticket to 8栋 while its words still said 3栋, as the
-            # summary's correction does not leave them (actions/revise_intake)
-            words = words.replace(before, after)
+        # 「改一下，是8栋不是3栋」 after filing moved the ticket to 8栋 while its words still said 3栋
+        words = placed_anew(words, ticket.location.text, fields["location"].text)
     category = change.category if is_target and change.category else None
     if category:
         fields.update(category=CategoryRef(**{k: category.get(k) for k in ("level1", "level2", "level3", "confidence")}),

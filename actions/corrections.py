@@ -197,6 +197,12 @@ def read_change(tracker: Tracker, current_place: Optional[Dict[str, Any]],
     return change
 
 
+def placed_anew(description: str, before: Optional[str], after: Optional[str]) -> str:
+    """The description with the place's old text said as its new one, before filing and after: 「海景花园3栋漏水」
+    corrected to 5栋 still said 3栋 in the problem, and the dispatcher read two places."""
+    return description.replace(before, after) if before and after and before != after else description
+
+
 def reworded(description: str, pairs: List[List[str]]) -> str:
     """The description with what a correction takes back replaced by what it says instead: 「锦绣家园3栋电梯坏了」 corrected 「不是3栋是5栋，也不是电梯是楼道灯」 went on saying 电梯 before
     the correction note, which a dispatcher reads first. Places are left to the place's own change (it

@@ -17,7 +17,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.corrections import (claim_reply, nothing_said, place_said, read_change, regrade, reworded,
+from actions.corrections import (claim_reply, nothing_said, place_said, placed_anew, read_change, regrade, reworded,
                                  which_problem)
 from actions.intake_draft import changed_slots, drafts, slot_values, stage_for, summary
 from actions.intake_form import emergency_advice
@@ -27,7 +27,7 @@ from common import clock
 from dispatch.location import Address
 from nlu.contact import only_a_phone
 from nlu.normalize import normalize_text
-from nlu.part_place import at_estate, at_estate_gate
+from nlu.part_place import estate_place
 from nlu.split import strip_connective
 from nlu.topic_switch import other_problem
 from nlu.vague import content_chars, says_only_when
@@ -67,9 +67,10 @@ def new_problem(tracker: Tracker) -> Dict[str, Any]:
     (「还有一个问题，小区门口的路灯也不亮」 added to 「海景花园3栋电梯坏了」), at the estate without the building."""
     text = latest_text(tracker).strip()
     address = latest(tracker, "address") or {}
-    shared = Address.from_dict(tracker.get_slot("location_detail"))
-    if not Address.from_dict(address).text and at_estate(text, shared):
-        address = at_estate_gate(text, shared).to_dict()
+    estate = None if Address.from_dict(address).text else estate_place(text, Address.from_dict(
+        tracker.get_slot("location_detail")))
+    if estate is not None:
+        address = estate.to_dict()
     return {"description": strip_connective(text), "problem_type": latest(tracker, "problem_type") or {},
             "urgency": latest(tracker, "urgency") or {"level": "一般", "reasons": []}, "address": address}
 
@@ -126,10 +127,7 @@ class ActionReviseIntake(Action):
                 after = Address.from_dict(change.place.get("location_detail")).text
                 for problem in problems:  # the corrected place replaces the one they shared
                     problem.pop("address", None)
-                    if before and after and before != after:
-                        # 「海景花园3栋漏水」 corrected to 5栋2单元 still said 3栋 in the problem: the dispatcher
-                        # would read two places
-                        problem["description"] = problem["description"].replace(before, after)
+                    problem["description"] = placed_anew(problem["description"], before, after)
             if change.category:
                 problems[target]["problem_type"] = change.category
             problems[target]["description"] = reworded(problems[target]["description"], change.pairs)

@@ -14,7 +14,7 @@ from dispatch.location import FINE_PARTS, only_fine_parts
 from nlu.locate import Located
 from nlu.locate import locate
 from nlu.normalize import has_meaningful_text, normalize_text
-from nlu.part_place import at_estate, at_estate_gate, within
+from nlu.part_place import estate_place, within
 from nlu.split import split_problems
 from nlu.urgency import assess_urgency, category_floor
 
@@ -97,9 +97,8 @@ def _in_message_place(text: str, own: Located, message: Located) -> Located:
         return replace(message, address=within(own.address, whole))
     if own.found:
         return own
-    if at_estate(text, whole):
-        return replace(message, address=at_estate_gate(text, whole))
-    return message
+    estate = estate_place(text, whole)
+    return replace(message, address=estate) if estate is not None else message
 
 
 def analyze_lines(lines: Iterable[str], analyzer: Analyzer, channel: str = "web") -> Iterator[Dict[str, object]]:

@@ -26,9 +26,8 @@ _ABOUT_REPORTING = ("反映", "登记", "报修", "诉求", "工单", "平台", 
 class InquiryNotStatus(MessageAnnotator):
     def annotate(self, message: Message) -> None:
         text = status_question_text(message)
-        if text is not None and is_inquiry(text) and not about_own_matter(text):
-            settle_intent(message, REPORT_INTENT)
-        elif self._policy_not_reporting(message):
+        consulting = text is not None and is_inquiry(text) and not about_own_matter(text)
+        if consulting or self._policy_not_reporting(message):
             settle_intent(message, REPORT_INTENT)
 
     @staticmethod

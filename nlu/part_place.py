@@ -8,7 +8,7 @@ estate's, not the building's. nlu/analysis.Analyzer.issues places each part with
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, Optional
 
 from dispatch.location import FINE_PARTS, Address
 from nlu.location import GATE_WORD
@@ -51,16 +51,15 @@ def within(own: Address, message: Address) -> Address:
 _ESTATE_GATE = re.compile(rf"(?:小区|院子|大院)的?({GATE_WORD})(?!口)")
 
 
-def at_estate_gate(text: str, message: Address) -> Address:
-    """The message's estate, as a part about the estate as a whole has it: without the building the message named,
-    with the gate the part names (「…海景花园5栋…，2.小区北门的路灯不亮」 → 「海景花园北门」)."""
+def estate_place(text: str, message: Address) -> Optional[Address]:
+    """Where a part about the estate as a whole is, when its words name no place and the message is placed in one
+    of the estate's buildings: the estate without the building, with the gate the part names (「…海景花园5栋…，
+    2.小区北门的路灯不亮」 → 「海景花园北门」); None for any other part."""
+    if not (estate_wide(text) and message.estate and any(getattr(message, part) for part in FINE_PARTS)):
+        return None
     estate = without(message, FINE_PARTS)
     gate = _ESTATE_GATE.search(text or "")
     if not gate:
         return estate
-    return Address.from_dict({**estate.to_dict(), "entrance": gate.group(1), "text": f"{estate.text or ''}{gate.group(1)}"})
-
-
-def at_estate(text: str, message: Address) -> bool:
-    """The part ``text`` names no place and is about the estate of a message placed in one of its buildings."""
-    return estate_wide(text) and bool(message.estate) and any(getattr(message, part) for part in FINE_PARTS)
+    return Address.from_dict({**estate.to_dict(), "entrance": gate.group(1),
+                              "text": f"{estate.text or ''}{gate.group(1)}"})
