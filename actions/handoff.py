@@ -54,7 +54,9 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) ->
         dispatcher.utter_message(text="理解您现在很着急，也很不满意。")
     elif reason == "about_service":
         dispatcher.utter_message(text="非常抱歉给您带来了不好的体验，您对热线服务的意见由值班坐席直接受理。")
-    dispatcher.utter_message(text=settings.handoff_reply)
+    # asked again while waiting (the entry was there before): told it is under way, not the announcement again
+    waiting = entry.status == "waiting" and entry.created_at < entry.updated_at and reason == "requested"
+    dispatcher.utter_message(text=settings.handoff_waiting_reply if waiting else settings.handoff_reply)
     events: List[Dict[Text, Any]] = []
     if tracker.active_loop.get("name"):
         events += [ActiveLoop(None), SlotSet("requested_slot", None)]

@@ -38,8 +38,8 @@ from nlu.normalize import has_chinese, has_meaningful_text, normalize_text
 from nlu.urgency import category_floor, default_rules
 from nlu.split import strip_connective
 from nlu.topic_switch import drops_problem, other_problem
-from nlu.vague import (content_chars, is_bare_request, name_alone, only_relative_place, says_a_name, says_only_when,
-                       says_when, without_place_hedge)
+from nlu.vague import (content_chars, is_bare_request, name_alone, names_no_thing, only_relative_place, says_a_name,
+                       says_only_when, says_when, with_thing_named, without_place_hedge)
 
 REQUIRED = ("problem_description", "location")
 #: letters and digits (besides place and filler words) that make a message more about the problem
@@ -288,6 +288,10 @@ class ValidateIntakeForm(FormValidationAction):
             return {"problem_description": None, "problem_issue": "placed" if named.is_dispatchable() else None}
         if is_bare_request(text):
             return {"problem_description": None, "problem_issue": "vague"}
+        if tracker.get_slot("problem_issue") == "what" and tracker.get_slot("classified_text"):
+            text = with_thing_named(text, tracker.get_slot("classified_text"))  # 「楼道的灯」 → 「楼道的灯又坏了」
+        elif names_no_thing(text):  # 「那个东西又坏了」: what broke is asked first, what was said kept for the answer
+            return {"problem_description": None, "problem_issue": "what", "classified_text": text}
         if named.text and len(beside_place(text, named)) < 2:
             # 「5栋2单元」 answering 「请问您要反映什么问题？」 after 「锦绣家园」 was filed as the problem (安全隐患): it
             # says more of where (validate_location takes it), and what happened is asked again

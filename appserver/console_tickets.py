@@ -98,6 +98,8 @@ async def get_ticket(request: web.Request) -> web.Response:
         "understood": {"category": understood, "urgency_reasons": ticket.urgency_reasons,
                        "placement": ticket.location.placement},
         "duplicates": [_shown(t) for t in candidates],
+        # the grade's level and handler (settings/sla.yml): 「C」 alone told an operator nothing
+        "grade": store.sla.grades[ticket.grade].dict() if ticket.grade in store.sla.grades else None,
         "history": [e.dict() for e in store.history(ticket.id)],
         "transcript": (await transcript(request.app, ticket.reporter))["said"] if _conversed(ticket) else [],
         "intents": correctable_intents(),

@@ -23,10 +23,12 @@ async def sla_board(request: web.Request) -> web.Response:
     grade = request.query.get("grade")
     if grade and grade not in sla.settings.grades:
         return json_error(400, f"'grade' must be one of {', '.join(sla.settings.grades)}")
-    board = sla.board(clock.now(), wanted, grade, request.query.get("department"),
+    now = clock.now()
+    board = sla.board(now, wanted, grade, request.query.get("department"),
                       limit=query_limit(request, default=200, maximum=1000))
     grades = {code: g.dict() for code, g in sla.settings.grades.items()}
-    return web.json_response({"counts": board["counts"], "grades": grades, "yellow_at": sla.settings.yellow_at,
+    # ``at``: the board's time in the tickets' own time zone (the page said the browser's clock beside them)
+    return web.json_response({"at": now, "counts": board["counts"], "grades": grades, "yellow_at": sla.settings.yellow_at,
                               "tickets": [e.dict() for e in board["tickets"]]}, dumps=dumps)
 
 

@@ -58,7 +58,8 @@ class Address(BaseModel):
                  f"{self.house_number}号" if self.house_number else None, self.estate, self.poi]
         text = "".join(p for p in parts if p) + (self.entrance or "")
         if self.building:
-            text += f"{self.building}号楼" if self.building.replace("-", "").isdigit() else self.building
+            # 「7栋」 as the summary, the console's ticket page and the residents here say it (the queue said 「7号楼」)
+            text += f"{self.building}栋" if self.building.replace("-", "").isdigit() else self.building
         if self.unit:
             text += f"{self.unit}单元"
         if self.room:

@@ -114,6 +114,10 @@ class Outcome(BaseModel):
     retry_after_s: Optional[float] = None
 
 
+#: what a delivery carried, as a ticket's history says it to operators (「送达（filed）」 was the code)
+KIND_WORDS = {"filed": "新工单", "amended": "工单修改", "urged": "居民催办", "overdue": "超时提醒"}
+
+
 def enqueue(session: Session, ticket_id: str, kind: str, adapters: Iterable[str], now: datetime) -> List[str]:
     """Jobs for ``adapters`` inside the caller's transaction; returns their ids."""
     if kind not in KINDS:
@@ -197,7 +201,7 @@ class Outbox:
                                                                 DeliveryRow.state == "pending")
                                       .values(**values).execution_options(synchronize_session=False)).rowcount
             if changed and state != "pending":
-                note = f"{job.adapter}: " + (f"送达（{job.kind}）" if outcome.ok else
+                note = f"{job.adapter}: " + (f"送达（{KIND_WORDS.get(job.kind, job.kind)}）" if outcome.ok else
                                              f"投递失败{attempts}次，转入死信：{outcome.error}")
                 session.add(event_row(job.ticket_id, now, "dispatch", "delivered" if outcome.ok else "dead_letter",
                                       {}, note))

@@ -69,6 +69,8 @@ class ConversationSettings(BaseModel):
     crisis_advice: str
     handoff_after_failed_turns: int = 2
     handoff_reply: str
+    #: said when a resident asks again while the conversation already waits for a person
+    handoff_waiting_reply: str
     amend_window_minutes: float = 30
     session_expires_after_minutes: float = 60
     satisfaction_words: Dict[str, List[str]] = {}

@@ -19,9 +19,13 @@ _ESTATE_WIDE = re.compile(r"(?:小区|院子|大院)的?(?:大?门口|大门|东
                           r"广场|花园|绿化带?|道路|路面|主路|停车场|地面|外面|周边|围墙|门岗|游乐场|篮球场|健身器材)")
 
 
+#: a part that opens with a gate, the estate left unsaid (「…5栋电梯坏了，还有北门的路灯不亮」): the estate's gate
+_LEADING_GATE = re.compile(rf"^({GATE_WORD})口?(?:的|那边|那里|这边|这里|那儿|这儿|旁边|外面)")
+
+
 def estate_wide(text: str) -> bool:
     """``text`` places its problem at the estate as a whole (its gate, grounds, car park …)."""
-    return bool(_ESTATE_WIDE.search(text or ""))
+    return bool(_ESTATE_WIDE.search(text or "") or _LEADING_GATE.match(text or ""))
 
 
 def without(place: Address, parts: Iterable[str]) -> Address:
@@ -54,11 +58,11 @@ _ESTATE_GATE = re.compile(rf"(?:小区|院子|大院)的?({GATE_WORD})(?!口)")
 def estate_place(text: str, message: Address) -> Optional[Address]:
     """Where a part about the estate as a whole is, when its words name no place and the message is placed in one
     of the estate's buildings: the estate without the building, with the gate the part names (「…海景花园5栋…，
-    2.小区北门的路灯不亮」 → 「海景花园北门」); None for any other part."""
+    2.小区北门的路灯不亮」, 「…，还有北门的路灯不亮」 → 「海景花园北门」); None for any other part."""
     if not (estate_wide(text) and message.estate and any(getattr(message, part) for part in FINE_PARTS)):
         return None
     estate = without(message, FINE_PARTS)
-    gate = _ESTATE_GATE.search(text or "")
+    gate = _ESTATE_GATE.search(text or "") or _LEADING_GATE.match(text or "")
     if not gate:
         return estate
     return Address.from_dict({**estate.to_dict(), "entrance": gate.group(1),

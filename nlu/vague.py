@@ -91,6 +91,9 @@ _BUSINESS_NAME = re.compile(r"^[\u4e00-\u9fff]{2,14}(?:有限公司|公司|工�
 _RELATIVE_PLACE = ("小区", "楼下", "楼上", "这里", "那里", "这边", "那边", "家里", "门口", "附近", "隔壁", "对面",
                    "后面", "前面", "旁边", "后边", "前边", "边上")
 
+#: words that point without naming (「就是那个」「那个地方」)
+_DEMONSTRATIVE = re.compile(r"(?:那|这)(?:个|儿|块|片|一块)?(?:地方|位置|东西)?")
+
 #: 「我也不知道地址」「具体门牌记不清了」: a resident saying what they cannot tell of the place, said with the place
 #: they can (「我也不知道地址，就在沙头角菜市场后面」) — nothing more about the problem (it was added to the
 #: description as 「我也不知道地址，就在后面」)
@@ -132,6 +135,38 @@ def name_alone(text: str) -> Optional[str]:
         work = _NAME_AROUND.sub("", work)
     if any(word in work for word in _RELATIVE_PLACE) or any(word in work for word in ("什么", "哪", "谁")):
         return None  # 「叫什么来着」 asks, names nothing
+    if _DEMONSTRATIVE.fullmatch(work):
+        return None  # 「就是那个」 points, names nothing (it was told 「没有找到「那个」」)
     if _BUSINESS_NAME.match(work):
         return work
     return work if 2 <= len(work) <= MAX_NAME_CHARS and all("\u4e00" <= ch <= "\u9fff" for ch in work) else None
+
+
+#: a thing not named (「那个东西」「它」), and a breakdown said of it (「又坏了」「不能用了」)
+_UNNAMED_THING = re.compile(r"(?:我们|我家|家里|楼里|小区里?)?(?:那个|这个|那|这)?(?:东西|玩意儿?)|它")
+_BROKEN = re.compile(r"(?:又|还|也|一直|老是|总是|经常|都)*(?:坏掉|坏|出问题|出毛病|出故障|不行|不好使|不能用|用不了|不管用|"
+                     r"不工作|没修好|没人修|没修)")
+_DURATION = re.compile(r"好几个?(?:天|周|星期|礼拜|月|年|小时)")
+#: an answer saying a state, not only a thing (「楼道灯不亮了」「水管漏了」)
+_SAYS_STATE = re.compile(r"[不没了漏堵断破]")
+#: what an answer naming the thing opens with (「就是楼道的灯」)
+_POINTING = re.compile(r"^(?:就是|是|那个是|坏的是)")
+
+
+def names_no_thing(text: str) -> bool:
+    """「那个东西又坏了好几天了」「又坏了」: something broke, and what it is was not said — a 12345 operator asks
+    what before where (the agent asked where, and would have filed 「那个东西」 under whatever the model guessed)."""
+    work = text_without_place(strip_courtesy(normalize_text(text or "")))
+    if not _BROKEN.search(work):
+        return False
+    rest = _WHEN.sub("", _DURATION.sub("", _BROKEN.sub("", _UNNAMED_THING.sub("", work))))
+    return _letters(rest.replace("已经", "").replace("都", "")) == 0
+
+
+def with_thing_named(answer: str, told: str) -> str:
+    """The problem once the thing is named: 「楼道的灯」 answering what broke in 「那个东西又坏了好几天了」 →
+    「楼道的灯又坏了好几天了」; an answer that says the breakdown itself (「楼道灯不亮了」) stands alone."""
+    named = _POINTING.sub("", (answer or "").strip()).rstrip("。！!，, ")
+    if not named or _BROKEN.search(named) or _SAYS_STATE.search(named) or len(named) > 12:
+        return answer
+    return named + _UNNAMED_THING.sub("", told or "").lstrip("，,、 ")

@@ -68,6 +68,16 @@ def test_operator_corrects_and_dispatches_then_trainer_sees_it(stack, app_url, b
     while receiver.tickets()[ticket_id] == 0 and time.time() < deadline:
         time.sleep(0.2)
     assert receiver.tickets()[ticket_id] == 1
+    # its delivery in the history in words, not codes (a console probe: 「dispatch delivered：（webhook: 送达（filed））」);
+    # the event is written once the receiver has answered
+    for _ in range(40):
+        page.reload()
+        page.wait_for_selector("#title >> text=" + ticket_id, timeout=20000)
+        if "推送成功" in page.locator("#history").inner_text():
+            break
+        time.sleep(0.5)
+    history = page.locator("#history").inner_text()
+    assert "派单系统 推送成功：webhook: 送达（新工单）" in history and "dispatch" not in history, history
     assert not dialogs, dialogs
 
     trainer, _ = log_in(browser, app_url, people["trainer"], "/console/inbox")
@@ -198,6 +208,8 @@ def test_operator_watches_open_tickets_by_deadline_light(stack, app_url, browser
     row.wait_for(timeout=20000)
     assert page.locator("nav a.here").inner_text() == "督办看板"
     assert "green" in row.get_attribute("class") and "0%" in row.inner_text(), row.inner_text()
+    grade = row.locator("td").nth(4).inner_text()
+    assert grade[0] in "ABCD" and grade[2:] in ("社区", "街道", "区", "市"), grade  # a console probe: 「C」 alone
     department = row.locator("td").nth(1).inner_text()
     page.select_option("#department", department)
     page.wait_for_function("[...document.querySelectorAll('#rows tr td:nth-child(2)')].every(c => c.textContent === "
@@ -210,6 +222,9 @@ def test_operator_watches_open_tickets_by_deadline_light(stack, app_url, browser
     page.click("#lights button[data-light='']")
     row.locator("a").click()
     page.wait_for_url(f"**/console/tickets/{ticket_id}", timeout=20000)
+    # the ticket's grade with its level and handler
+    page.wait_for_selector("#fields >> text=承办等级", timeout=20000)
+    assert f"{grade}级（" in page.locator("#fields").inner_text(), page.locator("#fields").inner_text()
     assert not dialogs, dialogs
     page.close()
 

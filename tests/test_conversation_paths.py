@@ -114,6 +114,10 @@ def test_handoff_on_request_keeps_the_half_told_report(stack, rasa_url, app_url,
     # the form is over: the next message is not taken as the place
     after = "\n".join(say(rasa_url, sender, "好的"))
     assert "位置" not in after, after
+    # asked again while waiting: told it is under way, not the whole announcement again (a console probe)
+    again = "\n".join(say(rasa_url, sender, "转人工"))
+    assert "已经在为您转接" in again and "不用重复" not in again, again
+    assert len([h for h in handoffs(app_url) if h["sender"] == entry["sender"] and h["status"] == "waiting"]) == 1
 
 
 def test_two_messages_not_understood_go_to_a_person(stack, rasa_url, app_url, sender):

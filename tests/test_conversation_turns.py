@@ -351,3 +351,16 @@ def test_a_building_corrected_after_filing_is_corrected_in_the_words_too(stack, 
     assert "问题：海景花园8栋的楼道灯坏了" in told and "地点：海景花园8栋" in told, told
     ticket = requests.get(f"{app_url}/open311/v2/requests/{filed['service_request_id']}.json", timeout=10).json()[0]
     assert ticket["description"].startswith("海景花园8栋的楼道灯坏了") and ticket["address"] == "海景花园8栋", ticket
+
+
+def test_something_broken_left_unnamed_is_asked_what_before_where(stack, rasa_url, app_url, sender):
+    """A console probe: 「那个东西又坏了好几天了」 was asked where (and would have been filed under whatever the model
+    guessed); 「就是那个」 answering where was told 「辖区地名库里没有找到「那个」」."""
+    asked = joined(say(rasa_url, sender, "那个东西又坏了好几天了"))
+    assert "是什么坏了" in asked and "哪里" not in asked, asked
+    where = joined(say(rasa_url, sender, "楼道的灯"))
+    assert "哪里" in where or "地址" in where, where
+    again = joined(say(rasa_url, sender, "就是那个"))
+    assert "「那个」" not in again and "位置" in again, again
+    summary = joined(say(rasa_url, sender, "海景花园3栋"))
+    assert "问题：楼道的灯又坏了好几天了" in summary, summary

@@ -459,3 +459,18 @@ def test_a_further_problem_in_a_building_or_at_a_gate_is_placed_in_the_estate_na
     assert places("海景花园东门的路灯坏了，还有5栋的电梯也坏了") == ["海景花园东门", "海景花园5栋"]
     assert places("两个问题：1.海景花园5栋门口垃圾没人清 2.小区北门的路灯不亮") == ["海景花园5栋", "海景花园北门"]
     assert places("海景花园，3栋2单元的楼道灯坏了") == ["海景花园3栋2单元"]
+    # a console probe: a gate opening the further problem, the estate unsaid, was the first problem's building; 「…也不亮」
+    # (a further problem said with 也) was no further problem at all
+    assert places("海景花园5栋电梯坏了，还有北门的路灯不亮") == ["海景花园5栋", "海景花园北门"]
+    assert places("海景花园5栋电梯坏了，小区北门的路灯也不亮") == ["海景花园5栋", "海景花园北门"]
+
+
+def test_a_broken_thing_left_unnamed_is_asked_about_and_the_answer_completes_it():
+    from nlu.vague import name_alone, names_no_thing, with_thing_named
+
+    assert names_no_thing("那个东西又坏了好几天了") and names_no_thing("又坏了") and names_no_thing("它又坏了，都三天了")
+    assert not names_no_thing("灯坏了") and not names_no_thing("电梯又坏了") and not names_no_thing("我要投诉")
+    assert with_thing_named("楼道的灯", "那个东西又坏了好几天了") == "楼道的灯又坏了好几天了"
+    assert with_thing_named("就是小区的电梯", "又坏了") == "小区的电梯又坏了"
+    assert with_thing_named("楼道灯不亮了", "那个东西又坏了") == "楼道灯不亮了"  # the answer says it all
+    assert name_alone("就是那个") is None and name_alone("那个地方") is None and name_alone("碧海湾") == "碧海湾"

@@ -29,6 +29,8 @@ const Console = {
     outcome: {approved: "审核通过", rejected: "不予受理", merged: "合并办理"},
     status: {open: "办理中", closed: "已办结"},
     channel: {web: "网页", wechat: "微信", voice: "热线", open311: "Open311接口", api: "接口"},
+    // who did what in a ticket's history besides a named operator
+    actor: {resident: "居民", dispatch: "派单系统", sla: "时限监控", operator: "坐席", agent: "智能受理"},
     reason: {requested: "居民要求", not_understood: "连续未能理解", distressed: "情绪激动", abusive: "言语过激", about_service: "投诉热线服务"},
     // what a resident's message meant (the intents of bot/domain)
     intent: {greet: "问候", goodbye: "道别", affirm: "肯定/确认", deny: "否定", report_problem: "反映问题", inform: "提供信息（如地点）",
