@@ -42,8 +42,8 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) ->
     settings = conversation_settings()
     pending = {name: tracker.get_slot(name) for name in PENDING_SLOTS if tracker.get_slot(name)}
     category = tracker.get_slot("problem_category") or {}
-    if category.get("level3"):
-        pending["category"] = category["level3"]
+    if category.get("level3"):  # the whole path: an operator filing the ticket for the resident starts from it
+        pending["category"] = "/".join(filter(None, (category.get(level) for level in ("level1", "level2", "level3"))))
     entry = handoff_queue().hand_off(
         tracker.sender_id, channel_of(tracker), reason,
         transcript(tracker), pending)

@@ -32,6 +32,7 @@ from appserver.console_tickets import ROUTES as CONSOLE_TICKET_ROUTES
 from appserver.deliveries import ROUTES as DELIVERY_ROUTES
 from appserver.delivery_task import delivery_worker
 from appserver.exports import ROUTES as EXPORT_ROUTES
+from appserver.handoff_filing import ROUTES as HANDOFF_FILING_ROUTES
 from appserver.handoffs import ROUTES as HANDOFF_ROUTES
 from appserver.notifications import Notifications
 from appserver.periodic import install_stop
@@ -144,7 +145,7 @@ def _add_console(app: web.Application) -> None:
     app["review_decisions"] = ReviewDecisions(app["store"])
     app.cleanup_ctx.append(_redis)
     for routes in (CONSOLE_AUTH_ROUTES, CONSOLE_QUEUE_ROUTES, CONSOLE_TICKET_ROUTES, CONSOLE_HANDOFF_ROUTES,
-                   CONSOLE_RECORD_ROUTES, CONSOLE_MODEL_ROUTES, CONSOLE_RATE_ROUTES):
+                   HANDOFF_FILING_ROUTES, CONSOLE_RECORD_ROUTES, CONSOLE_MODEL_ROUTES, CONSOLE_RATE_ROUTES):
         app.router.add_routes(routes)
 
 

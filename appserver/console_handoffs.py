@@ -28,7 +28,7 @@ class Said(BaseModel):
     text: str = Field(..., min_length=1, max_length=500)
 
 
-def _entry(request: web.Request) -> Tuple[Handoff, str]:
+def entry_of(request: web.Request) -> Tuple[Handoff, str]:
     try:
         found = request.app["handoffs"].entry(int(request.match_info["handoff_id"]))
     except ValueError:
@@ -39,21 +39,21 @@ def _entry(request: web.Request) -> Tuple[Handoff, str]:
     return found
 
 
-async def _say(request: web.Request, sender: str, channel: str, text: str) -> None:
+async def say_to_resident(request: web.Request, sender: str, channel: str, text: str) -> None:
     """To the resident on their channel, and into the transcript the agent and operators read."""
     request.app["notifications"].add(sender, channel, [{"text": text}])
     await append_events(request.app, sender, [{"event": "bot", "text": text, "metadata": {"operator": True}}])
 
 
 async def get_handoff(request: web.Request) -> web.Response:
-    entry, sender = _entry(request)
+    entry, sender = entry_of(request)
     live = await transcript(request.app, sender)
     return web.json_response({"handoff": entry.dict(), "transcript": live["said"], "paused": live["paused"]},
                              dumps=dumps)
 
 
 async def take(request: web.Request) -> web.Response:
-    entry, sender = _entry(request)
+    entry, sender = entry_of(request)
     operator = account_of(request).username
     try:
         taken = request.app["handoffs"].take(entry.id, operator)
@@ -63,12 +63,12 @@ async def take(request: web.Request) -> web.Response:
         if not await append_events(request.app, sender, [{"event": "pause"}]):
             request.app["handoffs"].close(entry.id, operator)
             return json_error(503, "对话服务暂时不可用，未能接入该会话，请稍后再试")
-        await _say(request, sender, entry.channel, JOINED)
+        await say_to_resident(request, sender, entry.channel, JOINED)
     request.app["audit"].record(operator, "handoff_take", str(entry.id))
     return web.json_response({"handoff": taken.dict()}, dumps=dumps)
 
 
-def _mine(request: web.Request, entry: Handoff):
+def refused_unless_mine(request: web.Request, entry: Handoff):
     account = account_of(request)
     if entry.status != "taken":
         return json_error(409, f"会话{entry.id}{'已结束' if entry.status == 'closed' else '尚未接入，请先接入'}")
@@ -78,21 +78,21 @@ def _mine(request: web.Request, entry: Handoff):
 
 
 async def say(request: web.Request) -> web.Response:
-    entry, sender = _entry(request)
+    entry, sender = entry_of(request)
     said = await read_model(request, Said)
-    refused = _mine(request, entry)
+    refused = refused_unless_mine(request, entry)
     if refused is not None:
         return refused
-    await _say(request, sender, entry.channel, PREFIX + said.text.strip())
+    await say_to_resident(request, sender, entry.channel, PREFIX + said.text.strip())
     request.app["audit"].record(account_of(request).username, "handoff_say", str(entry.id), text=said.text)
     return web.json_response({"sent": True})
 
 
 async def close(request: web.Request) -> web.Response:
-    entry, sender = _entry(request)
+    entry, sender = entry_of(request)
     operator = account_of(request).username
     if entry.status == "taken":
-        refused = _mine(request, entry)
+        refused = refused_unless_mine(request, entry)
         if refused is not None:
             return refused
     try:
@@ -100,7 +100,7 @@ async def close(request: web.Request) -> web.Response:
     except HandoffError as exc:
         return json_error(409, str(exc))
     if entry.status == "taken":  # the agent answers again
-        await _say(request, sender, entry.channel, LEFT)
+        await say_to_resident(request, sender, entry.channel, LEFT)
         await append_events(request.app, sender, [{"event": "resume"}])
     request.app["audit"].record(operator, "handoff_close", str(entry.id))
     return web.json_response({"handoff": closed.dict()}, dumps=dumps)

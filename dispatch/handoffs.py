@@ -111,6 +111,22 @@ class HandoffQueue:
             row = session.get(HandoffRow, pk)
             return (Handoff.from_row(row), row.sender_id) if row else None
 
+    def raw_pending(self, pk: int) -> Dict[str, Any]:
+        """What the resident had told, unmasked (the contact a ticket filed for them carries; never shown)."""
+        with self.session() as session:
+            row = session.get(HandoffRow, pk)
+            return json.loads(row.pending_json) if row else {}
+
+    def filed(self, pk: int, ticket_id: str, now: Optional[datetime] = None) -> Handoff:
+        """A ticket an operator filed for the resident from this conversation, kept on the entry (``filed``)."""
+        now = now or clock.now()
+        with self.session.begin() as session:
+            row = _open_row(session, pk)
+            pending = json.loads(row.pending_json)
+            pending["filed"] = [*pending.get("filed", []), ticket_id]
+            row.pending_json, row.updated_at = json.dumps(pending, ensure_ascii=False), now
+            return Handoff.from_row(row)
+
     def take(self, pk: int, operator: str, now: Optional[datetime] = None) -> Handoff:
         """An operator takes the conversation over; refused when another already has it or it is closed."""
         now = now or clock.now()

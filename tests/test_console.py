@@ -284,6 +284,44 @@ def test_operator_takes_a_handed_off_conversation_over(stack, app_url, rasa_url,
     assert actions == ["handoff_close", "handoff_say", "handoff_take"]
 
 
+def test_operator_files_the_ticket_for_a_handed_off_resident(stack, app_url, rasa_url, people, sender, receiver):
+    """A console probe: a resident handed to a person told the operator where, and the operator could only talk and hand
+    them back — the resident had to tell the agent the whole report again. The operator files it: the resident gets the
+    number on their channel, the ticket is theirs (「查询进度」 finds it) and goes out at once; a double click files one."""
+    say(rasa_url, sender, "楼道里的灯坏了一个星期了，电话13812345678")
+    say(rasa_url, sender, "转人工")
+    operator = sign_in(app_url, people["operator"])
+    queue = operator.get(f"{app_url}/api/console/queue", params={"queue": "handoff"}, timeout=10).json()
+    entry = next(i for i in queue["items"] if i["detail"]["sender"] == mask_id(sender))
+    base = f"{app_url}/api/console/handoffs/{entry['id']}"
+    pending = operator.get(base, timeout=10).json()["handoff"]["pending"]
+    assert pending["problem_description"] == "楼道里的灯坏了一个星期了" and pending["category"].count("/") == 2, pending
+    body = {"description": pending["problem_description"], "place": "海景花园3栋2单元"}
+    assert operator.post(f"{base}/file", json=body, timeout=30).status_code == 409  # not taken yet
+    assert operator.post(f"{base}/take", json={}, timeout=10).status_code == 200
+    for bad, status in (({**body, "category": "没有/这个/分类"}, 422), ({**body, "urgency": "很急"}, 400),
+                        ({"description": "", "place": "海景花园3栋"}, 400), ({"description": "灯坏了", "place": ""}, 400)):
+        answer = operator.post(f"{base}/file", json=bad, timeout=30)
+        assert answer.status_code == status and answer.json()["error"], (bad, answer.text)
+    filed = operator.post(f"{base}/file", json=body, timeout=30)
+    assert filed.status_code == 201, filed.text
+    ticket_id = filed.json()["ticket"]["id"]
+    again = operator.post(f"{base}/file", json=body, timeout=30)
+    assert again.status_code == 200 and again.json()["ticket"]["id"] == ticket_id and not again.json()["created"]
+    told = [m["text"] for m in requests.get(f"{app_url}/api/chat/updates", params={"sender": sender}, timeout=10).json()]
+    assert any(f"工单号：{ticket_id}" in t and "海景花园3栋2单元" in t for t in told), told
+    ticket = requests.get(f"{app_url}/open311/v2/requests/{ticket_id}.json", timeout=10).json()[0]
+    assert ticket["address"] == "海景花园3栋2单元" and ticket["description"] == "楼道里的灯坏了一个星期了", ticket
+    deadline = time.time() + 20
+    while receiver.tickets()[ticket_id] == 0 and time.time() < deadline:
+        time.sleep(0.2)
+    assert receiver.tickets()[ticket_id] == 1  # the operator reviewed it: delivered at once, once
+    assert operator.get(base, timeout=10).json()["handoff"]["pending"]["filed"] == [ticket_id]
+    assert operator.post(f"{base}/close", json={}, timeout=10).status_code == 200
+    status = "\n".join(say(rasa_url, sender, "查询进度"))
+    assert ticket_id in status, status
+
+
 def test_failed_sign_ins_from_one_address_are_throttled(stack):
     import asyncio
 

@@ -5,6 +5,7 @@ resident's HTML stays text. Screenshots are kept in
 var/test-output/console/."""
 from __future__ import annotations
 
+import re
 import time
 import uuid
 
@@ -242,5 +243,35 @@ def test_operator_sees_how_often_a_resident_pressed_on_an_intake(stack, app_url,
     row.wait_for(timeout=20000)
     assert "居民催办 2 次" in row.inner_text(), row.inner_text()
     page.screenshot(path=str(shots / "queue-urged.png"), full_page=True)
+    assert not dialogs, dialogs
+    page.close()
+
+
+def test_operator_files_a_handed_off_residents_report_from_the_conversation(stack, app_url, rasa_url, browser, people,
+                                                                            shots):
+    """A console probe: the handoff page showed what the resident had told as 「problem_description：…；urgency：…」
+    and had no way to file it — after the operator learnt the place, the resident had to tell the agent everything
+    again. The form starts from what was told; the number goes to the resident."""
+    from common.privacy import mask_id
+    from tests.test_conversation_paths import handoffs
+
+    sender = f"browser-{uuid.uuid4().hex[:10]}"
+    say(rasa_url, sender, "楼道里的灯坏了一个星期了")
+    say(rasa_url, sender, "转人工")
+    entry = next(h for h in handoffs(app_url) if h["sender"] == mask_id(sender))
+    page, dialogs = log_in(browser, app_url, people["operator"], f"/console/handoffs/{entry['id']}")
+    page.wait_for_selector("#fields >> text=问题：楼道里的灯坏了一个星期了", timeout=20000)
+    assert "problem_description" not in page.locator("#fields").inner_text()
+    assert page.input_value("#file-description") == "楼道里的灯坏了一个星期了"
+    assert page.is_disabled("#file")  # not taken yet
+    page.click("#take")
+    page.wait_for_selector("#message.ok >> text=已接入", timeout=20000)
+    page.fill("#file-place", "海景花园3栋2单元")
+    page.click("#file")
+    page.wait_for_selector("#message.ok >> text=工单号已发给居民", timeout=30000)
+    ticket_id = re.search(r"已登记工单 (\d+)", page.locator("#message").inner_text()).group(1)
+    page.wait_for_selector(f"#filed a >> text={ticket_id}", timeout=20000)
+    page.wait_for_selector(f"#transcript >> text=工单号：{ticket_id}", timeout=20000)
+    page.screenshot(path=str(shots / "11-handoff-filed.png"), full_page=True)
     assert not dialogs, dialogs
     page.close()

@@ -166,6 +166,8 @@ def test_a_problem_is_stated_without_the_words_that_announce_it():
     assert problem_text("嗯你好我想反映一下就是楼下的下水道往外冒污水") == "楼下的下水道往外冒污水"
     assert problem_text("有个事想反映一下，小区门口的井盖没了，谢谢") == "小区门口的井盖没了"
     assert problem_text("你好，我要投诉，楼上装修太吵了") == "楼上装修太吵了"
+    # a console probe: a second report in one conversation 「我还要反映一下，…」 kept its preamble on the ticket
+    assert problem_text("我还要反映一下，海景花园3栋楼道的灯坏了") == "海景花园3栋楼道的灯坏了"
     # nothing is taken from the problem itself, and a request alone stays as said
     assert problem_text("我家楼下的路灯坏了") == "我家楼下的路灯坏了"
     assert problem_text("那个人天天在楼下烧垃圾") == "那个人天天在楼下烧垃圾"

@@ -37,6 +37,11 @@ const Console = {
              correct: "更正", query_status: "查询进度", request_handoff: "转人工", cancel: "取消", rate: "评价",
              out_of_scope: "与诉求无关", nlu_fallback: "没有理解"},
   },
+  // the taxonomy's paths (each with its department) as the choices of a category input's datalist
+  async categories(listId) {
+    const {ok, data} = await Console.call("GET", "/api/console/categories");
+    if (ok) for (const c of data) { const o = el("option"); o.value = c.path; o.textContent = c.department; document.getElementById(listId).append(o); }
+  },
   label(kind, value) { return value === null || value === undefined ? "" : ((Console.LABELS[kind] || {})[value] || value); },
   async call(method, url, body) {
     const headers = {"Content-Type": "application/json"};
