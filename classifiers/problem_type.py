@@ -22,6 +22,9 @@ from classifiers.linear_model import LinearTextClassifier
 from classifiers.problem_features import ProblemTypeModel
 from classifiers.taxonomy import Category, Taxonomy, default_taxonomy
 from dispatch.review import category_review_below
+# the problem as the ticket states it is what is classified: 「我要举报有人在小区里卖假药」 was filed 违章建筑 (举报
+# read as a sign of it) under the description 「有人在小区里卖假药」, which reads 治安案件 — the console showed both
+from nlu.courtesy import problem_text
 
 MODEL_DIR = PROBLEM_MODEL_DIR
 
@@ -68,7 +71,7 @@ class ProblemTypeClassifier:
 
     def ranked(self, text: str, top_k: int = 3) -> List[Tuple[str, float]]:
         """(label, probability) of the leaf filed, then of the other most probable leaves."""
-        probabilities = self.model.predict_proba([text])[0]
+        probabilities = self.model.predict_proba([problem_text(text)])[0]
         best = self.filed(probabilities)
         others = [int(i) for i in np.argsort(-probabilities, kind="stable") if i != best]
         return [(self.model.labels[i], float(probabilities[i])) for i in [best, *others][:top_k]]
@@ -87,7 +90,7 @@ class ProblemTypeClassifier:
     def classify_at_depth(self, text: str, depth: int) -> Tuple[str, float]:
         """The category the product files (classify's leaf) cut to ``depth`` levels (1: 大类), with
         the probability of that cut category: the sum over the leaves below it."""
-        probs = self.model.predict_proba([text])[0]
+        probs = self.model.predict_proba([problem_text(text)])[0]
         answer = "/".join(self.model.labels[self.filed(probs)].split("/")[:depth])
         return answer, float(sum(p for label, p in zip(self.model.labels, probs)
                                  if "/".join(label.split("/")[:depth]) == answer))

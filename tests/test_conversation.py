@@ -408,6 +408,8 @@ def test_a_report_that_repairs_its_building_mid_sentence_is_a_report(stack, rasa
     """As a first message, 「…阳光花园 六栋 不对 是七栋 楼下…」 was shaped as a correction with nothing to
     correct and answered 「如需反映问题，请直接说明…」: the report was lost."""
     summary = "\n".join(say(rasa_url, sender, "喂 你好 就是 海涛社区 阳光花园 六栋 不对 是七栋 楼下 有个 化粪池 冒出来了 臭得很"))
+    if "从什么时候开始" in summary:  # read as water pollution, whose follow-up asks since when: a report all the same
+        summary = "\n".join(say(rasa_url, sender, "不知道"))
     assert "请核对" in summary, summary
     ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
     assert ticket["location"]["building"] == "7" and "阳光花园" in ticket["location"]["text"], ticket["location"]
