@@ -56,9 +56,9 @@ _NOT_DISTRICT_START = ("边", "里", "内", "外", "旁", "侧", "岸")
 _NOT_NAME_START = ("女儿", "儿子", "孩子", "小孩", "孙子", "孙女", "外孙", "家里", "自己", "附近", "一个", "一家", "一所",
                    "一处", "这个", "那个", "这家", "那家", "这所", "那所", "某", "隔壁", "旁边", "周边", "周围", "所在",
                    "要求", "证明", "流入", "排入", "联系", "通知", "协调")
-# 「15号」 after a road or a village; 「3号楼」 is a building, but 「3号楼道」 the corridor at No. 3
-# and 「1028号楼上」 the flat above No. 1028
-_HOUSE_NUMBER = re.compile(r"(?:(\d{3,}(?:-\d+)?)号(?!院)|(\d+(?:-\d+)?)号(?!院)(?!楼(?![道])))")
+# 「15号」 after a road or a village; 「3号楼」 is a building, but 「3号楼道」 the corridor at No. 3,
+# 「1028号楼上」 the flat above No. 1028 and 「幸福路15号楼下」 downstairs at No. 15 (it was filed at a building 15)
+_HOUSE_NUMBER = re.compile(r"(?:(\d{3,}(?:-\d+)?)号(?!院)|(\d+(?:-\d+)?)号(?!院)(?!楼(?![道上下])))")
 _CLAUSE_MARK = re.compile(r"[，,。；;！!？?\n]")
 _DISTRICT = dict(_PATTERNS)["district"]
 #: 「幸福路和海景二路路口」「深盐路与盐梅路交叉口」: where two roads meet is a place as exact as a house number

@@ -343,3 +343,14 @@ def test_a_report_running_on_into_the_estate_is_no_part_of_its_name(text, estate
     from nlu.location import extract_location
 
     assert extract_location(text).address.estate == estate
+
+
+@pytest.mark.parametrize("text, house_number, building", [
+    ("幸福路15号楼下烧烤摊油烟太大", "15", None),  # an analyzer probe: it was filed at a building 15
+    ("幸福路15号楼上装修太吵", "15", None),
+    ("幸福路15号楼3单元", None, "15"),
+    ("海景花园15号楼下有人烧烤", None, "15"),  # in an estate, 15号楼 is its building
+])
+def test_downstairs_at_a_road_number_is_the_number_not_a_building(text, house_number, building):
+    address = locate(text).address
+    assert (address.house_number, address.building) == (house_number, building), address
