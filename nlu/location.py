@@ -84,6 +84,9 @@ _SITE_KEYS = ("street", "community", "estate", "road", "poi")
 #: staff was asked where again and again: the street alone names no place a worker can find)
 _OFFICE = re.compile(rf"({_N}{{2,6}}?(街道|社区|镇|乡))(?:办事处|工作站|居委会|居民委员会|党群服务中心|人民政府|政府|办(?![理事公法]))")
 _BUILDING = re.compile(r"(\d+(?:[至到-]\d+)?|[A-Za-z])\s*(?:号楼|栋|幢|座|#楼|号院)")
+#: 「3栋到5栋之间」「3栋和5栋中间」: the buildings on either side, as a range (it was filed at 3栋 alone)
+_BETWEEN_BUILDINGS = re.compile(r"(\d+)\s*(?:号楼|栋|幢|座)\s*(?:(?:到|至)\s*(\d+)\s*(?:号楼|栋|幢|座)(?:之间|中间)?"
+                                r"|(?:和|与|跟)\s*(\d+)\s*(?:号楼|栋|幢|座)(?:之间|中间))")
 _UNIT = re.compile(r"(\d+)\s*单元")
 _ROOM = re.compile(r"(\d{3,4})\s*(?:室|房|号房|户)")
 _BARE_ROOM = re.compile(r"(?:号楼|栋|幢|座|单元)\s*(\d{3,4})(?![\d号栋]|楼(?![上下]))")
@@ -271,7 +274,12 @@ def extract_location(text: str) -> Optional[LocationMatch]:
         address.entrance = alone.group(1)
         spans.append(alone.span(1))
     lo, hi = _site_window(work, first_site, clauses=2) or (0, len(work))
+    between = _BETWEEN_BUILDINGS.search(work, lo, hi)
+    if between and claim(between.start(), between.end()):
+        address.building = f"{between.group(1)}-{between.group(2) or between.group(3)}"
     for key, pattern in (("building", _BUILDING), ("unit", _UNIT), ("room", _ROOM)):
+        if getattr(address, key):
+            continue
         m = pattern.search(work, lo, hi)
         if m and claim(m.start(), m.end()):
             setattr(address, key, re.sub(r"[至到]", "-", m.group(1).upper()))

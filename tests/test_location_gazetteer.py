@@ -354,3 +354,13 @@ def test_a_report_running_on_into_the_estate_is_no_part_of_its_name(text, estate
 def test_downstairs_at_a_road_number_is_the_number_not_a_building(text, house_number, building):
     address = locate(text).address
     assert (address.house_number, address.building) == (house_number, building), address
+
+
+@pytest.mark.parametrize("text, building, said", [
+    ("海景花园3栋到5栋之间的路灯全不亮", "3-5", "海景花园3栋到5栋之间"),  # an analyzer probe: it was filed at 3栋
+    ("海景花园3栋与5栋中间的空地有人烧垃圾", "3-5", "海景花园3栋与5栋中间"),
+    ("海景花园3栋和5栋的电梯都坏了", "3", "海景花园3栋"),  # two buildings named, not a stretch between them
+])
+def test_the_stretch_between_two_buildings_is_placed_between_them(text, building, said):
+    address = locate(text).address
+    assert (address.building, address.text) == (building, said), address
