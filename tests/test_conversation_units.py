@@ -120,6 +120,15 @@ def test_problems_numbered_in_a_short_message_without_a_line_between_are_split()
     assert len(analyzer.split(normalize_text("海景花园门口积水有1.5米深 2.5米宽的坑也看不见"))) == 1
 
 
+def test_a_further_problem_said_with_also_not_working_or_nobody_collecting_is_split():
+    """Analyzer probes: 「…，小区北门的路灯也不亮」 and 「…，楼道灯也不亮，垃圾也没人收」 were no further problems (「也不」
+    「也没」 are left out of the 也 that marks one, for 「也不知道」 「也没用」); a thing not working or not collected is one."""
+    analyzer = Analyzer.default()
+    assert analyzer.split(normalize_text("锦绣家园4栋电梯坏了三天了，楼道灯也不亮，垃圾也没人收")) == [
+        "锦绣家园4栋电梯坏了三天了", "楼道灯也不亮", "垃圾也没人收"]
+    assert len(analyzer.split(normalize_text("楼道灯坏了，我也不知道找谁"))) == 1
+
+
 def test_problems_counted_as_one_and_the_other_are_split():
     """「两个事，一个是…，另一个是…」 was one ticket under the parking's category, 「两个事，」 at its head."""
     analyzer = Analyzer.default()
