@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.file_ticket import ticket_store
 from actions.intake_draft import INTAKE_SLOTS, cleared
 from actions.parse_data import latest_text
-from nlu.withdrawal import reason_given
+from nlu.withdrawal import asks_if_done, reason_given
 
 
 class ActionCancelIntake(Action):
@@ -25,6 +25,9 @@ class ActionCancelIntake(Action):
         in_progress = tracker.active_loop.get("name") or tracker.get_slot("stage") in ("confirming", "emergency") \
             or any(tracker.get_slot(name) for name in ("problem_description", "location"))
         filed = [i for i in (tracker.get_slot("ticket_id") or "").split(",") if i]
+        if not in_progress and filed and asks_if_done(latest_text(tracker)):
+            # 「我的那个工单 是不是已经办结了」 read as a withdrawal: it asks where the ticket stands
+            return [FollowupAction("action_query_status")]
         if not in_progress and filed and tracker.get_slot("stage") == "filed":
             # 「我刚才报的那个能取消吗」: a filed ticket is the department's now; a person withdraws it
             reason = reason_given(latest_text(tracker))

@@ -24,3 +24,13 @@ def reason_given(text: str) -> Optional[str]:
     said = normalize_text(text or "").strip()
     rest = [c for c in _CLAUSE.split(said) if c and not _WITHDRAWING.match(c)]
     return said if sum(content_chars(c) for c in rest) >= 2 else None
+
+
+#: 「我的那个工单 是不是已经办结了」「修好了吗」: asking whether the matter is done, in a withdrawal's words
+_ASKS_IF_DONE = re.compile(r"(?:是不是|有没有|是否)(?:已经)?(?:办结|解决|处理|修好|办好|完成|弄好)|"
+                           r"(?:办结|解决|处理|修好|办好|完成|弄好)(?:了)?(?:吗|没有?|没)[？?]?$")
+
+
+def asks_if_done(text: str) -> bool:
+    """The resident asks whether their matter is done (a status question), not that it be withdrawn."""
+    return bool(_ASKS_IF_DONE.search(normalize_text(text or "").strip()))

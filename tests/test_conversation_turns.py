@@ -364,3 +364,17 @@ def test_something_broken_left_unnamed_is_asked_what_before_where(stack, rasa_ur
     assert "「那个」" not in again and "位置" in again, again
     summary = joined(say(rasa_url, sender, "海景花园3栋"))
     assert "问题：楼道的灯又坏了好几天了" in summary, summary
+
+
+def test_saying_a_filed_problem_is_solved_adds_it_to_the_ticket(stack, rasa_url, app_url, sender):
+    """An after-filing probe: 「不用了，物业已经清掉了」 was read as a new problem and asked 「这个问题也在…吗？」; and
+    「都三天了还没人来修」 got the status without the ticket being urged."""
+    say(rasa_url, sender, "阳光花园2栋楼道堆满杂物")
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    ticket_id = ticket["service_request_id"]
+    pressed = joined(say(rasa_url, sender, "都三天了还没人来修"))
+    assert f"已为您催办工单 {ticket_id}" in pressed, pressed
+    asked = joined(say(rasa_url, sender, "我的那个工单 是不是已经办结了"))  # a status question (it read as a withdrawal)
+    assert ticket_id in asked and "办理中" in asked and "撤销" not in asked, asked
+    solved = joined(say(rasa_url, sender, "不用了，物业已经清掉了"))
+    assert f"已把您说的情况补充到工单 {ticket_id}" in solved and "也在" not in solved, solved

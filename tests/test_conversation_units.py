@@ -455,6 +455,12 @@ def test_urging_words_are_read():
 
     assert urges("催一下") and urges("帮我催催") and urges("能不能催办一下") and urges("打了三次电话了")
     assert not urges("楼道灯坏了") and not urges("查询进度")
+    # an after-filing probe: 「都三天了还没人来修」 was answered with the status, not urged
+    assert urges("都三天了还没人来修") and urges("怎么还没人来") and not urges("我还没说完")
+    from nlu.withdrawal import asks_if_done
+
+    assert asks_if_done("我的那个工单 是不是已经办结了") and asks_if_done("灯修好了吗")
+    assert not asks_if_done("不用了，物业已经清掉了") and not asks_if_done("问题已经解决了")
 
 
 def test_a_further_problem_in_a_building_or_at_a_gate_is_placed_in_the_estate_named_before():
