@@ -19,6 +19,7 @@ from nlu.analysis import Analyzer
 from nlu.inquiry import inquiry_place, is_inquiry
 from nlu.locate import Located, locate
 from nlu.normalize import has_meaningful_text, normalize_text
+from nlu.pressing import presses
 from nlu.transcript import ReadCall
 from nlu.vague import is_bare_request
 
@@ -72,10 +73,13 @@ def read_report(read: ReadCall, analyzer: Analyzer, intent: Optional[str]) -> Ca
         return CallReport(is_report=False)  # 「我想反映一下」, 「算了 不说了」: nothing to file, nothing to ask
     if not has_meaningful_text(report) or is_bare_request(report):
         return CallReport(is_report=True, missing=["problem"])
-    if intent in NOT_REPORTS:
+    message_place = locate(report)
+    if intent in NOT_REPORTS and not (intent == "query_status" and presses(report)
+                                      and message_place.address.is_dispatchable()):
+        # 「你们到底管不管 我打了五次电话了 海涛花园八栋 电梯 天天坏」 presses, and tells the problem and where: a report
+        # (filed, the store links it to the ticket open there) — not a status question with nothing to file
         return CallReport(is_report=False)
     answer = locate(read.place) if read.place else None
-    message_place = locate(report)
     fallback = answer if answer is not None and answer.found else None
     if fallback is None:
         fallback = message_place if message_place.found else None

@@ -24,7 +24,7 @@ from nlu.contact import only_a_phone
 from nlu.courtesy import problem_text, strip_courtesy
 from nlu.locate import locate
 from nlu.location import GATE_WORD, text_without_place
-from nlu.vague import is_bare_request
+from nlu.vague import is_bare_request, names_no_thing, with_thing_named
 from nlu.normalize import normalize_text
 from nlu.numerals import digits_in_address
 from nlu.pressing import asks_how_soon
@@ -243,8 +243,8 @@ def read_call(segments: Sequence[Segment], settings: Optional[VoiceSettings] = N
                 report, read.place_turns = corrected[:len(report)], corrected[len(report):]
                 continue
             turn = _YES.sub("", turn)
-            if not turn:
-                continue
+            if not turn or turn in digits_in_address(asked_text) or turn in "".join(report):
+                continue  # 「对 十五号」 to 「幸福路十五号是吧」: a yes, and what was read back or reported said again
         if _NOTHING_MORE.fullmatch(turn) and (answer == "more" or report):
             continue  # 「没有了，谢谢」「谢谢」: the end of the call, no problem
         phone = only_a_phone(turn)
@@ -266,6 +266,14 @@ def read_call(segments: Sequence[Segment], settings: Optional[VoiceSettings] = N
             continue  # 「我要反映一下」 before the problem itself (alone, the call still lacks a problem)
         if not report and only_a_place(turn):
             read.place_turns.append(repaired(turn))  # 「我是海景花园的，六栋」 before saying what happened
+            continue
+        if len(report) == 1 and names_no_thing(report[0]) and not only_a_place(turn):
+            # 「那个东西又坏了」, 「什么东西坏了」, 「就是楼道的灯 海景花园三栋的」: the thing named completes the problem
+            # (it was 「东西又坏了。楼道的灯海景花园3栋的」); the place said with it is the call's place
+            place = locate(turn).address
+            if place.text:
+                read.place_turns.append(repaired(turn))
+            report[0] = with_thing_named(turn.replace(place.text or "", "").strip("的，。 "), report[0])
             continue
         if report and len(report[-1]) <= _TARGET_ONLY_CHARS and report[-1] in turn:
             report.pop()  # 「我要投诉 投诉那个 物业」, then 「物业乱收费…」: the target said first is in the problem told

@@ -12,6 +12,7 @@ import requests
 
 from nlu.analysis import Analyzer
 from nlu.call_report import read_report
+from nlu.locate import locate
 from nlu.transcript import Segment, clean_turn, read_call
 from tests.test_conversation_paths import post_status
 
@@ -264,3 +265,20 @@ def test_what_a_fourth_hotline_probe_found():
     assert [d for d, _, _ in issues("C: 两个地方 一个是海景花园门口 路灯不亮 还有海涛花园门口 垃圾没人清")[1]] == [
         "海景花园门口路灯不亮", "海涛花园门口垃圾没人清"]
     assert issues("C: 深盐路 就是那个 加油站对面 有个大坑")[1] == [("深盐路加油站对面有个大坑", "深盐路加油站", [])]
+
+
+def test_what_a_fifth_hotline_probe_found():
+    """A fifth probe (12 calls): 「你们到底管不管 我打了五次电话了 海涛花园八栋 电梯 天天坏」 filed nothing (read as a status
+    question); 「对 十五号」 to the read-back 「幸福路十五号是吧」 ended the description 「…。15号」; 「那个东西又坏了」, 「什么东西坏了」,
+    「就是楼道的灯 海景花园三栋的」 was filed 「东西又坏了。楼道的灯海景花园3栋的」."""
+    analyzer = Analyzer.default()
+    pressed = read_report(read_call(turns("C: 你们到底管不管 我打了五次电话了 海涛花园八栋 电梯 天天坏")), analyzer, "query_status")
+    assert pressed.is_report and [i.analysis["location"]["text"] for i in pressed.issues] == ["海涛花园8栋"]
+    asked = read_report(read_call(turns("C: 我上周反映的那个 怎么还没人来")), analyzer, "query_status")
+    assert not asked.is_report  # pressing, but no place to file at: a status question still
+    assert read_call(turns("C: 幸福路十五号楼下 烧烤摊 油烟好大", "A: 幸福路十五号是吧", "C: 对 十五号")).report == \
+        "幸福路15号楼下烧烤摊油烟好大"
+    assert read_call(turns("C: 海景花园三栋电梯坏了", "A: 三栋是吧", "C: 对 里面还关着人")).report == \
+        "海景花园3栋电梯坏了。里面还关着人"
+    named = read_call(turns("C: 喂 那个东西又坏了", "A: 什么东西坏了", "C: 就是楼道的灯 海景花园三栋的"))
+    assert named.report == "楼道的灯又坏了" and locate(named.place).address.text == "海景花园3栋"
