@@ -29,3 +29,16 @@ def test_a_version_saved_as_torch_weights_still_loads(tmp_path):
     torch.save({"weight": torch.from_numpy(model.weight), "bias": torch.from_numpy(model.bias)}, tmp_path / "weights.pt")
     loaded = LinearTextClassifier.load(tmp_path)
     np.testing.assert_array_equal(loaded.predict_proba(["路灯不亮"]), model.predict_proba(["路灯不亮"]))
+
+
+def test_a_label_with_few_examples_leaves_the_model_calibrated():
+    """Four examples of a new leaf (a trainer's first examples, or one operator correction accepted) turned the
+    temperature off for the whole model: the shipped model read every message at 0.01–0.03 and sent each to review.
+    The few examples stay in training and the temperature is fitted on the other labels."""
+    texts = [f"{t}{n}" for n in range(3) for t in TEXTS] + ["社保卡丢了去哪里补办"]
+    labels = LABELS * 3 + ["社保卡"]
+    many = LinearTextClassifier.train([f"{t}{n}" for n in range(3) for t in TEXTS], LABELS * 3)
+    few = LinearTextClassifier.train(texts, labels)
+    assert few.temperature != 1.0 and abs(np.log(few.temperature / many.temperature)) < np.log(3)
+    assert few.predict("楼上装修噪音太大")[0] == ("噪音", few.predict("楼上装修噪音太大")[0][1])
+    assert few.predict("楼上装修噪音太大")[0][1] > 0.5
