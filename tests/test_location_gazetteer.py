@@ -364,3 +364,13 @@ def test_downstairs_at_a_road_number_is_the_number_not_a_building(text, house_nu
 def test_the_stretch_between_two_buildings_is_placed_between_them(text, building, said):
     address = locate(text).address
     assert (address.building, address.text) == (building, said), address
+
+
+@pytest.mark.parametrize("text, said", [
+    ("我们楼下些垃圾整天没有人收锦绣家园5栋", "锦绣家园5栋"),  # a WeChat probe: the estate 「人收锦绣家园」
+    ("垃圾没人收锦绣家园5栋", "锦绣家园5栋"),
+    ("幸福里小区3栋电梯坏了", "幸福里小区3栋"),  # 幸福 is an adjective, and the name is short: kept whole
+    ("好大一股煤气味海涛花园5栋", "海涛花园5栋"),
+])
+def test_a_report_running_into_an_unknown_estate_leaves_its_verb_out_of_the_name(text, said):
+    assert locate(text).address.text == said
