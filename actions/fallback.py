@@ -10,6 +10,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.handoff import hand_off
 from nlu.conversation_settings import conversation_settings
+from nlu.normalize import mostly_latin
 
 FALLBACK_INTENT = "nlu_fallback"
 
@@ -34,5 +35,6 @@ class ActionHandleFallback(Action):
                   domain: DomainDict) -> List[Dict[Text, Any]]:
         if failed_in_a_row(tracker) >= conversation_settings().handoff_after_failed_turns:
             return hand_off(dispatcher, tracker, "not_understood")
-        dispatcher.utter_message(response="utter_default")
+        latin = mostly_latin(tracker.latest_message.get("text") or "")
+        dispatcher.utter_message(response="utter_default_latin" if latin else "utter_default")
         return []

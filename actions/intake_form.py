@@ -26,7 +26,7 @@ from actions.switched_problem import PROBLEM_SLOTS, dropped_only, dropped_reply,
 from dispatch.schema import MAX_DESCRIPTION
 from common import clock
 from dispatch.location import Address
-from nlu.contact import phone_in, without_phone
+from nlu.contact import only_a_phone, phone_in, without_phone
 from nlu.courtesy import strip_courtesy
 from nlu.conversation_settings import FOLLOW_UP_SLOTS, conversation_settings
 from nlu.locate import locate
@@ -38,8 +38,8 @@ from nlu.normalize import has_chinese, has_meaningful_text, normalize_text
 from nlu.urgency import category_floor, default_rules
 from nlu.split import strip_connective
 from nlu.topic_switch import drops_problem, other_problem
-from nlu.vague import (content_chars, is_bare_request, name_alone, names_no_thing, only_relative_place, says_a_name,
-                       says_only_when, says_when, with_thing_named, without_place_hedge)
+from nlu.vague import (content_chars, is_bare_request, name_alone, names_no_thing, only_interjections,
+                       only_relative_place, says_a_name, says_only_when, says_when, with_thing_named, without_place_hedge)
 
 REQUIRED = ("problem_description", "location")
 #: letters and digits (besides place and filler words) that make a message more about the problem
@@ -296,9 +296,13 @@ class ValidateIntakeForm(FormValidationAction):
             # 「5栋2单元」 answering 「请问您要反映什么问题？」 after 「锦绣家园」 was filed as the problem (安全隐患): it
             # says more of where (validate_location takes it), and what happened is asked again
             return {"problem_description": None, "problem_issue": None}
+        number = only_a_phone(text)
+        if number:  # 「13812345678」 alone: whom to call back, kept; the problem is still to be told
+            return {"problem_description": None, "problem_issue": "phone", "contact": number}
         predicted = problem_type(tracker)
-        if not has_meaningful_text(text) or (not has_chinese(text) and predicted.get("needs_review", True)):
-            # no words at all, or Latin letters the problem-type model cannot place (「qwe」)
+        if (not has_meaningful_text(text) or only_interjections(text)
+                or (not has_chinese(text) and predicted.get("needs_review", True))):
+            # no words at all, 「啊啊啊啊」, or Latin letters the problem-type model cannot place (「qwe」)
             return {"problem_description": None, "problem_issue": "unclear"}
         urgency = combined_urgency(latest(tracker, "urgency"), category_floor(predicted), text)
         # the slot holds the resident's text, the parse data its normalised form (「：」 → 「:」)

@@ -98,6 +98,14 @@ def has_chinese(text: str) -> bool:
     return bool(_CHINESE.search(text or ""))
 
 
+def mostly_latin(text: str) -> bool:
+    """Most of the message's letters are Latin (「the elevator in building 5 of 海景花园 is broken」): written in
+    another language (three words or more), told in both that only Chinese is taken."""
+    words = re.findall(r"[A-Za-z]{2,}", text or "")  # a sentence of words, not a stray 「asdkjh」
+    latin = sum(map(len, words))
+    return len(words) >= 3 and latin > 2 * len(_CHINESE.findall(text or ""))
+
+
 def has_meaningful_text(text: str) -> bool:
     """True when the message contains at least one letter, digit or Chinese character."""
     return any(ch.isalnum() for ch in normalize_text(text))

@@ -170,3 +170,13 @@ def with_thing_named(answer: str, told: str) -> str:
     if not named or _BROKEN.search(named) or _SAYS_STATE.search(named) or len(named) > 12:
         return answer
     return named + _UNNAMED_THING.sub("", told or "").lstrip("，,、 ")
+
+
+#: sounds and marks that say nothing (「啊啊啊啊」「嗯嗯」「哈哈哈」「？？？」)
+_INTERJECTIONS = re.compile(r"[啊呀哦噢嗯唉哎呃哇嘿喂诶欸呵哈嘛呢吧了！!？?。，,~～…\s]+")
+
+
+def only_interjections(text: str) -> bool:
+    """「啊啊啊啊啊啊」: nothing but sounds — it was taken for a problem and the resident asked where it was."""
+    work = normalize_text(text or "")
+    return bool(work) and not _INTERJECTIONS.sub("", work)

@@ -378,3 +378,17 @@ def test_saying_a_filed_problem_is_solved_adds_it_to_the_ticket(stack, rasa_url,
     assert ticket_id in asked and "办理中" in asked and "撤销" not in asked, asked
     solved = joined(say(rasa_url, sender, "不用了，物业已经清掉了"))
     assert f"已把您说的情况补充到工单 {ticket_id}" in solved and "也在" not in solved, solved
+
+
+def test_a_phone_alone_sounds_alone_and_english_are_answered_for_what_they_are(stack, rasa_url, app_url, sender):
+    """A WeChat probe: 「13812345678」 alone was told 「我没有看懂您反映的问题」 (the number kept nowhere); 「啊啊啊啊啊啊」 was
+    taken for a problem and asked where; 「the elevator in building 5 of 海景花园 is broken」 got a reply in Chinese only."""
+    kept = joined(say(rasa_url, sender, "13812345678"))
+    assert "已记下您的联系电话" in kept, kept
+    summary = joined(say(rasa_url, sender, "海景花园3栋楼道灯坏了"))
+    assert "联系电话：138****5678" in summary, summary
+    other = f"{sender}-b"
+    sounds = joined(say(rasa_url, other, "啊啊啊啊啊啊"))
+    assert "哪里" not in sounds and ("没有看懂" in sounds or "没有完全理解" in sounds), sounds
+    english = joined(say(rasa_url, f"{sender}-c", "the elevator in building 5 of 海景花园 is broken"))
+    assert "Sorry" in english and "中文" in english, english
