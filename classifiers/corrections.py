@@ -23,12 +23,11 @@ from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 import yaml
 
-from classifiers.examples import (PROBLEMS_DIR, Example, example_line, intent_examples, problem_example_files,
+from classifiers.examples import (CORRECTIONS_FILE, Example, example_line, intent_examples, problem_example_files,
                                   read_examples, same_text_key)
 from classifiers.taxonomy import Taxonomy
 from common.paths import PROJECT_ROOT, TRAINING_DATA_DIR
 
-CORRECTIONS_FILE = Path(os.environ.get("INTAKE_CORRECTIONS_FILE", PROBLEMS_DIR / "corrections.yml"))
 INTENT_CORRECTIONS_FILE = Path(os.environ.get("INTAKE_INTENT_CORRECTIONS_FILE",
                                               TRAINING_DATA_DIR / "nlu" / "corrections.yml"))
 URGENCY_CORRECTIONS_FILE = Path(os.environ.get("INTAKE_URGENCY_CORRECTIONS_FILE",

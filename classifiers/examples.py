@@ -6,6 +6,7 @@ classifier the category.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,8 @@ from common.paths import TRAINING_DATA_DIR
 from nlu.normalize import normalize_text
 
 PROBLEMS_DIR = TRAINING_DATA_DIR / "problems"
+#: where accepted operator corrections of the category are written (INTAKE_CORRECTIONS_FILE moves it; the tests do)
+CORRECTIONS_FILE = Path(os.environ.get("INTAKE_CORRECTIONS_FILE", PROBLEMS_DIR / "corrections.yml"))
 _ENTITY = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 
 
@@ -78,7 +81,12 @@ def intent_examples(directory: Path = TRAINING_DATA_DIR / "nlu", extra: Iterable
 
 
 def problem_example_files(directory: Path = PROBLEMS_DIR) -> List[Path]:
-    return sorted(directory.glob("*.yml"))
+    """The example files a problem-type version is trained from: the directory's, and the accepted corrections
+    wherever they are kept (moved out of the directory, they were accepted and never trained on)."""
+    files = sorted(directory.glob("*.yml"))
+    if directory == PROBLEMS_DIR and CORRECTIONS_FILE.exists() and CORRECTIONS_FILE not in files:
+        files.append(CORRECTIONS_FILE)
+    return files
 
 
 def examples_for_labels(labels: Iterable[str]) -> List[Example]:

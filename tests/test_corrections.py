@@ -37,6 +37,27 @@ def test_accepted_corrections_are_examples_once_and_conflicts_are_reported(tmp_p
     assert len(data.intent_examples) == 2 and {m.get("intent") for m in data.intent_examples} == {"report_problem"}
 
 
+def test_accepted_corrections_kept_outside_the_examples_are_trained_on():
+    """A trainer probe: corrections accepted in the console (2 of them) and a version trained right after counted
+    2868 examples, as before — with the corrections file kept elsewhere (INTAKE_CORRECTIONS_FILE, as these tests
+    keep it), training never read it. The registry trains from problem_example_files()."""
+    from classifiers.examples import CORRECTIONS_FILE, PROBLEMS_DIR, problem_example_files
+
+    assert CORRECTIONS_FILE.parent != PROBLEMS_DIR  # the tests keep it in a directory of their own
+    existed = CORRECTIONS_FILE.exists()
+    before = CORRECTIONS_FILE.read_text(encoding="utf-8") if existed else None
+    try:
+        add_corrections([("小区门口有人摆摊卖药，说能治百病", "卫生计生/食品药品监管/药品和医疗器械管理")], default_taxonomy(),
+                        CORRECTIONS_FILE)
+        assert CORRECTIONS_FILE in problem_example_files()
+        assert ("小区门口有人摆摊卖药，说能治百病" in [e.text for e in read_examples(problem_example_files())])
+    finally:
+        if existed:
+            CORRECTIONS_FILE.write_text(before, encoding="utf-8")
+        else:
+            CORRECTIONS_FILE.unlink()
+
+
 def test_intent_corrections_are_examples_of_that_intent(tmp_path):
     out = tmp_path / "nlu_corrections.yml"
     intents = correctable_intents()
