@@ -392,3 +392,9 @@ def test_a_phone_alone_sounds_alone_and_english_are_answered_for_what_they_are(s
     assert "哪里" not in sounds and ("没有看懂" in sounds or "没有完全理解" in sounds), sounds
     english = joined(say(rasa_url, f"{sender}-c", "the elevator in building 5 of 海景花园 is broken"))
     assert "Sorry" in english and "中文" in english, english
+    # a web page probe: 「hello …」 read as a greeting and was welcomed in Chinese only
+    greeted = joined(say(rasa_url, f"{sender}-d", "hello the street light is broken near my home"))
+    assert "Sorry" in greeted, greeted
+    # and 「我要投诉你们态度差」 was asked where: a complaint about the service goes to the duty operator
+    about_us = joined(say(rasa_url, f"{sender}-e", "我要投诉你们态度差"))
+    assert "人工坐席" in about_us and "哪里" not in about_us, about_us
