@@ -68,21 +68,22 @@ async def take(request: web.Request) -> web.Response:
     return web.json_response({"handoff": taken.dict()}, dumps=dumps)
 
 
-def refused_unless_mine(request: web.Request, entry: Handoff):
+def require_mine(request: web.Request, entry: Handoff) -> None:
+    """An HTTP 409 saying why, unless the conversation is taken by this operator (or an admin asks)."""
     account = account_of(request)
+    why = None
     if entry.status != "taken":
-        return json_error(409, f"会话{entry.id}{'已结束' if entry.status == 'closed' else '尚未接入，请先接入'}")
-    if entry.taken_by != account.username and account.role != "admin":
-        return json_error(409, f"会话{entry.id}由{entry.taken_by}接入，您不能代为回复")
-    return None
+        why = f"会话{entry.id}{'已结束' if entry.status == 'closed' else '尚未接入，请先接入'}"
+    elif entry.taken_by != account.username and account.role != "admin":
+        why = f"会话{entry.id}由{entry.taken_by}接入，您不能代为回复"
+    if why:
+        raise web.HTTPConflict(text=dumps({"error": why}), content_type="application/json")
 
 
 async def say(request: web.Request) -> web.Response:
     entry, sender = entry_of(request)
     said = await read_model(request, Said)
-    refused = refused_unless_mine(request, entry)
-    if refused is not None:
-        return refused
+    require_mine(request, entry)
     await say_to_resident(request, sender, entry.channel, PREFIX + said.text.strip())
     request.app["audit"].record(account_of(request).username, "handoff_say", str(entry.id), text=said.text)
     return web.json_response({"sent": True})
@@ -92,9 +93,7 @@ async def close(request: web.Request) -> web.Response:
     entry, sender = entry_of(request)
     operator = account_of(request).username
     if entry.status == "taken":
-        refused = refused_unless_mine(request, entry)
-        if refused is not None:
-            return refused
+        require_mine(request, entry)
     try:
         closed = request.app["handoffs"].close(entry.id, operator)
     except HandoffError as exc:

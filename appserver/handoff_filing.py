@@ -18,7 +18,7 @@ from aiohttp import web
 from pydantic import BaseModel, Field, ValidationError, validator
 
 from appserver.console_auth import account_of
-from appserver.console_handoffs import PREFIX, entry_of, refused_unless_mine, say_to_resident
+from appserver.console_handoffs import PREFIX, entry_of, require_mine, say_to_resident
 from appserver.errors import json_error, read_model
 from common.json_body import dumps
 from common.validation import field_problems
@@ -63,9 +63,7 @@ def told(ticket: Ticket, created: bool) -> str:
 async def file_for_resident(request: web.Request) -> web.Response:
     entry, sender = entry_of(request)
     filing = await read_model(request, Filing)
-    refused = refused_unless_mine(request, entry)
-    if refused is not None:
-        return refused
+    require_mine(request, entry)
     taxonomy = request.app["taxonomy"]
     if filing.category and filing.category not in taxonomy:
         return json_error(422, f"分类「{filing.category}」不存在，请从列表中选择（大类/小类/细项）")
