@@ -9,7 +9,6 @@ A phone number alone is the number for the call back.
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -17,7 +16,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.corrections import (claim_reply, nothing_said, place_said, placed_anew, read_change, regrade, reworded,
+from actions.corrections import (NOTE, claim_reply, nothing_said, place_said, placed_anew, read_change, regrade, reworded,
                                  which_problem)
 from actions.intake_draft import changed_slots, drafts, slot_values, stage_for, summary
 from actions.intake_form import emergency_advice
@@ -48,7 +47,7 @@ def another_problem(tracker: Tracker, problems: List[Dict[str, Any]]) -> bool:
 def repeated(said: str, description: str) -> bool:
     """``said`` is the report again or a detail already added to it (a message sent twice, or retried by a
     phone on a bad network) — not a part of it: 「每天晚上」 in 「楼下烧烤店每天晚上吵到两点」 is news."""
-    notes = re.findall(r"（(?:补充|更正)：(.*?)）", description)
+    notes = NOTE.findall(description)
     said = normalize_text(said)
     return said in {normalize_text(text) for text in (description, description.split("（")[0], *notes)}
 

@@ -46,7 +46,8 @@ BAD_INPUT = [
 def corpus(letters: Path) -> Dict[str, List[str]]:
     data = ROOT / "bench" / "data"
     sets = {
-        "reports": [i[1] for i in yaml.safe_load((data / "urgency_holdout.yml").read_text(encoding="utf-8"))["items"]]
+        "reports": [i[1] for i in yaml.safe_load((ROOT / "training_data" / "urgency" / "kept_aside_01.yml")
+                                                 .read_text(encoding="utf-8"))["items"]]
         + [i[2] for i in yaml.safe_load((data / "leaves_holdout.yml").read_text(encoding="utf-8"))["items"]],
         "bad input": BAD_INPUT,
     }

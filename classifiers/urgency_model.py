@@ -270,8 +270,20 @@ class UrgencyModel:
                  else None)
         if level == "一般":
             return UrgencyReading(level, probabilities, doubt=doubt)
-        return UrgencyReading(level, probabilities, self._pushing(classifier, text, level)
-                              or self._weighing_words(classifier, text, level), doubt)
+        pushing = self._pushing(classifier, text, level)
+        if pushing:
+            return UrgencyReading(level, probabilities, pushing, doubt)
+        words = self._weighing_words(classifier, text, level)
+        if words and all(self._says_who(features.lexicon, word) for word in words):
+            # 「有小孩在旁边玩」 read 特急 0.72 on 「小孩」 alone: who is there says nothing of a danger (nor of a
+            # doubt) until a hazard is named, as the features give exposure no column of its own
+            return UrgencyReading("一般", probabilities)
+        return UrgencyReading(level, probabilities, [f"「{word}」" for word in words], doubt)
+
+    @staticmethod
+    def _says_who(lexicon: HazardLexicon, word: str) -> bool:
+        """Whether ``word`` names who is exposed (a word of an exposure concept: 「小孩」「老人」「行人」)."""
+        return any(said in word for concept in lexicon.concepts if concept.kind == "exposure" for said in concept.words)
 
     def _pushing(self, classifier: UrgencyClassifier, text: str, level: str, most: int = 3) -> List[str]:
         """Labels of the concepts whose columns add most to ``level``'s score, strongest first."""
@@ -287,8 +299,8 @@ class UrgencyModel:
 
     def _weighing_words(self, classifier: UrgencyClassifier, text: str, level: str, most: int = 3) -> List[str]:
         """The content words of ``text`` (nouns, verbs, adjectives and set phrases of two characters
-        or more, by jieba's part-of-speech tagger; never a negation) adding most to ``level``'s score,
-        quoted: what an operator checks when no hazard concept was named. The tagger loads on the
+        or more, by jieba's part-of-speech tagger; never a negation) adding most to ``level``'s score:
+        what an operator checks (quoted in the reason) when no hazard concept was named. The tagger loads on the
         first such reason (0.4 s once per process), never for the reports that name a concept."""
         import jieba.posseg
 
@@ -304,7 +316,7 @@ class UrgencyModel:
             if view == "words" and term in content:
                 gains[term] = float(value * weights[column])
         ranked = [term for term, gain in sorted(gains.items(), key=lambda kv: -kv[1]) if gain > 0]
-        return [f"「{term}」" for term in ranked[:most]]
+        return ranked[:most]
 
     def save(self, directory: Path, extra_meta: Optional[Dict[str, object]] = None) -> None:
         self.classifier.save(directory, extra_meta)
@@ -319,13 +331,16 @@ class UrgencyModel:
 
 
 def read_reports(paths: Sequence[Path]) -> List[Tuple[str, str, str]]:
-    """(text, grade, file name) of every [style, text, grade] item; precise errors for bad items."""
+    """(text, grade, file name) of every [style, text, grade] item — or [style, text, grade, reason]: a
+    kept-aside set that joined the training reports keeps the reason it expected; precise errors for bad items."""
     reports: List[Tuple[str, str, str]] = []
     for path in paths:
         items = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("items") or []
         for i, item in enumerate(items):
-            if not isinstance(item, list) or len(item) != 3 or item[2] not in GRADES or not str(item[1]).strip():
-                raise ValueError(f"{path}: item {i} must be [style, text, 特急|紧急|一般]: {item}")
+            if (not isinstance(item, list) or len(item) not in (3, 4) or item[2] not in GRADES
+                    or not str(item[1]).strip()):
+                raise ValueError(f"{path}: item {i} must be [style, text, 特急|紧急|一般] (a fourth, the reason a "
+                                 f"kept-aside set expected, may follow): {item}")
             reports.append((str(item[1]), item[2], path.name))
     return reports
 

@@ -101,10 +101,11 @@ def test_list_filters(stack, app_url):
 
 
 def test_a_report_the_model_thinks_may_be_top_urgency_is_filed_for_a_person_to_confirm(stack, app_url):
-    """Bare copper showing in a stairwell's wiring: graded 紧急, but the urgency model's P(特急) is above
-    settings/urgency.yml review_top_at, so the ticket says so and carries the reason an operator reads."""
+    """Bare copper showing in a stairwell's wiring, a little warm: graded 紧急, but the urgency model's P(特急)
+    is above settings/urgency.yml review_top_at, so the ticket says so and carries the reason an operator reads."""
     resp = requests.post(f"{app_url}/open311/v2/requests.json",
-                         json={"description": "楼道里的电线外皮裂开了，露出铜线", "address_string": "滨江花园3栋"}, timeout=10)
+                         json={"description": "楼道里的电线外皮破了，露出里面的铜线，还有点发热",
+                               "address_string": "滨江花园3栋"}, timeout=10)
     assert resp.status_code == 201
     ticket = requests.get(f"{app_url}/open311/v2/requests/{resp.json()[0]['service_request_id']}.json",
                           timeout=10).json()[0]

