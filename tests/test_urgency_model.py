@@ -61,6 +61,17 @@ def test_drowning_and_suicide_are_top_urgency_and_prevention_is_not():
         assert grade(text).level != "特急", text
 
 
+def test_an_outage_announced_for_later_is_none_going_on():
+    """「看到通知说明天要停水，想问问几点能恢复」 was graded 紧急 by the outage trigger word (the seventeenth
+    kept-aside set, after its first run): a planned outage asked about is no outage; one going on still is,
+    whatever the notice says about when it ends."""
+    for text in ("看到通知说明天要停水，想问问几点能恢复", "将于周五停电检修，想问问大概几个小时",
+                 "停水通知。看到通知说明天要停水，想问问几点能恢复", "小区门口贴了停电公告，想问问几点来电"):
+        assert grade(text).level == "一般", text
+    for text in ("小区停水了，物业通知说明天才能恢复", "停电两天了，通知说明天要来修"):
+        assert grade(text).level != "一般", text
+
+
 def test_a_hotline_work_order_is_no_outage_for_its_call(model):
     """「来电人称」「市民来电反映」 open every 12345 work order: read as power coming back (来电), they put
     an outage in 20 routine summaries of the eighth kept-aside set and graded them 紧急."""
