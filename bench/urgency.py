@@ -45,16 +45,20 @@ REPORTS = Path(__file__).with_name("reports")
 ROOT = Path(__file__).resolve().parents[1]
 KEPT_ASIDE = ROOT / "bench" / "data" / "urgency_holdout17.yml"
 JOINED_DIR = ROOT / "training_data" / "urgency"
-HOLDOUT, THIRD_HOLDOUT, FOURTH_HOLDOUT = (JOINED_DIR / f"kept_aside_0{n}.yml" for n in (2, 3, 4))
-FIFTH_HOLDOUT, SIXTH_HOLDOUT, SEVENTH_HOLDOUT = (JOINED_DIR / f"kept_aside_0{n}.yml" for n in (5, 6, 7))
-EIGHTH_HOLDOUT, NINTH_HOLDOUT = JOINED_DIR / "kept_aside_08.yml", JOINED_DIR / "kept_aside_09.yml"
-TENTH_HOLDOUT, ELEVENTH_HOLDOUT, TWELFTH_HOLDOUT, THIRTEENTH_HOLDOUT, FOURTEENTH_HOLDOUT, FIFTEENTH_HOLDOUT, \
-    SIXTEENTH_HOLDOUT = (JOINED_DIR / f"kept_aside_{n}.yml" for n in range(10, 17))
-FIRST_HOLDOUT = JOINED_DIR / "kept_aside_01.yml"
+
+
+def _joined(number: int) -> Path:
+    """The file the kept-aside set of that number became when it joined the training reports."""
+    return JOINED_DIR / f"kept_aside_{number:02d}.yml"
+
+
+FIRST_HOLDOUT, HOLDOUT, THIRD_HOLDOUT, FOURTH_HOLDOUT = _joined(1), _joined(2), _joined(3), _joined(4)
+FIFTH_HOLDOUT, SIXTH_HOLDOUT, SEVENTH_HOLDOUT, EIGHTH_HOLDOUT = _joined(5), _joined(6), _joined(7), _joined(8)
+NINTH_HOLDOUT, TENTH_HOLDOUT, ELEVENTH_HOLDOUT, TWELFTH_HOLDOUT = _joined(9), _joined(10), _joined(11), _joined(12)
+THIRTEENTH_HOLDOUT, FOURTEENTH_HOLDOUT = _joined(13), _joined(14)
+FIFTEENTH_HOLDOUT, SIXTEENTH_HOLDOUT = _joined(15), _joined(16)
 #: the sets kept aside before the seventeenth, in the order they were written: training reports since 2026-12-01
-JOINED = [FIRST_HOLDOUT, HOLDOUT, THIRD_HOLDOUT, FOURTH_HOLDOUT, FIFTH_HOLDOUT, SIXTH_HOLDOUT, SEVENTH_HOLDOUT,
-          EIGHTH_HOLDOUT, NINTH_HOLDOUT, TENTH_HOLDOUT, ELEVENTH_HOLDOUT, TWELFTH_HOLDOUT, THIRTEENTH_HOLDOUT,
-          FOURTEENTH_HOLDOUT, FIFTEENTH_HOLDOUT, SIXTEENTH_HOLDOUT]
+JOINED = [_joined(number) for number in range(1, 17)]
 TEAM_SET = ROOT / "tests" / "data" / "urgency.yml"
 LETTERS = ROOT.parent / "shared" / "data" / "teddy" / "train.csv"
 GRADED_LETTERS = ROOT / "bench" / "data" / "urgency_letters.yml"
@@ -376,8 +380,7 @@ def leave_one_set_out() -> Tuple[List[Dict[str, object]], List[Tuple[UrgencyMode
         train = [(text, grade) for text, grade, source in reports if source != path.name]
         model = UrgencyModel.train([t for t, _ in train], [g for _, g in train])
         cases = load_cases(path)
-        graded = [rules.with_review(rules.combine(rules.by_rules(t), reading), reading)
-                  for t in (normalize_text(c[1]) for c in cases) for reading in [model.read(t)]]
+        graded = [rules.assess(normalize_text(c[1]), model=model) for c in cases]
         levels = [u.level for u in graded]
         tops = [i for i, c in enumerate(cases) if c[2] == "特急"]
         rows.append({"set": TITLES[path], **figures([c[2] for c in cases], levels),

@@ -268,11 +268,11 @@ class UrgencyModel:
         level = self.grade(probabilities, named=named)
         doubt = (probabilities["特急"] if level != "特急" and probabilities["特急"] >= self.thresholds.review_top
                  else None)
-        if level == "一般" and doubt is None:
-            return UrgencyReading(level, probabilities)
+        if level == "一般" and (doubt is None or named):
+            return UrgencyReading(level, probabilities, doubt=doubt)
         weighed = level if level != "一般" else "特急"  # what raised it, or what the doubt is of
         pushing = self._pushing(classifier, text, weighed)
-        words = [] if pushing or (level == "一般" and named) else self._weighing_words(classifier, text, weighed)
+        words = [] if pushing else self._weighing_words(classifier, text, weighed)
         if not named and words and all(self._says_who(features.lexicon, word) for word in words):
             # 「有小孩在旁边玩」 read 特急 0.72 on 「小孩」 alone: who is there says nothing of a danger (nor of a
             # doubt) until a hazard is named, as the features give exposure no column of its own

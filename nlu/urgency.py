@@ -19,7 +19,7 @@ from nlu.negation import Negation
 from nlu.normalize import normalize_text
 
 if TYPE_CHECKING:
-    from classifiers.urgency_model import UrgencyReading
+    from classifiers.urgency_model import UrgencyModel, UrgencyReading
 
 LEVELS = ("特急", "紧急", "一般")
 #: the reason that sends a ticket graded below 特急 to a person: the model was not sure it was not 特急
@@ -84,13 +84,13 @@ class UrgencyRules:
         found = set(lexicon.found(normalize_text(text)))
         return bool(found & lexicon.hazards) or not found.intersection(self.floor_unless)
 
-    def assess(self, text: str, default_level: Optional[str] = None) -> Urgency:
-        """Grade ``text`` by the rules and, when one is trained, the model; ``default_level`` is the
-        category's default (the floor). The model is loaded on first use: the action server, which
-        only regrades a corrected description, starts without it."""
+    def assess(self, text: str, default_level: Optional[str] = None, model: Optional[UrgencyModel] = None) -> Urgency:
+        """Grade ``text`` by the rules and, when one is trained, the model (``model``: another than the
+        shared one, as a benchmark's); ``default_level`` is the category's default (the floor). The model is
+        loaded on first use: the action server, which only regrades a corrected description, starts without it."""
         from classifiers.urgency_model import shared_model
 
-        model = shared_model()
+        model = model or shared_model()
         reading = model.read(text) if model else None
         return self.with_review(self.with_floor(self.combine(self.by_rules(text), reading), default_level, text),
                                 reading)
