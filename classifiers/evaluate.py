@@ -22,7 +22,7 @@ from classifiers.baseline import TfidfSvmBaseline  # noqa: E402
 from classifiers.calibration import expected_calibration_error  # noqa: E402
 from classifiers.datasets import LabelledText, check_known_labels  # noqa: E402
 from classifiers.examples import Example, examples_for_labels  # noqa: E402
-from classifiers.linear_model import LinearConfig, LinearTextClassifier  # noqa: E402
+from classifiers.linear_model import LinearConfig  # noqa: E402
 from classifiers.problem_features import ProblemTypeModel  # noqa: E402
 from classifiers.sentence_encoder import EncoderSpec  # noqa: E402
 from nlu.normalize import normalize_text  # noqa: E402
@@ -81,8 +81,8 @@ class ModelResult:
         return out
 
 
-def _ours(train: Sequence[LabelledText], test: Sequence[LabelledText], config: LinearConfig,
-          shipped: Sequence[Example], model_type: type = LinearTextClassifier):
+def _ours(train: Sequence[LabelledText], test: Sequence[LabelledText], config: Optional[LinearConfig],
+          shipped: Sequence[Example], model_type: type = ProblemTypeModel):
     texts = [r.text for r in train] + [e.text for e in shipped]
     labels = [r.label for r in train] + [e.label for e in shipped]
     weights = [1.0] * len(train) + [SHIPPED_EXAMPLE_WEIGHT] * len(shipped)
@@ -104,19 +104,29 @@ def _baseline(train: Sequence[LabelledText], test: Sequence[LabelledText]):
     return predicted, [], train_s, time.perf_counter() - started
 
 
-def _models(encoder: Optional[EncoderSpec] = None) -> List[ModelResult]:
-    models = [ModelResult("linear (ours) + shipped examples"), ModelResult("linear (ours), file only"),
-              ModelResult("TF-IDF + linear SVM (baseline)")]
-    if encoder:
-        models += [ModelResult(f"linear (ours) + {encoder.name} ({encoder.chars} characters, weight "
-                               f"{encoder.weight:g}), file only")]
-    return models
+@dataclass(frozen=True)
+class Variant:
+    """Our model on the file only, trained another way than the settings say (a benchmark compares them)."""
+    name: str
+    model_type: type = ProblemTypeModel
+    config: Optional[LinearConfig] = None
 
 
-def _run_split(train: Sequence[LabelledText], test: Sequence[LabelledText], config: LinearConfig,
-               results: List[ModelResult], encoder: Optional[EncoderSpec] = None) -> None:
-    """Train each model on ``train`` and add its answers on ``test`` to ``results``; with ``encoder``,
-    also our model reading that sentence encoder beside the words."""
+def encoder_variant(encoder: EncoderSpec) -> Variant:
+    """Our model reading ``encoder`` beside the words, whatever settings/problem_type.yml says."""
+    return Variant(f"linear (ours) + {encoder.name} ({encoder.chars} characters, weight {encoder.weight:g}), file only",
+                   ProblemTypeModel.with_encoder(encoder))
+
+
+def _models(variants: Sequence[Variant] = ()) -> List[ModelResult]:
+    return [ModelResult("linear (ours) + shipped examples"), ModelResult("linear (ours), file only"),
+            ModelResult("TF-IDF + linear SVM (baseline)")] + [ModelResult(v.name) for v in variants]
+
+
+def _run_split(train: Sequence[LabelledText], test: Sequence[LabelledText], config: Optional[LinearConfig],
+               results: List[ModelResult], variants: Sequence[Variant] = ()) -> None:
+    """Train each model on ``train`` and add its answers on ``test`` to ``results``; then each variant of
+    ours on the file only."""
     with_examples, alone, base = results[:3]
     gold = [r.label for r in test]
     # an example that is also a test message would be learned, not measured
@@ -125,21 +135,20 @@ def _run_split(train: Sequence[LabelledText], test: Sequence[LabelledText], conf
     with_examples.extend(gold, *_ours(train, test, config, shipped))
     alone.extend(gold, *_ours(train, test, config, []))
     base.extend(gold, *_baseline(train, test))
-    if encoder:
-        results[3].extend(gold, *_ours(train, test, config, [], ProblemTypeModel.with_encoder(encoder)))
+    for result, variant in zip(results[3:], variants):
+        result.extend(gold, *_ours(train, test, variant.config, [], variant.model_type))
 
 
 def evaluate_split(train: List[LabelledText], test: List[LabelledText], test_path: Path,
-                   config: Optional[LinearConfig] = None, encoder: Optional[EncoderSpec] = None) -> List[ModelResult]:
+                   config: Optional[LinearConfig] = None, variants: Sequence[Variant] = ()) -> List[ModelResult]:
     check_known_labels(test, {r.label for r in train}, test_path)
-    results = _models(encoder)
-    _run_split(train, test, config or LinearConfig(), results, encoder)
+    results = _models(variants)
+    _run_split(train, test, config, results, variants)
     return results
 
 
 def cross_validate(rows: List[LabelledText], folds: int, config: Optional[LinearConfig] = None,
                    progress: Optional[Callable[[int], None]] = None) -> List[ModelResult]:
-    config = config or LinearConfig()
     results = _models()
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=7)
     for fold, (train_idx, test_idx) in enumerate(splitter.split(rows, [r.label for r in rows]), start=1):

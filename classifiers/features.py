@@ -111,6 +111,11 @@ class TextFeatures:
 
     @property
     def size(self) -> int:
+        return self.term_columns
+
+    @property
+    def term_columns(self) -> int:
+        """The columns that stand for terms, first in every row (subclasses add others after them)."""
         return sum(len(v.vocabulary_) for v in self.views.values())
 
     def term(self, column: int) -> Tuple[str, str]:

@@ -40,19 +40,50 @@ class LinearConfig:
     balanced: bool = True  # weigh classes by inverse frequency: small categories matter as much
     calibration_share: float = 0.15  # held out to fit the temperature, then trained on everything
     seed: int = 13
+    # scale each label's term columns by the log-count ratio of the terms' presence in that label's texts
+    # against the others' before solving (NBSVM: Wang & Manning 2012; log_count_ratios below)
+    log_count_ratio: bool = False
 
 
 Progress = Callable[[int, int], None]
 
 
+#: the count every term is given in every label before the log-count ratios are taken (Laplace smoothing)
+RATIO_SMOOTHING = 1.0
+
+
+def log_count_ratios(x: scipy.sparse.csr_matrix, targets: np.ndarray, n_labels: int, sample_weight: np.ndarray,
+                     term_columns: int) -> np.ndarray:
+    """(term_columns × labels): for label k and term j, log((pₖⱼ / ‖pₖ‖₁) / (qₖⱼ / ‖qₖ‖₁)), where pₖⱼ counts
+    the texts of label k containing term j and qₖⱼ those of the other labels (each text counted by its
+    sample weight, plus RATIO_SMOOTHING). A term that tells the labels apart keeps its weight or grows; one
+    found as often everywhere shrinks towards zero. With a few hundred letters per label this measured
+    better than the words' TF-IDF alone (settings/problem_type.yml)."""
+    present = x[:, :term_columns].copy()
+    present.data = np.ones_like(present.data, dtype=np.float64)
+    by_label = scipy.sparse.csr_matrix((sample_weight.astype(np.float64), (targets, np.arange(len(targets)))),
+                                       shape=(n_labels, len(targets)))
+    counts = np.asarray((by_label @ present).todense())  # labels × terms
+    inside = counts + RATIO_SMOOTHING
+    outside = counts.sum(axis=0, keepdims=True) - counts + RATIO_SMOOTHING
+    return (np.log(inside / inside.sum(axis=1, keepdims=True))
+            - np.log(outside / outside.sum(axis=1, keepdims=True))).T
+
+
 def _fit_weights(x: scipy.sparse.csr_matrix, targets: np.ndarray, n_labels: int, config: LinearConfig,
-                 sample_weight: np.ndarray, progress: Optional[Progress]) -> Tuple[np.ndarray, np.ndarray]:
+                 sample_weight: np.ndarray, progress: Optional[Progress],
+                 term_columns: int = 0) -> Tuple[np.ndarray, np.ndarray]:
     """Minimise, for each label k, ½‖wₖ‖² + ½bₖ² + C Σᵢ cᵢ max(0, 1 − yᵢₖ (xᵢ·wₖ + bₖ))², yᵢₖ = ±1,
     with liblinear's dual coordinate descent (scikit-learn's LinearSVC on one label at a time,
     so that progress is reported per label): about 60× faster on two cores than L-BFGS in torch
     on the same objective, which took 100 s for our 2,700 examples. ``intercept_scaling=1``
-    makes liblinear regularise the bias as ½bₖ²; cᵢ is the row's weight (balanced per class)."""
+    makes liblinear regularise the bias as ½bₖ²; cᵢ is the row's weight (balanced per class).
+    With ``config.log_count_ratio`` label k is solved over rows whose first ``term_columns`` columns are
+    scaled by its log-count ratios, and those are folded into its weights: a text is scored as before,
+    one sparse row times the weight matrix."""
     n = x.shape[0]
+    ratios = (log_count_ratios(x, targets, n_labels, sample_weight, term_columns)
+              if config.log_count_ratio and term_columns else None)
     per_row = sample_weight.astype(np.float32)
     if config.balanced:
         counts = np.maximum(np.bincount(targets, minlength=n_labels).astype(np.float32), 1)
@@ -64,15 +95,21 @@ def _fit_weights(x: scipy.sparse.csr_matrix, targets: np.ndarray, n_labels: int,
     weight = np.zeros((x.shape[1], n_labels), dtype=np.float32)
     bias = np.zeros(n_labels, dtype=np.float32)
     for k in range(n_labels):
+        scale = np.ones(x.shape[1])
+        if ratios is not None:
+            scale[:term_columns] = ratios[:, k]
+        label_rows = rows if ratios is None else (rows @ scipy.sparse.diags(scale)).tocsr()
+        if ratios is not None:
+            label_rows.sort_indices()
         solver = LinearSVC(C=config.c, loss="squared_hinge", dual=True, tol=config.tolerance,
                            max_iter=config.max_iter, intercept_scaling=1.0, random_state=config.seed)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
-            solver.fit(rows, (wanted == k).astype(np.int64), sample_weight=row_weight)
+            solver.fit(label_rows, (wanted == k).astype(np.int64), sample_weight=row_weight)
         if any(issubclass(w.category, ConvergenceWarning) for w in caught):
             log.warning("label %d of %d: liblinear stopped at max_iter=%d before the tolerance", k + 1, n_labels,
                         config.max_iter)
-        weight[:, k] = solver.coef_[0]
+        weight[:, k] = solver.coef_[0] * scale
         bias[k] = solver.intercept_[0]
         if progress:
             progress(k + 1, n_labels)
@@ -101,7 +138,7 @@ class LinearTextClassifier:
         """Train; when every label has enough examples, first fit the softmax temperature on a
         held-out share, then train again on everything and keep that temperature.
         ``sample_weight`` lets a caller mix sources (a city's tickets at 1, our examples lower)."""
-        config = config or LinearConfig()
+        config = config or cls.default_config()
         if not texts or len(texts) != len(labels):
             raise ValueError("training needs as many labels as texts, and at least one text")
         weights = list(sample_weight) if sample_weight is not None else [1.0] * len(texts)
@@ -125,13 +162,18 @@ class LinearTextClassifier:
         return model
 
     @classmethod
+    def default_config(cls) -> LinearConfig:
+        """How this kind of model is trained when the caller does not say."""
+        return LinearConfig()
+
+    @classmethod
     def _fit(cls, texts: List[str], labels: List[str], weights: List[float], label_list: List[str],
              config: LinearConfig, progress: Optional[Progress]) -> "LinearTextClassifier":
         features = cls.features_type.fit(texts)
         index = {label: i for i, label in enumerate(label_list)}
         targets = np.array([index[y] for y in labels])
         weight, bias = _fit_weights(features.transform(texts), targets, len(label_list), config,
-                                    np.asarray(weights, dtype=np.float32), progress)
+                                    np.asarray(weights, dtype=np.float32), progress, features.term_columns)
         return cls(label_list, features, weight, bias, config)
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:

@@ -17,7 +17,7 @@ import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from classifiers.features import TextFeatures
-from classifiers.linear_model import LinearTextClassifier
+from classifiers.linear_model import LinearConfig, LinearTextClassifier
 from classifiers.sentence_encoder import EncoderSpec, append_vectors, load_spec, save_spec
 from common.paths import SETTINGS_DIR
 from nlu.location import place_as_kind
@@ -41,11 +41,22 @@ def read_as(text: str) -> str:
     return place_as_kind(digits_in_address(text[:READS_CHARS]))
 
 
+def _model_settings() -> dict:
+    data = yaml.safe_load(SETTINGS.read_text(encoding="utf-8")) if SETTINGS.exists() else None
+    return (data or {}).get("model") or {}
+
+
 def configured_encoder() -> Optional[EncoderSpec]:
     """The encoder settings/problem_type.yml model.encoder names (None for none)."""
-    data = yaml.safe_load(SETTINGS.read_text(encoding="utf-8")) if SETTINGS.exists() else None
-    return EncoderSpec.from_settings((data or {}).get("model") or {}, "settings/problem_type.yml model",
-                                     chars=40, longest=None)
+    return EncoderSpec.from_settings(_model_settings(), "settings/problem_type.yml model", chars=40, longest=None)
+
+
+def configured_training() -> LinearConfig:
+    """How settings/problem_type.yml says the model is trained (model.log_count_ratio)."""
+    flag = _model_settings().get("log_count_ratio", False)
+    if not isinstance(flag, bool):
+        raise ValueError(f"settings/problem_type.yml model.log_count_ratio: true or false, not {flag!r}")
+    return LinearConfig(log_count_ratio=flag)
 
 
 class ProblemFeatures(TextFeatures):
@@ -94,6 +105,7 @@ class ProblemTypeModel(LinearTextClassifier):
     """The problem-type model: the linear model over ProblemFeatures."""
 
     features_type = ProblemFeatures
+    default_config = staticmethod(configured_training)
 
     @classmethod
     def with_encoder(cls, spec: Optional[EncoderSpec]) -> type:

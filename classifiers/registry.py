@@ -89,7 +89,7 @@ class Registry(VersionStore[ModelVersion]):
             raise RegistryError(f"examples use categories missing from {taxonomy.source}: {unknown}")
         started = time.perf_counter()
         model = ProblemTypeModel.train([e.text for e in examples], [e.label for e in examples],
-                                       config or LinearConfig(), progress=progress)
+                                       config, progress=progress)
         seconds = time.perf_counter() - started
         now = clock.now()
         version = self._new_name(now)

@@ -14,7 +14,6 @@ def train_shipped_model(by: str = "intake train", config: Optional[LinearConfig]
     activated at once by `intake train`; `intake models train` leaves it for a trainer to compare."""
     from classifiers.registry import Registry
 
-    config = config or LinearConfig()
     registry = Registry()
     with Progress(TextColumn("[bold]problem-type model"), BarColumn(), TextColumn("category {task.completed}/{task.total}"),
                   TimeElapsedColumn()) as bar:

@@ -80,6 +80,11 @@ class HazardFeatures:
         return self._encoder_column + (self.encoder.dim if self.encoder else 0)
 
     @property
+    def term_columns(self) -> int:
+        """The words' columns come first (classifiers/linear_model.log_count_ratios scales those only)."""
+        return self.text.term_columns
+
+    @property
     def _encoder_column(self) -> int:
         return self.text.size + len(self.names) + len(self.pairs)
 

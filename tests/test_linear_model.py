@@ -42,3 +42,29 @@ def test_a_label_with_few_examples_leaves_the_model_calibrated():
     assert few.temperature != 1.0 and abs(np.log(few.temperature / many.temperature)) < np.log(3)
     assert few.predict("楼上装修噪音太大")[0] == ("噪音", few.predict("楼上装修噪音太大")[0][1])
     assert few.predict("楼上装修噪音太大")[0][1] > 0.5
+
+
+def test_log_count_ratios_favour_the_terms_that_tell_labels_apart_and_fold_into_the_weights():
+    """NBSVM: each label is solved over its terms scaled by how much more often its texts contain them; the
+    scaling is folded into the weights, so a text is scored as before (one row times the weights)."""
+    import scipy.sparse
+
+    from classifiers.linear_model import LinearConfig, log_count_ratios
+
+    # terms: 0 only in label 0's texts, 1 in every text, 2 only in label 1's; column 3 is not a term
+    x = scipy.sparse.csr_matrix(np.array([[0.5, 0.5, 0, 1], [0.7, 0.3, 0, 1], [0, 0.6, 0.4, 1], [0, 0.2, 0.8, 1]]))
+    ratios = log_count_ratios(x, np.array([0, 0, 1, 1]), 2, np.ones(4), term_columns=3)
+    assert ratios.shape == (3, 2)
+    assert ratios[0, 0] > 0 > ratios[0, 1] and ratios[2, 1] > 0 > ratios[2, 0]
+    assert abs(ratios[1, 0]) < ratios[0, 0] and abs(ratios[1, 1]) < ratios[2, 1]
+    # a text counts by its weight: label 0's second text weighed at 0 leaves term 0 in one text of two
+    lighter = log_count_ratios(x, np.array([0, 0, 1, 1]), 2, np.array([1.0, 0.0, 1.0, 1.0]), term_columns=3)
+    assert lighter[0, 0] < ratios[0, 0]
+
+    plain = LinearTextClassifier.train(TEXTS, LABELS)
+    scaled = LinearTextClassifier.train(TEXTS, LABELS, LinearConfig(log_count_ratio=True))
+    assert not np.allclose(scaled.weight, plain.weight)
+    probe = ["小区路灯坏了", "老板不给工资", "晚上施工噪音"]
+    assert [scaled.predict(text)[0][0] for text in probe] == ["路灯", "欠薪", "噪音"]
+    rows = scaled.features.transform(probe)
+    np.testing.assert_allclose(scaled.scores(probe), rows @ scaled.weight + scaled.bias, rtol=1e-5)

@@ -114,3 +114,22 @@ def test_a_letter_is_read_up_to_its_opening():
     assert ProblemFeatures.prepared(opening + "另外孩子上学的学位问题也请解决") == ProblemFeatures.prepared(opening)
     model = default_classifier().model
     assert (model.predict_proba([opening]) == model.predict_proba([opening + "孩子上学的学位问题" * 20])).all()
+
+
+def test_log_count_ratios_are_a_deployment_choice_and_a_bad_value_is_a_precise_error(tmp_path, monkeypatch):
+    assert problem_features.configured_training().log_count_ratio is False  # the shipped settings
+    settings = tmp_path / "problem_type.yml"
+    monkeypatch.setattr(problem_features, "SETTINGS", settings)
+    settings.write_text("model:\n  log_count_ratio: yes please\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"settings/problem_type.yml model.log_count_ratio: true or false"):
+        ProblemTypeModel.train(TEXTS, LABELS)
+    settings.write_text("model:\n  log_count_ratio: true\n", encoding="utf-8")
+    model = ProblemTypeModel.train(TEXTS, LABELS)
+    assert model.config.log_count_ratio is True
+    model.save(tmp_path / "model")
+    loaded = ProblemTypeModel.load(tmp_path / "model")  # trained so, whatever the settings say later
+    assert loaded.config.log_count_ratio is True
+    probe = ["我家门口那盏路灯晚上是黑的", "老板三个月没给工资"]
+    np.testing.assert_allclose(loaded.predict_proba(probe), model.predict_proba(probe), atol=1e-6)
+    classifier = ProblemTypeClassifier(loaded, default_taxonomy(), threshold=0.3)
+    assert [classifier.classify(text).category.path for text in probe] == [LIGHT, WAGES]
