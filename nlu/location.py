@@ -126,6 +126,14 @@ def _name_start(key: str, work: str, match: re.Match) -> int:
     return start
 
 
+#: places of the poi kind the estate pattern finds (「社区医院」): no estate, and the poi pattern judged them
+_POI_AS_ESTATE = ("医院", "卫生院", "学院", "法院", "影院")
+#: what the estate pattern finds that is no estate's name, though the place reader may keep it as the place
+#: (「区政府门口」): an institution or a word (「农村」「首府」)
+_NOT_AN_ESTATE = _POI_AS_ESTATE + ("政府", "检察院", "研究院", "设计院", "保健院", "敬老院", "养老院", "福利院", "书院",
+                                   "国务院", "首府", "农村", "乡村")
+
+
 def _generic(key: str, value: str) -> bool:
     if key == "district":
         return value.endswith(_NOT_DISTRICT) or value.startswith(_NOT_DISTRICT_START)
@@ -140,7 +148,7 @@ def _generic(key: str, value: str) -> bool:
     if key == "poi":
         # 「我女儿学校」「孩子幼儿园」「附近的医院」「社区医院」 say whose or which, not the school's name
         return value.startswith((*_NOT_NAME_START, "社区", "小区"))
-    if key == "estate" and value.endswith(("医院", "卫生院", "学院", "法院", "影院")):
+    if key == "estate" and value.endswith(_POI_AS_ESTATE):
         return True  # a place of the poi kind its own pattern judged (「社区医院」 is no estate either)
     if key in ("community", "estate"):
         return value in ("小区", "社区", "我们小区", "我们社区", "老旧小区") or value.startswith(
@@ -454,13 +462,16 @@ def place_as_kind(text: str) -> str:
     (锦绣家园's corridor light read 消防安全 0.60, 阳光花园's 物业服务; 「3栋」 leaned to fire safety) —
     while the kind of place may be (an estate's lift is the property company's). Only an estate's name
     is replaced: a road's, a community's or a school's name says its kind (「地铁站」「幼儿园」), and an
-    estate named for its kind of housing (回迁小区) keeps its name. Numbers are left out rather than said as
+    estate named for its kind of housing (回迁小区) keeps its name. A village is said as 「村」, its kind. A
+    hospital or a government office the estate pattern finds (「人民医院」「区政府」) and the word 「农村」 are
+    no estate and stay as said: they were read as 「小区」 (in 26 of train.csv's letters 「政府」, in 9
+    「农村」, in 6 「人民医院」), which is what tells a letter's category. Numbers are left out rather than said as
     「某栋」: that one token, in most examples naming a building, read a bare 「翠堤雅居8栋」 as 物业服务 0.56
     and the place answer as a report."""
     work = normalize_text(text)
     named = _estate_in(work[:_KIND_READS])
-    if named and not _HOUSING_KIND.search(named.string):
-        work = work.replace(named.string, "小区" + named.group(3), 1)
+    if named and not _HOUSING_KIND.search(named.string) and not (named.group(1) + named.group(2)).endswith(_NOT_AN_ESTATE):
+        work = work.replace(named.string, ("村" if named.group(2) == "村" else "小区") + named.group(3), 1)
     return _UNIT_NUMBER.sub("", work)
 
 

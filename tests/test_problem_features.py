@@ -94,8 +94,12 @@ def test_an_estates_name_is_read_as_an_estate_and_moves_no_category():
 
     assert place_as_kind("锦绣家园3栋楼道灯坏了") == "小区楼道灯坏了"
     assert place_as_kind("碧海湾小区路灯坏了") == "小区路灯坏了"
-    for kept in ("回迁小区什么时候能办房产证", "交房时发现小区的配套和宣传的不一样", "海山地铁站B出口有个坑"):
+    for kept in ("回迁小区什么时候能办房产证", "交房时发现小区的配套和宣传的不一样", "海山地铁站B出口有个坑",
+                 # no estate: these were read as 「小区」, and they tell the category
+                 "市人民医院门口的路灯坏了", "希望区政府重视这个问题", "农村的道路什么时候硬化", "县妇幼保健院乱收费"):
         assert place_as_kind(kept) == kept
+    assert place_as_kind("望北峰村的路灯坏了") == "村的路灯坏了"  # a village is said as its kind
+    assert place_as_kind("桃源新村的路灯坏了") == "小区的路灯坏了"  # 新村 is an estate
     classifier = default_classifier()
     for problem in ("楼道灯不亮了", "电梯坏了", "楼上装修太吵了"):
         read = {classifier.classify(f"{estate}{problem}").to_dict()["level3"]
