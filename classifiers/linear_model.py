@@ -70,6 +70,13 @@ def log_count_ratios(x: scipy.sparse.csr_matrix, targets: np.ndarray, n_labels: 
             - np.log(outside / outside.sum(axis=1, keepdims=True))).T
 
 
+def _scaled_columns(rows: scipy.sparse.csr_matrix, scale: np.ndarray) -> scipy.sparse.csr_matrix:
+    """``rows`` with column j times scale[j], its indices sorted as liblinear reads them."""
+    scaled = (rows @ scipy.sparse.diags(scale)).tocsr()
+    scaled.sort_indices()
+    return scaled
+
+
 def _fit_weights(x: scipy.sparse.csr_matrix, targets: np.ndarray, n_labels: int, config: LinearConfig,
                  sample_weight: np.ndarray, progress: Optional[Progress],
                  term_columns: int = 0) -> Tuple[np.ndarray, np.ndarray]:
@@ -95,12 +102,8 @@ def _fit_weights(x: scipy.sparse.csr_matrix, targets: np.ndarray, n_labels: int,
     weight = np.zeros((x.shape[1], n_labels), dtype=np.float32)
     bias = np.zeros(n_labels, dtype=np.float32)
     for k in range(n_labels):
-        scale = np.ones(x.shape[1])
-        if ratios is not None:
-            scale[:term_columns] = ratios[:, k]
-        label_rows = rows if ratios is None else (rows @ scipy.sparse.diags(scale)).tocsr()
-        if ratios is not None:
-            label_rows.sort_indices()
+        scale = None if ratios is None else np.concatenate([ratios[:, k], np.ones(x.shape[1] - term_columns)])
+        label_rows = rows if scale is None else _scaled_columns(rows, scale)
         solver = LinearSVC(C=config.c, loss="squared_hinge", dual=True, tol=config.tolerance,
                            max_iter=config.max_iter, intercept_scaling=1.0, random_state=config.seed)
         with warnings.catch_warnings(record=True) as caught:
@@ -109,7 +112,7 @@ def _fit_weights(x: scipy.sparse.csr_matrix, targets: np.ndarray, n_labels: int,
         if any(issubclass(w.category, ConvergenceWarning) for w in caught):
             log.warning("label %d of %d: liblinear stopped at max_iter=%d before the tolerance", k + 1, n_labels,
                         config.max_iter)
-        weight[:, k] = solver.coef_[0] * scale
+        weight[:, k] = solver.coef_[0] if scale is None else solver.coef_[0] * scale
         bias[k] = solver.intercept_[0]
         if progress:
             progress(k + 1, n_labels)

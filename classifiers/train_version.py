@@ -16,8 +16,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--by", required=True, help="who asked for it (recorded in the registry)")
     args = parser.parse_args(argv)
-    made = Registry().train(args.by,
-                            progress=lambda step, total: print(f"step {step}/{total}", flush=True))
+    made = Registry().train(args.by, progress=lambda step, total: print(f"step {step}/{total}", flush=True))
     print(json.dumps({"version": made.version, "examples": made.examples, "labels": made.labels,
                       "seconds": made.train_seconds}), flush=True)
 

@@ -98,8 +98,11 @@ def test_an_estates_name_is_read_as_an_estate_and_moves_no_category():
                  # no estate: these were read as 「小区」, and they tell the category
                  "市人民医院门口的路灯坏了", "希望区政府重视这个问题", "农村的道路什么时候硬化", "县妇幼保健院乱收费"):
         assert place_as_kind(kept) == kept
-    assert place_as_kind("望北峰村的路灯坏了") == "村的路灯坏了"  # a village is said as its kind
+    assert place_as_kind("盐田一村的路灯坏了") == "小区的路灯坏了"  # a village's name is an estate's
     assert place_as_kind("桃源新村的路灯坏了") == "小区的路灯坏了"  # 新村 is an estate
+    # a floor's number goes, 「楼上」 stays: it was read 「上漏水」
+    assert place_as_kind("海月华庭5栋702楼上漏水漏到我家") == "小区楼上漏水漏到我家"
+    assert place_as_kind("5号楼上面在装修，3楼也在装修") == "楼上面在装修，也在装修"
     classifier = default_classifier()
     for problem in ("楼道灯不亮了", "电梯坏了", "楼上装修太吵了"):
         read = {classifier.classify(f"{estate}{problem}").to_dict()["level3"]
