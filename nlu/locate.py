@@ -11,7 +11,7 @@ from nlu.elsewhere import province_and_city
 from nlu.gazetteer import Gazetteer, default_gazetteer
 from nlu.location import extract_location
 from nlu.numerals import digits_in_address
-from nlu.placement import UNKNOWN, Placement, apply, find_mentions, place
+from nlu.placement import UNKNOWN, Mention, Placement, apply, find_mentions, place
 
 
 @dataclass
@@ -33,7 +33,10 @@ def locate(text: str, gazetteer: Optional[Gazetteer] = None) -> Located:
     """Extract the address from ``text`` and place it; with no place named, an empty address."""
     gazetteer = gazetteer or default_gazetteer()
     match = extract_location(text)
-    found = find_mentions(digits_in_address(text or ""), gazetteer)
+    digits = digits_in_address(text or "")
+    found = find_mentions(digits, gazetteer)
+    if match is not None and match.address.estate:
+        found = _outside_the_estates_name(found, digits, match.address.estate)
     if match is None:
         if not found:
             elsewhere = province_and_city(text or "")
@@ -60,6 +63,18 @@ def locate(text: str, gazetteer: Optional[Gazetteer] = None) -> Located:
             start, end = mentions[0].start, mentions[-1].end
             located = Address.from_dict({**located.to_dict(), "text": text[start:end]})
     return Located(located, placement, start, end, doubts)
+
+
+def _outside_the_estates_name(found: List[Mention], text: str, estate: str) -> List[Mention]:
+    """The gazetteer names found, less those inside the estate's own name after its first character: 明珠
+    (明珠社区's short name) in 「东方明珠花园」 names no community — it put the estate in 明珠社区, and beside
+    「海月社区」 said before it, the two disagreed and the resident's own community was dropped. An estate
+    that opens with a community's name (「海月花园」) still says where it is, and a known estate's name that
+    ends the extracted one is that estate, its name taken with words before it (「还有一个事海景花园」)."""
+    at = text.find(estate)
+    if at < 0:
+        return found
+    return [m for m in found if not (at < m.start and m.end < at + len(estate))]
 
 
 #: what may stand before a gazetteer name inside a place (a district, a city, a street)

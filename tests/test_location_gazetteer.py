@@ -374,3 +374,17 @@ def test_the_stretch_between_two_buildings_is_placed_between_them(text, building
 ])
 def test_a_report_running_into_an_unknown_estate_leaves_its_verb_out_of_the_name(text, said):
     assert locate(text).address.text == said
+
+
+def test_a_communitys_name_inside_an_estates_name_places_nothing():
+    """明珠 is 明珠社区's short name; 「东方明珠花园」 is no estate of 明珠社区. It put the estate there, and beside
+    「海月社区」 said before it the two disagreed and the resident's own community was dropped."""
+    said = locate("海月社区东方明珠花园门口路灯坏了")
+    assert (said.address.community, said.address.street, said.address.estate) == ("海月社区", "海山街道", "东方明珠花园")
+    alone = locate("东方明珠花园门口路灯坏了")
+    assert alone.address.community is None and alone.address.estate == "东方明珠花园"
+    assert alone.placement.status == "unknown"  # an estate the gazetteer does not know: confirmed with the resident
+    named_after = locate("明珠花园门口路灯坏了")  # an estate that opens with the community's name says where it is
+    assert named_after.address.community == "明珠社区"
+    # a known estate at the end of a name taken with the words before it is that estate
+    assert locate("还有一个事 海景花园那边").address.estate == "海景花园"
