@@ -288,8 +288,9 @@ class UrgencyModel:
 
     @staticmethod
     def _says_who(lexicon: HazardLexicon, word: str) -> bool:
-        """Whether ``word`` names who is exposed (a word of an exposure concept: 「小孩」「老人」「行人」)."""
-        return any(said in word for concept in lexicon.concepts if concept.kind == "exposure" for said in concept.words)
+        """Whether ``word`` names who is exposed (a word of an exposure concept: 「小孩」「老人」「行人」), read by
+        the lexicon as it reads the report (its exceptions and negations included)."""
+        return bool(lexicon.exposures.intersection(lexicon.found(word)))
 
     def _pushing(self, classifier: UrgencyClassifier, text: str, level: str, most: int = 3) -> List[str]:
         """Labels of the concepts whose columns add most to ``level``'s score, strongest first."""

@@ -40,6 +40,7 @@ class HazardLexicon:
         self.negation = negation
         self.labels: Dict[str, str] = {c.name: c.label for c in concepts}
         self.hazards = {c.name for c in concepts if c.kind == "hazard"}
+        self.exposures = {c.name for c in concepts if c.kind == "exposure"}  # who is there (「小孩」「老人」)
         # the urgency model asks several times per message (its features, its gate, its reasons)
         self._found = lru_cache(maxsize=64)(self._concepts_in)
 
