@@ -19,18 +19,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-import jieba
 import numpy as np
 import scipy.sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from nlu.normalize import normalize_text
-
-jieba.setLogLevel(60)
+from nlu.words import cut
 
 
 def jieba_words(text: str) -> List[str]:
-    return [w for w in jieba.lcut(text) if w.strip()]
+    """The words jieba cuts ``text`` into, spaces left out (nlu/words.py)."""
+    return [w for w in cut(text) if w.strip()]
 
 
 def _views() -> Dict[str, TfidfVectorizer]:

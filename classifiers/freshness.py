@@ -19,8 +19,8 @@ CLASSIFIERS = Path(__file__).parent
 PROBLEM_MODEL_DIR = MODELS_DIR / "problem_type"
 URGENCY_MODEL_DIR = MODELS_DIR / "urgency"
 URGENCY_DATA_DIR = TRAINING_DATA_DIR / "urgency"
-#: the model code both linear models share: a change retrains them
-LINEAR_CODE = [CLASSIFIERS / "linear_model.py", CLASSIFIERS / "features.py"]
+#: the model code both linear models share, and how they cut words: a change retrains them
+LINEAR_CODE = [CLASSIFIERS / "linear_model.py", CLASSIFIERS / "features.py", CLASSIFIERS.parent / "nlu" / "words.py"]
 
 
 def _digest(paths: Iterable[Path]) -> str:

@@ -27,3 +27,17 @@ def test_rows_match_scikit_learn(tmp_path):
     features.save(tmp_path / "features.json")
     loaded = TextFeatures.load(tmp_path / "features.json")
     np.testing.assert_allclose(loaded.transform(unseen).toarray(), ours, atol=0)
+
+
+def test_words_are_jiebas():
+    """The word view cuts by jieba-rs (nlu/words.py) and must read the words jieba cuts — the models
+    were chosen and measured on jieba's — ASCII runs included (jieba-rs keeps 「0000-00000000」 whole)."""
+    import jieba
+
+    from nlu.words import cut
+
+    examples = [e.text for e in read_examples(problem_example_files())][:400]
+    odd = ["联系电话0000-00000000，地址见baidu.com/map", "按GB50500-2013计价，上涨3.5%了", "临街宽3---3.5米",
+           "我感觉无语._x000D_ 班船__已延续", "WiFi 信号差，Router 坏了", "锦绣家园十二栋一单元一零二楼上漏水", "", "  \n"]
+    for text in [normalize_text(t) for t in examples] + odd:
+        assert cut(text) == jieba.lcut(text), text
