@@ -84,7 +84,8 @@ class TextFeatures:
         columns: List[np.ndarray] = []
         values: List[np.ndarray] = []
         for analyze, vocabulary, idf, offset in self._fitted:
-            counts = Counter(i for i in map(vocabulary.get, analyze(text)) if i is not None)
+            counts = Counter(map(vocabulary.get, analyze(text)))  # counted in C; unknown terms under None
+            counts.pop(None, None)
             if not counts:
                 continue
             index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))

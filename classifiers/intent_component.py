@@ -64,7 +64,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         except ValueError:  # nothing persisted: a graph that was never trained (e.g. rasa data validate)
             model = None
         if model is not None:
-            model.predict_known(["你好，我要反映问题"])  # jieba's dictionary, at start
+            model.predict_known(["你好，我要反映问题"])  # what a first prediction loads, at start
         return cls(config, model_storage, resource, model)
 
     def process(self, messages: List[Message]) -> List[Message]:

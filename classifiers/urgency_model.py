@@ -36,6 +36,7 @@ from common.paths import SETTINGS_DIR
 from nlu.hazard import HazardLexicon, default_lexicon
 from nlu.normalize import normalize_text
 from nlu.vague import content_chars
+from nlu.words import tagged
 
 logger = logging.getLogger(__name__)
 
@@ -307,16 +308,12 @@ class UrgencyModel:
     def _weighing_words(self, classifier: UrgencyClassifier, text: str, level: str, most: int = 3) -> List[str]:
         """The content words of ``text`` (nouns, verbs, adjectives and set phrases of two characters
         or more, by jieba's part-of-speech tagger; never a negation) adding most to ``level``'s score:
-        what an operator checks (quoted in the reason) when no hazard concept was named. The tagger loads on the
-        first such reason (0.4 s once per process), never for the reports that name a concept."""
-        import jieba.posseg
-
+        what an operator checks (quoted in the reason) when no hazard concept was named."""
         features: HazardFeatures = classifier.features
         row = features.text.transform([text])
         weights = classifier.weight[:, self._column[level]]
-        content = {pair.word for pair in jieba.posseg.cut(normalize_text(text))
-                   if len(pair.word) > 1 and pair.flag[:1] in CONTENT_TAGS
-                   and pair.word not in features.lexicon.negation.negations}
+        content = {word for word, tag in tagged(normalize_text(text))
+                   if len(word) > 1 and tag[:1] in CONTENT_TAGS and word not in features.lexicon.negation.negations}
         gains: Dict[str, float] = {}
         for column, value in zip(row.indices, row.data):
             view, term = features.text.term(int(column))

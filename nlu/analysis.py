@@ -17,6 +17,7 @@ from nlu.normalize import has_meaningful_text, normalize_text
 from nlu.part_place import estate_place, within
 from nlu.split import split_problems
 from nlu.urgency import assess_urgency, category_floor
+from nlu.words import load_tagger
 
 CHANNELS = ("web", "wechat", "voice")
 #: the parts of an address that tell two places apart when a message is split (two buildings of
@@ -34,6 +35,7 @@ class Analyzer:
 
     @classmethod
     def default(cls) -> "Analyzer":
+        load_tagger()  # not on the first message that needs part-of-speech tags
         return cls(default_classifier())
 
     def label(self, text: str):

@@ -80,10 +80,12 @@ class HazardLexicon:
     def _mentions(self, concept: Concept, text: str) -> bool:
         for other in concept.unless:  # 「共享充电宝」 names no charging e-bike
             text = text.replace(other, "，")
-        words = [word for word in concept.words
-                 if not any(source in text for source in concept.explained.get(word, ()))]
+        # the words the text holds, first: a letter holds few of a concept's words, and the explanations
+        # and negations were weighed for every word, held or not
+        words = [word for word in concept.words if word in text
+                 and not any(source in text for source in concept.explained.get(word, ()))]
         if concept.kind == "meaning":
-            return any(word in text for word in words)
+            return bool(words)
         return any(self.negation.said(text, word) for word in words)
 
 

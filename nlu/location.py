@@ -11,14 +11,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import List, Optional, Tuple
 
-import jieba
-import jieba.posseg
-
 from dispatch.location import Address
 from nlu.normalize import normalize_text
 from nlu.numerals import digits_in_address
-
-jieba.setLogLevel(60)
+from nlu.words import tagged
 
 # characters that never belong to a place name: they start or end the name
 _STOP = "的在于到是住我们你他她这那个有了和与及跟就都也还把被给从向往对说请帮麻烦啊吧呢吗哦嗯家旁附近对面楼下上"
@@ -181,7 +177,7 @@ def _estate_name_start(work: str, start: int, end: int) -> int:
     if len(name) <= 2:
         return start
     cut = position = 0
-    for word, tag in jieba.posseg.lcut(name):
+    for word, tag in tagged(name):
         position += len(word)
         # a short name (「幸福里」: 幸福 is an adjective) is cut only after a verb: 「垃圾没人收锦绣家园5栋」, the
         # pause the recogniser wrote dropped by normalising, was filed at the estate 「人收锦绣家园」

@@ -16,6 +16,7 @@ from nlu.components import MessageAnnotator
 from nlu.gazetteer import default_gazetteer
 from nlu.locate import locate
 from nlu.placement import place_pin
+from nlu.words import load_tagger
 
 
 def pin_of(metadata: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
@@ -28,7 +29,8 @@ def pin_of(metadata: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class LocationExtractor(MessageAnnotator):
     def warm_up(self) -> None:
-        locate("盐田区海山街道")  # the gazetteer, its pinyin index and jieba's dictionary
+        locate("盐田区海山街道")  # the gazetteer and its pinyin index
+        load_tagger()  # jieba's dictionary, for the tags that tell where an estate's name starts
 
     def annotate(self, message: Message) -> None:
         text = message.get(TEXT)

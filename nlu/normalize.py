@@ -67,10 +67,13 @@ def strip_emoji(text: str) -> str:
     return _WECHAT_EMOTICON.sub("", _EMOJI.sub("", text))
 
 
+@lru_cache(maxsize=512)
 def normalize_text(text: str, max_chars: int = MAX_ANALYZED_CHARS) -> str:
     """Return the canonical form of a message: Cantonese words as Mandarin (nlu/dialect.py), NFKC (full-width
     → half-width digits and letters, keeping Chinese punctuation readable), simplified characters, no emoji,
-    phone and ID numbers said in words as digits, single spaces, no repeated punctuation."""
+    phone and ID numbers said in words as digits, single spaces, no repeated punctuation. Remembered for the
+    last texts: each part of the understanding normalises what it is given (a letter was normalised eight
+    times in one analysis, half a millisecond each time for a long one)."""
     if not text:
         return ""
     if text.strip() and _APPROVAL.match(text):

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import jieba.posseg
-
 from nlu.location import text_without_place
 from nlu.normalize import normalize_text
+from nlu.words import tagged
 
 #: part-of-speech tags of jieba that name things (nouns of all kinds, verbal nouns); 井盖 comes out as nr
 _THING = ("n", "vn")
@@ -32,8 +31,8 @@ def subject_of(problem: str) -> str:
     """The things ``problem`` names, space-separated in order of first appearance ('' when it names
     none: 「楼上装修太吵」 has only a verb)."""
     rest = text_without_place(normalize_text(problem or ""))
-    things = dict.fromkeys(word.word for word in jieba.posseg.cut(rest)
-                           if word.flag.startswith(_THING) and word.word not in _NOT_THINGS and not word.word.isascii())
+    things = dict.fromkeys(word for word, tag in tagged(rest)
+                           if tag.startswith(_THING) and word not in _NOT_THINGS and not word.isascii())
     subject = ""
     for thing in things:
         if len(subject) + len(thing) + 1 > MAX_SUBJECT:

@@ -178,3 +178,15 @@ def test_cantonese_words_are_read_as_mandarin_and_nothing_else_changes():
     # 喇叭 is a loudspeaker, 唔 alone a hum, 关系 no 系
     assert normalize_text("楼下喇叭好嘈") == "楼下喇叭好吵" and normalize_text("唔，楼道灯坏了") == "唔，楼道灯坏了"
     assert normalize_text("我哋唔知点算") == "我们不知点算" and normalize_text("关系很好") == "关系很好"
+
+
+def test_the_analyzer_loads_jiebas_tagger_before_the_first_message():
+    """Words are cut by jieba-rs, tags still by jieba, whose dictionary loads on first use (0.6 s): the
+    analyser loads it when made, not on the first resident's message that needs a tag."""
+    import subprocess
+    import sys
+
+    check = ("import jieba; from nlu.analysis import Analyzer; Analyzer.default(); "
+             "assert jieba.dt.initialized, 'jieba dictionary not loaded'")
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
