@@ -3,8 +3,8 @@
 The action server needs the model only to regrade a description a resident corrected, and the tagger
 to name a ticket's subject (nlu/subject.py), so it does not load them (the vocabulary, the weights and
 jieba's dictionary: about a second of CPU) while the agent starts; loading them later in a thread
-spares the first resident who corrects a description or files a ticket that wait. The stack sets INTAKE_WARM_URGENCY_MODEL_AFTER_S for the action server;
-without it nothing is started.
+spares the first resident who corrects a description or files a ticket that wait. The stack sets
+INTAKE_WARM_URGENCY_MODEL_AFTER_S for the action server; without it nothing is started.
 """
 from __future__ import annotations
 
