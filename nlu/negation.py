@@ -36,7 +36,10 @@ class Negation:
         """True when the word starting at ``pos`` (``length`` characters long) is negated, in a
         clause about the past or about what might happen, followed by a word naming a risk, or
         checked and found fine in a later clause."""
-        clause = _CLAUSE_END.split(text[:pos])[-1]
+        start = pos  # the clause: back from ``pos`` to the last mark ending one (not the whole text split each time)
+        while start > 0 and not _CLAUSE_END.match(text, start - 1):
+            start -= 1
+        clause = text[start:pos]
         following = text[pos + length:pos + length + 2] if length else ""
         # 「没有人受伤」 within four characters; a single 没/无 only right before (「没人管的井盖丢了」)
         return (any(n in clause[-(4 if len(n) > 1 else 2):] for n in self.negations)
@@ -49,6 +52,8 @@ class Negation:
         """「闻到过一阵煤气味，后来燃气公司来查过说没问题」: a later clause says someone checked and found
         nothing — or that it was a false alarm (「…，原来是楼下在烧烤，虚惊一场」) — and none after it says the
         trouble is still there (「…，但是味道还是很重」)."""
+        if not any(w in rest for w in self.checked) and not any(w in rest for w in self.false_alarm):
+            return False  # no clause can say so (a long letter's rest was split into clauses for each word)
         clauses = [c for c in _CLAUSE_END.split(rest) if c]
         for index, clause in enumerate(clauses):
             if (any(w in clause for w in self.checked) and any(w in clause for w in self.found_fine)
