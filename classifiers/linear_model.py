@@ -59,7 +59,7 @@ def log_count_ratios(x: scipy.sparse.csr_matrix, targets: np.ndarray, n_labels: 
     sample weight, plus RATIO_SMOOTHING). A term that tells the labels apart keeps its weight or grows; one
     found as often everywhere shrinks towards zero. With a few hundred letters per label this measured
     better than the words' TF-IDF alone (settings/problem_type.yml)."""
-    present = x[:, :term_columns].copy()
+    present = x[:, :term_columns]  # a new matrix: its data is replaced below, not x's
     present.data = np.ones_like(present.data, dtype=np.float64)
     by_label = scipy.sparse.csr_matrix((sample_weight.astype(np.float64), (targets, np.arange(len(targets)))),
                                        shape=(n_labels, len(targets)))
