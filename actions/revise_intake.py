@@ -29,7 +29,7 @@ from nlu.normalize import normalize_text
 from nlu.part_place import estate_place
 from nlu.split import strip_connective
 from nlu.topic_switch import other_problem
-from nlu.vague import content_chars, says_only_when
+from nlu.vague import content_chars, says_a_name, says_only_when
 
 def another_problem(tracker: Tracker, problems: List[Dict[str, Any]]) -> bool:
     """「还有，楼道灯也坏了」 at the summary: a report of a different, confidently read problem."""
@@ -39,6 +39,8 @@ def another_problem(tracker: Tracker, problems: List[Dict[str, Any]]) -> bool:
         return False  # 「每天晚上」: a detail of the problem told, however sure the model is
     if content_chars(latest_text(tracker)) < 2:
         return False  # 「海涛社区文化广场」: a place said at the summary is where, not what (文化市场 0.6)
+    if says_a_name(latest_text(tracker)):
+        return False  # 「叫顺达物流」: the name of the employer told, not a problem with logistics
     found = latest(tracker, "problem_type") or {}
     known = {(p.get("problem_type") or {}).get("level3") for p in problems}
     return not found.get("needs_review") and bool(found.get("level3")) and found.get("level3") not in known

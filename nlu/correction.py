@@ -44,6 +44,13 @@ class Correction:
     #: (taken back, said instead) for each 「不是X是Y」 / 「是Y不是X」 of the message, in its order
     pairs: List[Tuple[str, str]] = field(default_factory=list)
 
+    def replacing(self) -> str:
+        """What is said, from the words that replace those taken back on: a clause before them says nothing
+        of the problem (「确认前说一下，不是噪音，是灰尘太大」 was read with 「确认前说一下」, and the dust went to
+        城市公共设施)."""
+        first = self.pairs[0][1] if self.pairs else ""
+        return self.said[self.said.index(first):] if first and first in self.said else self.said
+
     def to_dict(self) -> Dict[str, object]:
         return {"said": self.said, "withdrawn": list(self.withdrawn), "pairs": [list(p) for p in self.pairs]}
 

@@ -43,10 +43,11 @@ class CorrectionReader(ClassifyingAnnotator):
             if located.found or located.doubts:
                 found["address"] = located.address.to_dict()
                 found["placement"] = {**located.placement.to_dict(), "doubts": located.doubts}
-            rest = text_without_place(correction.said)
+            told = correction.replacing()
+            rest = text_without_place(told)
             # 「不对，是302」 says a number, not a problem: classified, 「302」 changed the category
             if has_meaningful_text(rest) and len(rest) >= 2 and has_chinese(rest):
-                prediction = self.classifier.classify(correction.said).to_dict()
+                prediction = self.classifier.classify(told).to_dict()
                 prediction.pop("alternatives", None)
                 found["problem_type"] = prediction
         message.set("correction", found, add_to_output=True)

@@ -30,6 +30,10 @@ _SPACES = re.compile(r"\s+")
 _REPEATED_PUNCT = re.compile(r"([，。！？、；：,.!?;:~～])\1+")
 # Spaces between two CJK characters carry no meaning (ASR inserts them between words).
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+#: 「锦绣家园 12 栋 2 单元」「海涛路 88 号」: spaces around a building, unit, room or house number (typed so, or put in
+#: by ASR) part the number from its place: the place read 「锦绣家园12 栋2 单元」, and 「海涛路 88 号」 lost its number
+_ADDRESS_UNIT = r"(?:号楼|栋|幢|座|单元|号|楼(?![上下道梯顶])|层|室|巷|弄)"
+_NUMBER_SPACE = re.compile(rf"(?<=[\u4e00-\u9fff])\s+(?=\d{{1,5}}\s*{_ADDRESS_UNIT})|(?<=\d)\s+(?={_ADDRESS_UNIT})")
 
 
 #: a message of nothing but approval emoji is a yes (「👍」 at the summary on WeChat)
@@ -84,7 +88,7 @@ def normalize_text(text: str, max_chars: int = MAX_ANALYZED_CHARS) -> str:
     # that sentence splitting sees one kind.
     text = text.translate(str.maketrans({",": "，", "!": "！", "?": "？", ";": "；"}))
     text = strip_emoji(text)
-    text = _CJK_SPACE.sub("", text)
+    text = _NUMBER_SPACE.sub("", _CJK_SPACE.sub("", text))
     # a phone or ID number typed or said in words (「一三九一二三四五六七八」): digits, so that it is read as the
     # contact and masked wherever numbers are (common/privacy.py); in words it was shown and filed whole
     text = spoken_digits(text)

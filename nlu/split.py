@@ -27,8 +27,9 @@ _FURTHER = re.compile(r"^(?:另外|还有|此外|同时还|并且还|再有|再�
 #: a connective counting the problems (「还有一个是」「另一件事是」「第二个是」「二是」): another problem follows for sure
 _COUNTED_NEXT_PROBLEM = re.compile(r"^(?:还有|另外)?(?:一|另一|另)[个件点条](?:事情|事|问题)?就?是|^第[二三四五六][个件点条]?是?|^[二三四五六]是"
                                    r"|^[2-6][、.．)）](?!\d)|^[(（][2-6][)）]")
-#: the connective or the number itself is not part of the problem
-_CONNECTIVE = re.compile(r"^(?:另外|还有就是|还有(?:一|另一|另)?[个件点条](?:事情|事|问题)?就?是|还有(?:一|另一|另)[个件](?:事情|事)|还有|此外|同时还|并且还|同时(?=[，,、\s])|对了|再有|再就是|其次|另一[个件点条](?:事情|事)?是?|再一个是?|第[二三四五六][个点条]?是?|[二三四五六]是"
+#: the connective or the number itself is not part of the problem (nor 「而且」 before a problem marked by 「也」:
+#: 「海景花园7栋电梯坏了三天了，而且楼道灯也不亮」 filed 「而且楼道灯也不亮」)
+_CONNECTIVE = re.compile(r"^(?:另外|还有就是|还有(?:一|另一|另)?[个件点条](?:事情|事|问题)?就?是|还有(?:一|另一|另)[个件](?:事情|事)|还有|此外|同时还|并且还|并且|而且还|而且|同时(?=[，,、\s])|对了|再有|再就是|其次|另一[个件点条](?:事情|事)?是?|再一个是?|第[二三四五六][个点条]?是?|[二三四五六]是"
                          r"|[2-6][、.．)）]|[(（][2-6][)）])[，,、:：\s]*")
 #: 「反映两个事：一是…」「第一，…」 before the first of several problems
 _FIRST = re.compile(r"^(?:[^，,。！？]{0,12}[:：]\s*|[^，,。！？]{0,8}(?:事|问题|情况|地方)[，,\s]*)?(?:一是|一[个件](?:事情|事)?是|第一[个点条]?是?|1[、.．)）]|[(（]1[)）])[，,、:：\s]*")
@@ -41,6 +42,10 @@ _COUNTED_NEXT = re.compile(r"(?=[二三四五六]是|第[二三四五六])")
 #: train.csv's 963 letters)
 _NUMBERED_FIRST = re.compile(r"(?<![\d.])1[、.．)）](?!\d)|[(（]1[)）]")
 _PAREN_NUMBER = re.compile(r"^[(（][2-6][)）]")
+#: 「2.」「（2）」「二是」「第二个」 after a first one, in a short message: the resident numbers the problems, and each
+#: is one however unsure the model is of it (「1.小区门口路灯不亮 2.垃圾桶没人清 3.停车位被占」 filed the parking
+#: spaces inside the rubbish ticket: 「停车位被占」 read 0.23)
+_NUMBERED_PROBLEM = re.compile(r"^(?:第[二三四五六]|[二三四五六]是|[2-6][、.．)）](?!\d)|[(（][2-6][)）])")
 _NUMBERED_NEXT = re.compile(r"(?=(?<![\d.(（])[2-6][、.．)）](?!\d)|[(（][2-6][)）])")
 #: 「对了还有个事，…」「另外我还有一个问题：…」: words that only announce a problem to come are none themselves
 #: (「对了还有个事」 was filed as a problem of its own, 安全隐患, beside the elevator the resident went on to)
@@ -106,6 +111,7 @@ def split_problems(text: str, classify: Classify, place_of: Optional[PlaceOf] = 
     # 「…，还有个事，门口的垃圾没人清」: in a chat message the clause after an announcement is marked by it (in a
     # letter a bare 「另外，」 marks nothing more than before: on train.csv's 963 letters it split 2 more)
     announced = False
+    counted = len(text) <= SHORT_MESSAGE and bool(_COUNTED_FIRST.search(text) or _NUMBERED_FIRST.search(text))
     for clause in parts:
         if announces(clause) and len(parts) > 1:
             announced = announced or (bool(groups) and len(text) <= SHORT_MESSAGE)
@@ -114,6 +120,10 @@ def split_problems(text: str, classify: Classify, place_of: Optional[PlaceOf] = 
             groups.append(([clause], clause))
             continue
         before, opening = groups[-1]
+        if counted and _NUMBERED_PROBLEM.match(clause) and len(clause.strip("，,。！？；")) >= min_chars:
+            groups.append(([_CONNECTIVE.sub("", clause)], clause))
+            announced = False
+            continue
         numbered = len(text) <= SHORT_MESSAGE and _PAREN_NUMBER.match(clause)  # 「（2）」: in a letter, a point
         marked = (announced or _FURTHER.match(clause) or numbered) and len(clause.strip("，,。！？；")) >= min_chars
         announced = False

@@ -86,7 +86,8 @@ _NAME_AROUND = re.compile(rf"^(?:在|是|就是|就在|我在|我们在|我家�
                           r"|(?:那边|这边|那里|这里|那儿|附近|里面|小区里)$")
 MAX_NAME_CHARS = 6
 #: a workplace or a shop is named longer (「鑫达五金制品有限公司」); its kind word says it is a name, not a sentence
-_BUSINESS_NAME = re.compile(r"^[\u4e00-\u9fff]{2,14}(?:有限公司|公司|工厂|厂|商行|门店|商店|工地|酒楼|餐厅|工作室)$")
+_BUSINESS_NAME = re.compile(r"^[\u4e00-\u9fff]{2,14}(?:有限公司|公司|集团|工厂|厂|商行|门店|商店|工地|酒楼|餐厅|饭店|餐馆|酒店|宾馆|"
+                            r"工作室|物流|快递|超市|便利店|药店|药房|诊所|驾校|旅行社|健身房|培训中心|培训班)$")
 #: words that place an answer relative to the resident, not by a name (「我们小区」「楼下」)
 _RELATIVE_PLACE = ("小区", "楼下", "楼上", "这里", "那里", "这边", "那边", "家里", "门口", "附近", "隔壁", "对面",
                    "后面", "前面", "旁边", "后边", "前边", "边上")
@@ -122,9 +123,12 @@ def only_relative_place(text: str) -> bool:
 
 
 def says_a_name(text: str) -> bool:
-    """「公司叫鑫达五金厂」: the answer opens by saying a name follows, whatever the words of the name suggest
-    (公司 made the problem-type model sure of a labour dispute). Whether a name does follow is name_alone's."""
-    return bool(re.match(_NAMING, _short_answer(text)))
+    """「公司叫鑫达五金厂」「叫顺达物流」: the answer opens by saying a name follows, whatever the words of the name
+    suggest (公司 made the problem-type model sure of a labour dispute; 物流, said at the summary, filed a second
+    ticket under 物流管理). Whether a name does follow is name_alone's."""
+    work = _short_answer(text)
+    # 「叫顺达物流」: a bare 「叫」 before a business's name, its kind word last, says a name as well
+    return bool(re.match(_NAMING, work)) or (work.startswith("叫") and bool(_BUSINESS_NAME.match(work[1:])))
 
 
 def name_alone(text: str) -> Optional[str]:

@@ -1,0 +1,71 @@
+"""Faults a seventh probe of 22 everyday conversations on the running agent found (2026-12-02), each mended
+in general: a third numbered problem filed inside the second, 「而且」 kept on a ticket, a place typed with
+spaces (「锦绣家园 12 栋 2 单元」, 「海涛路 88 号」 losing its number), a correction's opening words read as
+the problem, and an employer's name said at the summary filed as a second ticket."""
+from __future__ import annotations
+
+import pytest
+
+from nlu.analysis import Analyzer
+from nlu.correction import read_correction
+from nlu.locate import locate
+from nlu.normalize import normalize_text
+from nlu.vague import says_a_name
+from tests.conftest import say
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer.default()
+
+
+def test_each_numbered_problem_of_a_short_message_is_one_however_unsure_the_model_is(analyzer):
+    """「停车位被占」 read 0.23, and went into the rubbish ticket as 「垃圾桶没人清3.停车位被占」."""
+    assert analyzer.split(normalize_text("1.小区门口路灯不亮 2.垃圾桶没人清 3.停车位被占")) == [
+        "小区门口路灯不亮", "垃圾桶没人清", "停车位被占"]
+    assert analyzer.split(normalize_text("两个事 一是楼道灯坏了 二是停车位被占")) == ["楼道灯坏了", "停车位被占"]
+    # not a number of a list: a measure, a letter's point (letters number the points of one complaint)
+    assert len(analyzer.split(normalize_text("海景花园门口积水有1.5米深 2.5米宽的坑也看不见"))) == 1
+
+
+def test_and_joining_a_further_problem_is_no_part_of_it(analyzer):
+    assert analyzer.split(normalize_text("海景花园7栋电梯坏了三天了，而且楼道灯也不亮")) == [
+        "海景花园7栋电梯坏了三天了", "楼道灯也不亮"]
+    assert analyzer.split(normalize_text("楼上漏水，而且漏得很厉害")) == ["楼上漏水，而且漏得很厉害"]
+
+
+@pytest.mark.parametrize("typed,text,house_number", [
+    ("锦绣家园 12 栋 2 单元 楼道灯坏了", "锦绣家园12栋2单元", None),
+    ("沙头角街道 海涛路 88 号", "沙头角街道海涛路88号", "88"),
+    ("海景花园 3 号楼 502", "海景花园3号楼502", None)])
+def test_a_place_typed_with_spaces_is_read_whole(typed, text, house_number):
+    place = locate(normalize_text(typed)).address
+    assert place.text == text and place.house_number == house_number
+
+
+def test_spaces_elsewhere_are_kept():
+    assert normalize_text("电话 138 1234 5678") == "电话 138 1234 5678"
+    assert normalize_text("有 3 个人受伤") == "有 3 个人受伤"
+    # a room number then 「楼上…」: the floor above, not a floor number (「1203楼」)
+    assert normalize_text("鹏湾社区8栋2单元1203 楼上漏水") == "鹏湾社区8栋2单元1203 楼上漏水"
+
+
+def test_a_correction_is_read_from_what_replaces_the_words_taken_back():
+    """「确认前说一下，不是噪音，是灰尘太大」 was classified with 「确认前说一下」 and the dust went to 城市公共设施."""
+    assert read_correction("确认前说一下，不是噪音，是灰尘太大").replacing() == "灰尘太大"
+    assert read_correction("不是噪音是油烟，味道很大").replacing() == "油烟，味道很大"
+    assert read_correction("不对，是302").replacing() == "302"
+
+
+def test_a_business_named_after_a_bare_call_is_a_name():
+    assert says_a_name("叫顺达物流") and says_a_name("叫鑫达建筑劳务公司") and says_a_name("公司叫鑫达五金厂")
+    assert not says_a_name("叫卖声太吵") and not says_a_name("叫了好几次没人来") and not says_a_name("顺达物流")
+
+
+def test_an_employers_name_said_at_the_summary_is_a_detail(stack, rasa_url, sender):
+    """「叫顺达物流」 answering the summary of unpaid wages was filed as a second ticket, 物流管理 (交通运输局)."""
+    say(rasa_url, sender, "我电话13912345678，老板拖了我们两个月工资不给")
+    summary = "\n".join(say(rasa_url, sender, "在盐田港那边一个物流公司"))
+    assert "工资" in summary and "请核对以下信息" in summary, summary
+    again = "\n".join(say(rasa_url, sender, "叫顺达物流"))
+    assert "您反映了2个问题" not in again and "（补充：叫顺达物流）" in again and "物流管理" not in again, again
