@@ -23,13 +23,25 @@ def _reader() -> Callable[[str], str]:
     data = (read_yaml(SETTINGS, DialectSettingsError, "the dialect words") if SETTINGS.exists() else None) or {}
     words: Dict[str, str] = {str(k): str(v) for k, v in (data.get("words") or {}).items()}
     before_char: Dict[str, str] = {str(k): str(v) for k, v in (data.get("not_before_character") or {}).items()}
-    if not words and not before_char:
+    alone: Dict[str, str] = {str(k): str(v) for k, v in (data.get("alone") or {}).items()}
+    if not words and not before_char and not alone:
         return lambda text: text
     alternatives = [re.escape(w) for w in sorted(words, key=len, reverse=True)]
     alternatives += [rf"{re.escape(w)}(?=[\u4e00-\u9fff])" for w in before_char]
-    pattern = re.compile("|".join(alternatives))
+    pattern = re.compile("|".join(alternatives)) if alternatives else None
     table = {**words, **before_char}
-    return lambda text: pattern.sub(lambda m: table[m.group(0)], text)
+
+    def read(text: str) -> str:
+        said = text.strip(_MARKS)
+        if said in alone:
+            return alone[said]
+        return pattern.sub(lambda m: table[m.group(0)], text) if pattern else text
+
+    return read
+
+
+#: what is no part of a short answer said alone (「系啊！」)
+_MARKS = " \t\n，。！？、,.!?~～…"
 
 
 def as_mandarin(text: str) -> str:

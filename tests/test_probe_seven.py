@@ -69,3 +69,11 @@ def test_an_employers_name_said_at_the_summary_is_a_detail(stack, rasa_url, send
     assert "工资" in summary and "请核对以下信息" in summary, summary
     again = "\n".join(say(rasa_url, sender, "叫顺达物流"))
     assert "您反映了2个问题" not in again and "（补充：叫顺达物流）" in again and "物流管理" not in again, again
+
+
+@pytest.mark.parametrize("said,read", [("系啊", "是啊"), ("系啊！", "是啊"), ("冇错", "没错"), ("唔系", "不是"), ("啱啱停电", "刚刚停电"),
+                                       ("没关系啊", "没关系啊"), ("系统坏了", "系统坏了")])
+def test_a_cantonese_yes_is_read_as_one(said, read):
+    """「系啊」 answering the summary was 「没能看出要修改哪一项」; 「冇错」 read 「没有错」, and that was a no (deny). 系 is 是
+    only said alone: in a sentence it is 关系, 系统."""
+    assert normalize_text(said) == read
