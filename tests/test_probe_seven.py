@@ -77,3 +77,22 @@ def test_a_cantonese_yes_is_read_as_one(said, read):
     """「系啊」 answering the summary was 「没能看出要修改哪一项」; 「冇错」 read 「没有错」, and that was a no (deny). 系 is 是
     only said alone: in a sentence it is 关系, 系统."""
     assert normalize_text(said) == read
+
+
+@pytest.mark.parametrize("said,plate", [("车牌号是粤B12345", "粤B12345"), ("粤b·d12345", "粤BD12345"),
+                                        ("电话13812345678", None), ("GB50500-2013", None), ("粤B1234", None)])
+def test_a_cars_plate_is_read(said, plate):
+    from nlu.route import vehicle_plate
+
+    assert vehicle_plate(normalize_text(said)) == plate
+
+
+def test_a_taxis_plate_is_the_place_of_a_complaint_about_the_ride(stack, rasa_url, sender):
+    """A fare from 沙头角 to 大梅沙: asked which of the two, the resident gave the plate, and was told 「还没能确定具体
+    位置」 again and again — the ride has no address; the car is what the taxi regulator needs."""
+    asked = "\n".join(say(rasa_url, sender, "昨天坐出租车从沙头角到大梅沙，司机不打表要了我一百块"))
+    assert "请问是哪一处" in asked, asked
+    summary = "\n".join(say(rasa_url, sender, "车牌号是粤B12345"))
+    assert "请核对" in summary and "地点：车牌粤B12345" in summary and "出租车管理" in summary, summary
+    told = "\n".join(say(rasa_url, f"{sender}-b", "粤B54321这辆出租车拒载，还骂人"))
+    assert "请核对" in told and "地点：车牌粤B54321" in told, told
