@@ -68,3 +68,19 @@ def test_log_count_ratios_favour_the_terms_that_tell_labels_apart_and_fold_into_
     assert [scaled.predict(text)[0][0] for text in probe] == ["路灯", "欠薪", "噪音"]
     rows = scaled.features.transform(probe)
     np.testing.assert_allclose(scaled.scores(probe), rows @ scaled.weight + scaled.bias, rtol=1e-5)
+
+def test_the_calibration_share_of_a_label_does_not_move_when_other_examples_come():
+    """One example added anywhere reshuffled every label's calibration share (the temperature moved, and 「就按这个来」
+    fell under the fallback threshold after one example of unpaid wages was written). An example's draw is its own:
+    other labels' shares stay as they were, in whatever order the examples come."""
+    from classifiers.linear_model import _stratified_holdout
+
+    texts = [f"{t}{n}" for n in range(4) for t in TEXTS]
+    labels = LABELS * 4
+    before = _stratified_holdout(labels, texts, 0.15, 13)
+    after = _stratified_holdout(["欠薪"] + labels, ["物流公司拖欠工资"] + texts, 0.15, 13)
+    unmoved = {texts[i] for i in before if labels[i] != "欠薪"}
+    assert unmoved == {(["物流公司拖欠工资"] + texts)[i] for i in after if (["欠薪"] + labels)[i] != "欠薪"}
+    order = list(reversed(range(len(texts))))
+    shuffled = _stratified_holdout([labels[i] for i in order], [texts[i] for i in order], 0.15, 13)
+    assert {texts[order[i]] for i in shuffled} == {texts[i] for i in before}
