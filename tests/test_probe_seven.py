@@ -5,6 +5,7 @@ the problem, and an employer's name said at the summary filed as a second ticket
 from __future__ import annotations
 
 import pytest
+import requests
 
 from nlu.analysis import Analyzer
 from nlu.correction import read_correction
@@ -96,3 +97,23 @@ def test_a_taxis_plate_is_the_place_of_a_complaint_about_the_ride(stack, rasa_ur
     assert "请核对" in summary and "地点：车牌粤B12345" in summary and "出租车管理" in summary, summary
     told = "\n".join(say(rasa_url, f"{sender}-b", "粤B54321这辆出租车拒载，还骂人"))
     assert "请核对" in told and "地点：车牌粤B54321" in told, told
+
+
+def test_a_shops_name_told_after_filing_is_added_to_the_ticket(stack, rasa_url, app_url, sender):
+    """「店名叫好再来快餐」 after a family's food poisoning was filed at once was answered 「抱歉，我没有完全理解」:
+    naming a shop, a company or a site is an answer (inform), added to the open ticket."""
+    from tests.test_conversation import filed_ticket
+
+    ticket = filed_ticket(app_url, say(rasa_url, sender, "昨天在海山路一家快餐店吃了饭，一家三口都拉肚子"))
+    added = "\n".join(say(rasa_url, sender, "店名叫好再来快餐"))
+    assert f"已补充工单 {ticket['service_request_id']}" in added and "没有完全理解" not in added, added
+    url = f"{app_url}/open311/v2/requests/{ticket['service_request_id']}.json"
+    assert "好再来快餐" in requests.get(url, timeout=10).json()[0]["description"]
+
+
+@pytest.mark.parametrize("said", ["盐田港附近有家物流公司拖欠工资两个月", "培训机构拖欠老师工资", "旅行社拖欠导游工资",
+                                  "出租车公司克扣司机工资"])
+def test_unpaid_wages_go_to_labour_whatever_the_business(analyzer, said):
+    """The business's kind word outweighed the wages: 物流管理 (交通运输局), 师资力量 (教育局), 旅游市场管理,
+    出租车行业监管 — unpaid wages are 劳动监察's, wherever they are owed."""
+    assert analyzer.label(said)[0] == "劳动和社会保障/工资福利/工资发放"
