@@ -74,6 +74,12 @@ GATE_WORD = r"[东南西北正后侧]大?门"
 _GATE = re.compile(rf"的?\s?({GATE_WORD}|[A-Za-z]\d?(?:出入口|出口|口)|\d+号(?:门|出入口|出口))(?![卫店面市])")
 #: a gate said alone, as a correction or an answer says it (「不是东门，是西门」 → 「西门」, 「在北门那边」)
 _GATE_ALONE = re.compile(rf"(?:就?在|是)?{_GATE.pattern}(?:那边|那里|这边|这里|那儿)?")
+#: a spot inside an estate said after its name (「锦绣家园中心花园」「锦绣家园地下车库B区」「海景花园篮球场」): where in it a
+#: worker goes — answering where, 「锦绣家园中心花园」 was filed at 「锦绣家园」, the spot in neither the place nor the
+#: words. Not 「广场舞」 (a dance, not a square)
+_ESTATE_SPOT = re.compile(r"(?:的|里的?|里面的?|内的?)?((?:中心|东|西|南|北|小|儿童|室内|露天|地下|地面)?"
+                          r"(?:花园|广场|车库|停车场|篮球场|羽毛球场|网球场|足球场|球场|游泳池|泳池|会所|健身区|健身场|"
+                          r"游乐场|游乐区|草坪|架空层|天台|水池|喷泉|凉亭|垃圾站|垃圾房|快递柜|充电桩)(?:[A-Za-z\d]{1,3}区)?)(?!舞)")
 #: the fields that name a place itself; the first one found sets the window for the rest
 _SITE_KEYS = ("street", "community", "estate", "road", "poi")
 #: 「海山街道办事处」「海涛社区工作站」「街道办」: an office is a place a ticket is filed at (a complaint about its
@@ -278,6 +284,11 @@ def extract_location(text: str) -> Optional[LocationMatch]:
         if gate and claim(*gate.span()):
             address.entrance = gate.group(1)
             break
+    if address.estate and not address.entrance:
+        end = _claimed_end(work, address.estate, spans)
+        spot = _ESTATE_SPOT.match(work, end) if end is not None else None
+        if spot:
+            claim(spot.start(1), spot.end(1))
     alone = None if spans else _GATE_ALONE.fullmatch(work)
     if alone:  # 「是西门」 correcting 「海景花园东门」, or answering which gate
         address.entrance = alone.group(1)

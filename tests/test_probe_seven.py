@@ -117,3 +117,13 @@ def test_unpaid_wages_go_to_labour_whatever_the_business(analyzer, said):
     """The business's kind word outweighed the wages: 物流管理 (交通运输局), 师资力量 (教育局), 旅游市场管理,
     出租车行业监管 — unpaid wages are 劳动监察's, wherever they are owed."""
     assert analyzer.label(said)[0] == "劳动和社会保障/工资福利/工资发放"
+
+
+@pytest.mark.parametrize("said,text", [("锦绣家园中心花园", "锦绣家园中心花园"), ("锦绣家园地下车库B区", "锦绣家园地下车库B区"),
+                                       ("海景花园篮球场", "海景花园篮球场"), ("海景花园的停车场有人乱停车", "海景花园停车场"),
+                                       ("海景花园广场舞太吵", "海景花园"), ("海景花园北门", "海景花园北门")])
+def test_a_spot_inside_an_estate_stays_in_its_place(said, text):
+    """Answering where, 「锦绣家园中心花园」 was filed at 「锦绣家园」: the spot a worker goes to was in neither the place
+    nor the words. A dance (广场舞) is no square."""
+    place = locate(normalize_text(said)).address
+    assert place.text == text and place.estate == said[:4]
