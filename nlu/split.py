@@ -44,8 +44,8 @@ _NUMBERED_FIRST = re.compile(r"(?<![\d.])1[、.．)）](?!\d)|[(（]1[)）]")
 _PAREN_NUMBER = re.compile(r"^[(（][2-6][)）]")
 #: 「2.」「（2）」「二是」「第二个」 after a first one, in a short message: the resident numbers the problems, and each
 #: is one however unsure the model is of it (「1.小区门口路灯不亮 2.垃圾桶没人清 3.停车位被占」 filed the parking
-#: spaces inside the rubbish ticket: 「停车位被占」 read 0.23)
-_NUMBERED_PROBLEM = re.compile(r"^(?:第[二三四五六]|[二三四五六]是|[2-6][、.．)）](?!\d)|[(（][2-6][)）])")
+#: spaces inside the rubbish ticket: 「停车位被占」 read 0.23). Not 「第二次」「第二天」: a time, not a count of problems
+_NUMBERED_PROBLEM = re.compile(r"^(?:第[二三四五六](?=[个件点条是，,、:：\s])|[二三四五六]是|[2-6][、.．)）](?!\d)|[(（][2-6][)）])")
 _NUMBERED_NEXT = re.compile(r"(?=(?<![\d.(（])[2-6][、.．)）](?!\d)|[(（][2-6][)）])")
 #: 「对了还有个事，…」「另外我还有一个问题：…」: words that only announce a problem to come are none themselves
 #: (「对了还有个事」 was filed as a problem of its own, 安全隐患, beside the elevator the resident went on to)

@@ -26,6 +26,7 @@ def test_each_numbered_problem_of_a_short_message_is_one_however_unsure_the_mode
         "小区门口路灯不亮", "垃圾桶没人清", "停车位被占"]
     assert analyzer.split(normalize_text("两个事 一是楼道灯坏了 二是停车位被占")) == ["楼道灯坏了", "停车位被占"]
     # not a number of a list: a measure, a letter's point (letters number the points of one complaint)
+    assert len(analyzer.split(normalize_text("第一次漏水是上周，第二次是昨天晚上"))) == 1
     assert len(analyzer.split(normalize_text("海景花园门口积水有1.5米深 2.5米宽的坑也看不见"))) == 1
 
 
