@@ -12,6 +12,7 @@ from rasa_sdk import Tracker
 from actions.parse_data import latest, latest_place, latest_text
 from actions.place_slots import place_slots, settled
 from dispatch.location import COARSE_PARTS, FINE_PARTS, Address, only_fine_parts
+from nlu.contact import without_phone
 from nlu.continuation import without_adding
 from nlu.correction import claim_words, claimed_urgency
 from nlu.location import text_without_place
@@ -202,8 +203,10 @@ def read_change(tracker: Tracker, current_place: Optional[Dict[str, Any]],
     if corrected_type and corrected_type.get("level3") != (current_category or {}).get("level3"):
         change.category = corrected_type
     if says_more:
-        # the resident's own words go on the ticket: a correction explains the change
-        change.note = f"（{'更正' if correction else '补充'}：{text if correction else without_adding(text)}）"
+        # the resident's own words go on the ticket: a correction explains the change; a phone number given with
+        # them is the contact (「我电话是136…，麻烦尽快联系我」 left 「（补充：，麻烦尽快联系我）」 once the number was cut)
+        words = without_phone(text) or text
+        change.note = f"（{'更正' if correction else '补充'}：{words if correction else without_adding(words)}）"
     change.pairs = correction.get("pairs") or []
     return change
 

@@ -24,7 +24,7 @@ from actions.parse_data import latest, latest_intent, latest_text
 from actions.switched_problem import dropped_reply, problem_instead
 from common import clock
 from dispatch.location import Address
-from nlu.contact import only_a_phone
+from nlu.contact import only_a_phone, phone_in
 from nlu.normalize import normalize_text
 from nlu.part_place import estate_place
 from nlu.split import strip_connective
@@ -93,6 +93,11 @@ class ActionReviseIntake(Action):
             dispatcher.utter_message(response="utter_confirm_intake", intake_summary=tracker.get_slot("intake_summary"))
             return []
         number = only_a_phone(said)
+        given = phone_in(said)
+        if given:
+            # 「我电话是13611112222，麻烦尽快联系我」: the number for the call back, whatever else is said with it (it
+            # was cut from the words and kept nowhere)
+            updates["contact"] = given
         if number:
             # 「我电话13800001111」 offered at the summary: the number for the call back, not a problem
             updates["contact"] = number

@@ -83,8 +83,11 @@ _ESTATE_SPOT = re.compile(r"(?:的|里的?|里面的?|内的?)?((?:中心|东|�
 #: the fields that name a place itself; the first one found sets the window for the rest
 _SITE_KEYS = ("street", "community", "estate", "road", "poi")
 #: 「海山街道办事处」「海涛社区工作站」「街道办」: an office is a place a ticket is filed at (a complaint about its
-#: staff was asked where again and again: the street alone names no place a worker can find)
-_OFFICE = re.compile(rf"({_N}{{2,6}}?(街道|社区|镇|乡))(?:办事处|工作站|居委会|居民委员会|党群服务中心|人民政府|政府|办(?![理事公法]))")
+#: staff was asked where again and again: the street alone names no place a worker can find); a district's
+#: government too (「盐田区政府对面的人行道砖松了」 was told 「还没能确定具体位置」 again and again)
+_OFFICE = re.compile(rf"({_N}{{2,6}}?(街道|社区|镇|乡|区))(?:办事处|工作站|居委会|居民委员会|党群服务中心|人民政府|政府|办(?![理事公法]))")
+#: the field an office's owner fills (a street's office by default)
+_OFFICE_OWNER = {"社区": "community", "区": "district"}
 _BUILDING = re.compile(r"(\d+(?:[至到-]\d+)?|[A-Za-z])\s*(?:号楼|栋|幢|座|#楼|号院)")
 #: 「3栋到5栋之间」「3栋和5栋中间」: the buildings on either side, as a range (it was filed at 3栋 alone)
 _BETWEEN_BUILDINGS = re.compile(r"(\d+)\s*(?:号楼|栋|幢|座)\s*(?:(?:到|至)\s*(\d+)\s*(?:号楼|栋|幢|座)(?:之间|中间)?"
@@ -235,7 +238,7 @@ def extract_location(text: str) -> Optional[LocationMatch]:
     office = _OFFICE.search(work)
     start = _name_start("poi", work, office) if office else 0  # 「我要投诉海山街道办」: not 「要投诉…」
     if office and not _generic("community", work[start:office.end(1)]) and claim(start, office.end()):
-        setattr(address, "community" if office.group(2) == "社区" else "street", work[start:office.end(1)])
+        setattr(address, _OFFICE_OWNER.get(office.group(2), "street"), work[start:office.end(1)])
         address.poi = work[start:office.end()]
     # the place is read from the clause of the first place named (building, unit and room also
     # from the clause after it: 「海景花园，3栋2单元」): 「海景花园3栋的路灯坏了，还有幸福路上的

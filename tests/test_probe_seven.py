@@ -128,3 +128,33 @@ def test_a_spot_inside_an_estate_stays_in_its_place(said, text):
     nor the words. A dance (广场舞) is no square."""
     place = locate(normalize_text(said)).address
     assert place.text == text and place.estate == said[:4]
+
+
+def test_a_phone_number_given_with_words_at_the_summary_is_the_contact(stack, rasa_url, sender):
+    """「我电话是13611112222，麻烦尽快联系我」 at the summary: the number was cut from the note (「（补充：，麻烦尽快联系我）」)
+    and kept nowhere — the resident asked for a call back and no department could make it."""
+    say(rasa_url, sender, "我家楼上漏水渗到我家了能不能找人来看一下")
+    say(rasa_url, sender, "锦绣家园7栋1502")
+    summary = "\n".join(say(rasa_url, sender, "我电话是13611112222，麻烦尽快联系我"))
+    assert "联系电话：136****2222" in summary and "（补充：麻烦尽快联系我）" in summary, summary
+    assert "13611112222" not in summary
+
+
+def test_asked_whether_the_report_is_kept_private_the_service_answers(stack, rasa_url, sender):
+    answer = "\n".join(say(rasa_url, sender, "反映问题会不会泄露我的信息"))
+    assert "不会公开" in answer and "没有完全理解" not in answer, answer
+
+
+def test_blood_from_a_slaughtered_chicken_is_no_one_hurt(analyzer):
+    """「卖活鸡，杀鸡的血流了一地」 was graded 特急 (有人受伤或不适) and the resident told to call 120."""
+    urgency = analyzer.analyze("有人在小区门口卖活鸡，杀鸡的血流了一地")["issues"][0]["urgency"]
+    assert urgency["level"] != "特急", urgency
+    assert analyzer.analyze("小区门口有人打架，血流了一地")["issues"][0]["urgency"]["level"] == "特急"
+
+
+def test_a_districts_government_is_a_place():
+    """「盐田区政府对面的人行道砖松了」 was told 「还没能确定具体位置」 again and again: an office is a place, the
+    district's government as a street's office; another district's is outside the area."""
+    place = locate("盐田区政府对面的人行道砖松了").address
+    assert place.poi == "盐田区政府" and place.district == "盐田区" and place.is_dispatchable()
+    assert locate("福田区政府门口").address.district == "福田区"
