@@ -92,10 +92,10 @@ class ActionReviseIntake(Action):
             # the same message again (sent twice, or retried by a phone on a bad network): nothing new
             dispatcher.utter_message(response="utter_confirm_intake", intake_summary=tracker.get_slot("intake_summary"))
             return []
-        if phone_in(said):
+        if given := phone_in(said):
             # 「我电话13800001111」 offered at the summary is the number for the call back, and so is one said with more
             # (「我电话是13611112222，麻烦尽快联系我」: it was cut from the words and kept nowhere)
-            updates["contact"] = phone_in(said)
+            updates["contact"] = given
         if only_a_phone(said):  # nothing more to read
             claim = tracker.get_slot("urgency_claim")
         elif other := other_problem(said):

@@ -11,8 +11,10 @@ from nlu.analysis import Analyzer
 from nlu.correction import read_correction
 from nlu.locate import locate
 from nlu.normalize import normalize_text
+from nlu.route import vehicle_plate
 from nlu.vague import says_a_name
 from tests.conftest import say
+from tests.test_conversation import filed_ticket
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +86,6 @@ def test_a_cantonese_yes_is_read_as_one(said, read):
 @pytest.mark.parametrize("said,plate", [("车牌号是粤B12345", "粤B12345"), ("粤b·d12345", "粤BD12345"),
                                         ("电话13812345678", None), ("GB50500-2013", None), ("粤B1234", None)])
 def test_a_cars_plate_is_read(said, plate):
-    from nlu.route import vehicle_plate
-
     assert vehicle_plate(normalize_text(said)) == plate
 
 
@@ -103,8 +103,6 @@ def test_a_taxis_plate_is_the_place_of_a_complaint_about_the_ride(stack, rasa_ur
 def test_a_shops_name_told_after_filing_is_added_to_the_ticket(stack, rasa_url, app_url, sender):
     """「店名叫好再来快餐」 after a family's food poisoning was filed at once was answered 「抱歉，我没有完全理解」:
     naming a shop, a company or a site is an answer (inform), added to the open ticket."""
-    from tests.test_conversation import filed_ticket
-
     ticket = filed_ticket(app_url, say(rasa_url, sender, "昨天在海山路一家快餐店吃了饭，一家三口都拉肚子"))
     added = "\n".join(say(rasa_url, sender, "店名叫好再来快餐"))
     assert f"已补充工单 {ticket['service_request_id']}" in added and "没有完全理解" not in added, added
