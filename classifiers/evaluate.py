@@ -25,6 +25,7 @@ from classifiers.examples import Example, examples_for_labels  # noqa: E402
 from classifiers.linear_model import LinearConfig  # noqa: E402
 from classifiers.problem_features import ProblemTypeModel  # noqa: E402
 from classifiers.sentence_encoder import EncoderSpec  # noqa: E402
+from classifiers.word_vectors import WordVectorSpec  # noqa: E402
 from nlu.normalize import normalize_text  # noqa: E402
 
 #: weight of one of our examples beside one of the deployment's labelled messages
@@ -112,10 +113,13 @@ class Variant:
     config: Optional[LinearConfig] = None
 
 
-def encoder_variant(encoder: EncoderSpec) -> Variant:
-    """Our model reading ``encoder`` beside the words, whatever settings/problem_type.yml says."""
-    return Variant(f"linear (ours) + {encoder.name} ({encoder.chars} characters, weight {encoder.weight:g}), file only",
-                   ProblemTypeModel.with_encoder(encoder))
+def encoder_variant(encoder: Optional[EncoderSpec], word_vectors: Optional[WordVectorSpec] = None) -> Variant:
+    """Our model reading ``encoder`` (a sentence vector) and ``word_vectors`` beside the words, whatever
+    settings/problem_type.yml says."""
+    reads = [f"{encoder.name} ({encoder.chars} characters, weight {encoder.weight:g})"] if encoder else []
+    reads.append(f"{word_vectors.encoder} word vectors ({word_vectors.chars} characters, weight {word_vectors.weight:g})"
+                 if word_vectors else "no word vectors")
+    return Variant(f"linear (ours) + {' + '.join(reads)}, file only", ProblemTypeModel.with_encoder(encoder, word_vectors))
 
 
 def _models(variants: Sequence[Variant] = ()) -> List[ModelResult]:

@@ -35,7 +35,8 @@ def problem_data_fingerprint(files: List[Path]) -> str:
     """Changes whenever an example file, the taxonomy, the model's settings or its code changes — the
     place reader's too, which says a text's place by kind before the model reads it."""
     return _digest([*files, SETTINGS_DIR / "taxonomy.yml", SETTINGS_DIR / "problem_type.yml",
-                    CLASSIFIERS / "problem_features.py", CLASSIFIERS / "sentence_encoder.py", *LINEAR_CODE,
+                    CLASSIFIERS / "problem_features.py", CLASSIFIERS / "sentence_encoder.py",
+                    CLASSIFIERS / "word_vectors.py", *LINEAR_CODE,
                     CLASSIFIERS.parent / "nlu" / "location.py", CLASSIFIERS.parent / "nlu" / "numerals.py",
                     *sorted((SETTINGS_DIR / "gazetteer").glob("*.yml"))])
 

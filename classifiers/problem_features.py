@@ -1,4 +1,5 @@
-"""What the problem-type model reads: the words (classifiers/features.py) and, when
+"""What the problem-type model reads: the words (classifiers/features.py), the mean of their word vectors
+distilled from a sentence encoder (classifiers/word_vectors.py, no encoder per message) and, when
 settings/problem_type.yml names one, a sentence encoder's vector of the text's opening.
 
 The opening of a message or letter says what it is about (a letter's title, a resident's first
@@ -19,6 +20,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from classifiers.features import TextFeatures
 from classifiers.linear_model import LinearConfig, LinearTextClassifier
 from classifiers.sentence_encoder import EncoderSpec, append_vectors, load_spec, save_spec
+from classifiers.word_vectors import WordVectors, WordVectorSpec
 from common.paths import SETTINGS_DIR
 from nlu.location import place_as_kind
 from nlu.numerals import digits_in_address
@@ -51,6 +53,11 @@ def configured_encoder() -> Optional[EncoderSpec]:
     return EncoderSpec.from_settings(_model_settings(), "settings/problem_type.yml model", chars=40, longest=None)
 
 
+def configured_word_vectors() -> Optional[WordVectorSpec]:
+    """The word vectors settings/problem_type.yml model.word_vectors names (None for none)."""
+    return WordVectorSpec.from_settings(_model_settings(), "settings/problem_type.yml model")
+
+
 def configured_training() -> LinearConfig:
     """How settings/problem_type.yml says the model is trained (model.log_count_ratio)."""
     flag = _model_settings().get("log_count_ratio", False)
@@ -61,43 +68,69 @@ def configured_training() -> LinearConfig:
 
 class ProblemFeatures(TextFeatures):
     """TF-IDF words and characters of the text's opening with its estate's name and building number left
-    out (read_as: 「锦绣家园3栋」 → 「小区」), then the encoder's vector (when there is one) in the last
-    columns."""
+    out (read_as: 「锦绣家园3栋」 → 「小区」), then its distilled word vectors' mean (when the model has them),
+    then the encoder's vector (when there is one) in the last columns."""
 
     prepared = staticmethod(read_as)
 
-    def __init__(self, views: Dict[str, TfidfVectorizer], encoder: Optional[EncoderSpec] = None) -> None:
+    def __init__(self, views: Dict[str, TfidfVectorizer], encoder: Optional[EncoderSpec] = None,
+                 word_vectors: Optional[WordVectors] = None) -> None:
         super().__init__(views)
         self.encoder = encoder
+        self.word_vectors = word_vectors
 
     @classmethod
     def fit(cls, texts: Sequence[str]) -> "ProblemFeatures":
         features = super().fit(texts)
         features.encoder = cls.encoder_to_fit()
+        spec = cls.word_vectors_to_fit()
+        features.word_vectors = WordVectors.fit(spec, [cls.prepared(t) for t in texts]) if spec else None
         return features
 
     @staticmethod
     def encoder_to_fit() -> Optional[EncoderSpec]:
         return configured_encoder()
 
+    @staticmethod
+    def word_vectors_to_fit() -> Optional[WordVectorSpec]:
+        return configured_word_vectors()
+
+    @property
+    def _words_size(self) -> int:
+        return self.word_vectors.dim if self.word_vectors else 0
+
     @property
     def size(self) -> int:
-        return super().size + (self.encoder.dim if self.encoder else 0)
+        return super().size + self._words_size + (self.encoder.dim if self.encoder else 0)
 
     def rows(self, texts: Sequence[str]) -> List[Tuple[List[np.ndarray], List[np.ndarray]]]:
-        rows = super().rows(texts)
+        prepared = [self.prepared(text) for text in texts]
+        rows = [self._row(text) for text in prepared]
+        if self.word_vectors:
+            columns = self.term_columns + np.arange(self.word_vectors.dim, dtype=np.int64)
+            weight = self.word_vectors.spec.weight
+            for (row_columns, values), text in zip(rows, prepared):
+                row_columns.append(columns)
+                values.append(self.word_vectors.vector(text) * weight)
         if self.encoder:
-            append_vectors(rows, [normalize_text(text) for text in texts], self.encoder, super().size)
+            append_vectors(rows, [normalize_text(text) for text in texts], self.encoder,
+                           self.term_columns + self._words_size)
         return rows
 
     def save(self, path: Path) -> None:
         super().save(path)
         save_spec(path.with_name("encoder.json"), self.encoder)
+        vectors = path.with_name("word_vectors.npz")
+        if self.word_vectors:
+            self.word_vectors.save(vectors)
+        elif vectors.exists():
+            vectors.unlink()
 
     @classmethod
     def load(cls, path: Path) -> "ProblemFeatures":
         features = super().load(path)
         features.encoder = load_spec(path.with_name("encoder.json"))
+        features.word_vectors = WordVectors.load(path.with_name("word_vectors.npz"))
         return features
 
 
@@ -108,7 +141,9 @@ class ProblemTypeModel(LinearTextClassifier):
     default_config = staticmethod(configured_training)
 
     @classmethod
-    def with_encoder(cls, spec: Optional[EncoderSpec]) -> type:
-        """This model with ``spec`` as its encoder whatever the settings say (benchmarks compare both)."""
-        features = type("FixedEncoderFeatures", (ProblemFeatures,), {"encoder_to_fit": staticmethod(lambda: spec)})
+    def with_encoder(cls, spec: Optional[EncoderSpec], word_vectors: Optional[WordVectorSpec] = None) -> type:
+        """This model with ``spec`` as its encoder and ``word_vectors`` as its word vectors whatever the settings
+        say (benchmarks compare them)."""
+        features = type("FixedEncoderFeatures", (ProblemFeatures,), {"encoder_to_fit": staticmethod(lambda: spec),
+                                                                     "word_vectors_to_fit": staticmethod(lambda: word_vectors)})
         return type("FixedEncoderProblemTypeModel", (cls,), {"features_type": features})

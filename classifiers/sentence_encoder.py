@@ -135,12 +135,13 @@ class SentenceEncoder:
         found: Dict[str, np.ndarray] = {}
         for start in range(0, len(unique), 64):
             batch = unique[start:start + 64]
-            for text, vector in zip(batch, _encode(self.spec.name, batch)):
+            for text, vector in zip(batch, encode_texts(self.spec.name, batch)):
                 found[text] = vector
         return np.stack([found[text] for text in openings]) if openings else np.zeros((0, self.spec.dim), np.float32)
 
 
-def _encode(name: str, openings: List[str]) -> np.ndarray:
+def encode_texts(name: str, openings: List[str]) -> np.ndarray:
+    """Unit vectors of ``openings`` by the named encoder (zeros for a blank text), uncached."""
     readable = [i for i, text in enumerate(openings) if text.strip()]
     out = np.zeros((len(openings), KNOWN[name]), dtype=np.float32)
     if readable:
@@ -153,7 +154,7 @@ def _encode(name: str, openings: List[str]) -> np.ndarray:
 @lru_cache(maxsize=len(KNOWN))
 def _remembered(name: str) -> Callable[[str], np.ndarray]:
     """The vector of one opening by the named encoder, the last 256 remembered."""
-    return lru_cache(maxsize=256)(lambda opening: _encode(name, [opening])[0])
+    return lru_cache(maxsize=256)(lambda opening: encode_texts(name, [opening])[0])
 
 
 @lru_cache(maxsize=2)

