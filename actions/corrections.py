@@ -90,14 +90,16 @@ def claim_reply(claim: str, urgency: Urgency) -> str:
     return f"好的。不过这个情况{because}需要及时处理，紧急程度仍按{urgency.level}登记。"
 
 
+def takes_back(problem: Dict[str, Any], withdrawn: List[str]) -> bool:
+    """A word of ``withdrawn`` is in the problem's description or the name of its category."""
+    category = problem.get("problem_type") or {}
+    said = problem.get("description", "") + "".join(str(category.get(k) or "") for k in ("level2", "level3"))
+    return any(w and w in said for w in withdrawn)
+
+
 def which_problem(problems: List[Dict[str, Any]], withdrawn: List[str]) -> int:
     """The problem a correction is about: the one whose words or category it takes back, else the first."""
-    for index, problem in enumerate(problems):
-        category = problem.get("problem_type") or {}
-        said = problem.get("description", "") + "".join(str(category.get(k) or "") for k in ("level2", "level3"))
-        if any(w and w in said for w in withdrawn):
-            return index
-    return 0
+    return next((index for index, problem in enumerate(problems) if takes_back(problem, withdrawn)), 0)
 
 
 #: a number said alone in a correction (「是302」「302号」): a room where the place has its building

@@ -25,6 +25,7 @@ from actions.switched_problem import dropped_reply, problem_instead
 from common import clock
 from dispatch.location import Address
 from nlu.contact import only_a_phone, phone_in
+from nlu.correction import opens_with_claim
 from nlu.normalize import normalize_text
 from nlu.part_place import estate_place
 from nlu.split import strip_connective
@@ -41,6 +42,8 @@ def another_problem(tracker: Tracker, problems: List[Dict[str, Any]]) -> bool:
         return False  # 「海涛社区文化广场」: a place said at the summary is where, not what (文化市场 0.6)
     if says_a_name(latest_text(tracker)):
         return False  # 「叫顺达物流」: the name of the employer told, not a problem with logistics
+    if opens_with_claim(latest_text(tracker)):
+        return False  # 「很急，有小孩在旁边玩」: the problem told pressed, and why (a model reading 城市公共设施 0.46 added it)
     found = latest(tracker, "problem_type") or {}
     known = {(p.get("problem_type") or {}).get("level3") for p in problems}
     return not found.get("needs_review") and bool(found.get("level3")) and found.get("level3") not in known

@@ -191,6 +191,18 @@ def claim_words() -> List[str]:
     return [word for word, _ in _claims()]
 
 
+#: the words a resident puts around a claim in the clause that says it: 「这个很急」「真的特别急啊」
+_AROUND_CLAIM = re.compile(r"[这那个事情真的是也还都啊呀吧了哦嘛，,。!！]")
+
+
+def opens_with_claim(text: str) -> bool:
+    """The message's first clause says only how urgent it is (「很急，有小孩在旁边玩」「不急，慢慢弄」): what
+    follows says why, about the problem told — not another problem."""
+    first = _CLAUSES.split(normalize_text(text or "").strip(), maxsplit=1)[0]
+    word = next((w for w, _ in _claims() if w in first), None)
+    return word is not None and not _AROUND_CLAIM.sub("", first.replace(word, "", 1))
+
+
 def claimed_urgency(text: str) -> Optional[str]:
     """The grade a resident asks for in words (「很急」→紧急, 「不急」→一般), or None."""
     work = normalize_text(text or "")
