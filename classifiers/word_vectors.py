@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
-
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from classifiers.features import jieba_words, shared_analyzer

