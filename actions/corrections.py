@@ -14,7 +14,7 @@ from actions.place_slots import place_slots, settled
 from dispatch.location import COARSE_PARTS, FINE_PARTS, Address, only_fine_parts
 from nlu.contact import without_phone
 from nlu.continuation import without_adding
-from nlu.correction import claim_words, claimed_urgency
+from nlu.correction import BARE_ROOM, claim_words, claimed_urgency
 from nlu.location import text_without_place
 from nlu.urgency import Urgency, assess_urgency, category_floor, default_rules
 from nlu.vague import content_chars
@@ -90,11 +90,20 @@ def claim_reply(claim: str, urgency: Urgency) -> str:
     return f"好的。不过这个情况{because}需要及时处理，紧急程度仍按{urgency.level}登记。"
 
 
+#: what a resident puts around the words taken back (「不是卖水果的」 about 「有人摆摊卖水果」)
+_AROUND_TAKEN_BACK = re.compile(r"^(?:那个|这个)|[的了啊呀]+$")
+
+
+def as_held(withdrawn: List[str]) -> List[str]:
+    """The words taken back as a ticket would hold them: 「卖水果的」 → 「卖水果」."""
+    return [_AROUND_TAKEN_BACK.sub("", w) for w in withdrawn if w]
+
+
 def takes_back(problem: Dict[str, Any], withdrawn: List[str]) -> bool:
     """A word of ``withdrawn`` is in the problem's description or the name of its category."""
     category = problem.get("problem_type") or {}
     said = problem.get("description", "") + "".join(str(category.get(k) or "") for k in ("level2", "level3"))
-    return any(w and w in said for w in withdrawn)
+    return any(w and w in said for w in as_held(withdrawn))
 
 
 def which_problem(problems: List[Dict[str, Any]], withdrawn: List[str]) -> int:
@@ -102,8 +111,6 @@ def which_problem(problems: List[Dict[str, Any]], withdrawn: List[str]) -> int:
     return next((index for index, problem in enumerate(problems) if takes_back(problem, withdrawn)), 0)
 
 
-#: a number said alone in a correction (「是302」「302号」): a room where the place has its building
-_BARE_ROOM = re.compile(r"^(?:是|在)?(\d{3,4})(?:号|室|房)?$")
 
 
 def place_said(tracker: Tracker, current_place: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
@@ -114,7 +121,7 @@ def place_said(tracker: Tracker, current_place: Optional[Dict[str, Any]]) -> Opt
     if not _named(address) and current_place and Address.from_dict(current_place).building:
         # 「不对，是302」 about a place with its building: a bare number there is the room
         correction = latest(tracker, "correction") or {}
-        room = _BARE_ROOM.match(str(correction.get("said") or ""))
+        room = BARE_ROOM.match(str(correction.get("said") or ""))
         address = Address(room=room.group(1), text=f"{room.group(1)}室") if room else address
     if not _named(address):
         return None
@@ -159,7 +166,7 @@ class Change:
 
 def taken_back(description: str, withdrawn: List[str]) -> Optional[str]:
     """The first of the words a correction takes back that the description says."""
-    return next((word for word in withdrawn if word and word in description), None)
+    return next((word for word in as_held(withdrawn) if word and word in description), None)
 
 
 def corrected_category(description: str, correction: Dict[str, Any]) -> Dict[str, Any]:

@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.amend_ticket import ActionAmendTicket
-from actions.corrections import takes_back
+from actions.corrections import as_held, takes_back
 from actions.file_ticket import ticket_store
 from actions.parse_data import latest
 
@@ -26,7 +26,7 @@ SHORTEST_TAKEN_BACK = 2
 
 def corrects_filed(tracker: Tracker) -> bool:
     """The latest message takes back a word of one of the tickets this conversation filed."""
-    withdrawn = [w for w in (latest(tracker, "correction") or {}).get("withdrawn") or []
+    withdrawn = [w for w in as_held((latest(tracker, "correction") or {}).get("withdrawn") or [])
                  if len(w) >= SHORTEST_TAKEN_BACK]
     if not withdrawn:
         return False

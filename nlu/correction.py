@@ -37,6 +37,11 @@ _REPAIR_IN_REPORT = re.compile(rf"(?<=\S)(?P<old>{_NUMBER}(?P<kind>号楼|栋|�
                                rf"不对(?:不对)?[，,]?(?:应该是|是)?(?P<new>{_NUMBER}(?P=kind))")
 
 
+#: a number said alone in a correction (「不对，是1202」「302号」): a room where the place has its building
+#: (actions/corrections.place_said)
+BARE_ROOM = re.compile(r"^(?:是|在)?(\d{3,4})(?:号|室|房)?$")
+
+
 @dataclass
 class Correction:
     said: str

@@ -19,7 +19,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from classifiers.rasa_component import ClassifyingAnnotator
 from nlu.components import settle_intent
-from nlu.correction import read_correction
+from nlu.correction import BARE_ROOM, read_correction
 from nlu.locate import locate
 from nlu.location import text_without_place
 from nlu.normalize import has_chinese, has_meaningful_text
@@ -52,6 +52,9 @@ class CorrectionReader(ClassifyingAnnotator):
                 found["problem_type"] = prediction
         message.set("correction", found, add_to_output=True)
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        if (intent in READ_AS and ("address" in found or "problem_type" in found)
+        # 「不对是1202」 at the summary read affirm 0.47 and filed the ticket at 1201: a room number said alone
+        # corrects the room (actions/corrections.place_said reads it)
+        room = bool(BARE_ROOM.match(correction.said or ""))
+        if (intent in READ_AS and ("address" in found or "problem_type" in found or room)
                 or intent == "cancel" and "address" in found):
             settle_intent(message, CORRECT)

@@ -44,7 +44,9 @@ _PATTERNS: List[Tuple[str, re.Pattern]] = [
         rf"|{_N}{{2,6}}?[一二三四五六七八九十]区)"
         r"(?![长子落])")),
 ]
-_NOT_DISTRICT = ("小区", "社区", "园区", "校区", "片区", "景区", "城区", "市区", "郊区", "辖区", "厂区", "营业区", "公共区")
+_NOT_DISTRICT = ("小区", "社区", "园区", "校区", "片区", "景区", "城区", "市区", "郊区", "辖区", "厂区", "营业区", "公共区",
+                 # 「盐田港保税区」 read as the district 「港保税区」, outside the platform's area
+                 "保税区", "港区", "工业区", "开发区", "产业区", "作业区", "码头区", "服务区", "商业区", "住宅区")
 # a district's name never opens with a word of position (「海边礁石区」 is rocks by the sea)
 _NOT_DISTRICT_START = ("边", "里", "内", "外", "旁", "侧", "岸")
 # words that come before a place noun without being its name: which or whose (「附近的医院」「一处老旧小区」),
@@ -113,7 +115,9 @@ class LocationMatch:
 
 #: a request said before a place noun is no part of its name: 「我要投诉海景酒店的噪音」 names 海景酒店, and in
 #: 「我要举报隔壁饭店油烟」 what is left (隔壁饭店) names no place at all
-_REQUEST_LEAD = re.compile(r"(?:要|想|来)?(?:投诉|举报|反映|反馈|报修|求助|咨询)(?:一下)?")
+_REQUEST_LEAD = re.compile(r"(?:要|想|来)?(?:投诉|举报|反映|反馈|报修|求助|咨询)(?:一下)?"
+                           # 「另外东和路那边…」 read the road 「另外东和路」: a connective joining the next problem
+                           r"|(?:另外|还有|然后|而且|并且|此外|同时)")
 
 
 #: 「我们小区东海岸小区3栋」: the kind said before the name (「我们」 is no name) is no part of it — the place

@@ -13,6 +13,7 @@ from nlu.conversation_settings import conversation_settings
 from nlu.courtesy import strip_courtesy
 from nlu.location import text_without_place
 from nlu.normalize import normalize_text
+from nlu.words import tagged
 
 #: fewer letters/digits/characters than this left besides the request: nothing was said
 MIN_CONTENT_CHARS = 2
@@ -131,6 +132,11 @@ def says_a_name(text: str) -> bool:
     return bool(re.match(_NAMING, work)) or (work.startswith("叫") and bool(_BUSINESS_NAME.match(work[1:])))
 
 
+#: jieba's tags of which a name holds at least one: nouns (names of people, places, bodies, others), localities,
+#: places, abbreviations
+_NAME_TAGS = ("n", "f", "s", "j")
+
+
 def name_alone(text: str) -> Optional[str]:
     """The name a short answer says and nothing else (two to six Chinese characters, or a business's name
     ending in its kind word; no place relative to the resident, no question word), or None."""
@@ -143,7 +149,11 @@ def name_alone(text: str) -> Optional[str]:
         return None  # 「就是那个」 points, names nothing (it was told 「没有找到「那个」」)
     if _BUSINESS_NAME.match(work):
         return work
-    return work if 2 <= len(work) <= MAX_NAME_CHARS and all("\u4e00" <= ch <= "\u9fff" for ch in work) else None
+    if not (2 <= len(work) <= MAX_NAME_CHARS and all("\u4e00" <= ch <= "\u9fff" for ch in work)):
+        return None
+    # 「坏了」 answering where (after 「路灯」) was told 「辖区地名库里没有找到「坏了」」: a name holds a noun, a place
+    # word or a locality (「碧海湾」 nr+ns, 「金色年华」 nz, 「幸福里」 a+f); a state (a, d, v, ul) is no name
+    return work if any(tag.startswith(_NAME_TAGS) for _, tag in tagged(work)) else None
 
 
 #: a thing not named (「那个东西」「它」), and a breakdown said of it (「又坏了」「不能用了」)

@@ -317,7 +317,9 @@ def test_a_new_session_after_filing_keeps_only_the_tickets():
     ("碧海湾", "碧海湾"), ("就是在碧海湾那边", "碧海湾"), ("我们小区", None), ("楼下", None),
     ("每天晚上十一点以后", None), ("13栋", None), ("海景花园3栋", None),
     # a workplace answering where (unpaid wages): 「公司叫鑫达五金厂」 was taken as more about the problem
-    ("公司叫鑫达五金厂", "鑫达五金厂"), ("我们公司叫鑫达五金制品有限公司", "鑫达五金制品有限公司"), ("叫什么来着", None)])
+    ("公司叫鑫达五金厂", "鑫达五金厂"), ("我们公司叫鑫达五金制品有限公司", "鑫达五金制品有限公司"), ("叫什么来着", None),
+    # a state answering where after 「路灯」 (it was told 「辖区地名库里没有找到「坏了」」); names without a noun stay names
+    ("坏了", None), ("很吵", None), ("天天", None), ("金色年华", "金色年华"), ("幸福里", "幸福里")])
 def test_a_name_said_alone_is_told_apart_from_a_relative_place(text, name):
     assert name_alone(text) == name
 
