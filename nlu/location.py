@@ -471,23 +471,43 @@ def _estate_in(opening: str) -> Optional["re.Match[str]"]:
 
 @lru_cache(maxsize=512)
 def place_as_kind(text: str) -> str:
-    """The (normalised) message with its estate's name said as 「小区」 and without building, unit or room
-    numbers (「锦绣家园3栋楼道灯坏了」 → 「小区楼道灯坏了」): what the problem-type model reads. Neither is
-    evidence of a category — the model had learnt the names and numbers its examples happened to use
-    (锦绣家园's corridor light read 消防安全 0.60, 阳光花园's 物业服务; 「3栋」 leaned to fire safety) —
-    while the kind of place may be (an estate's lift is the property company's). Only an estate's name
-    is replaced: a road's, a community's or a school's name says its kind (「地铁站」「幼儿园」), and an
-    estate named for its kind of housing (回迁小区) keeps its name; a village's name (「盐田一村」, homes in
-    most cities) is an estate's. A hospital or a government office the estate pattern finds (「人民医院」
-    「区政府」) and the word 「农村」 are no estate and stay as said: they were read as 「小区」 (in 26 of
-    train.csv's letters 「政府」, in 9 「农村」, in 6 「人民医院」), which is what tells a letter's category.
-    Numbers are left out rather than said as 「某栋」: that one token, in most examples naming a building,
-    read a bare 「翠堤雅居8栋」 as 物业服务 0.56 and the place answer as a report."""
+    """The (normalised) message with its estate's name said as 「小区」, the gazetteer's streets and communities
+    as 「街道」「社区」 (_admin_names), and without building, unit or room numbers (「锦绣家园3栋楼道灯坏了」 →
+    「小区楼道灯坏了」): what the problem-type model reads. Neither is evidence of a category — the model had
+    learnt the names and numbers its examples happened to use (锦绣家园's corridor light read 消防安全 0.60,
+    阳光花园's 物业服务; 「3栋」 leaned to fire safety) — while the kind of place may be (an estate's lift is the
+    property company's). A road's or a school's name says its kind (「地铁站」「幼儿园」) and stays, and an estate
+    named for its kind of housing (回迁小区) keeps its name; a village's name (「盐田一村」, homes in most cities)
+    is an estate's. A hospital or a government office the estate pattern finds (「人民医院」「区政府」) and the word
+    「农村」 are no estate and stay as said: they were read as 「小区」 (in 26 of train.csv's letters 「政府」, in 9
+    「农村」, in 6 「人民医院」), which is what tells a letter's category. Numbers are left out rather than said as
+    「某栋」: that one token, in most examples naming a building, read a bare 「翠堤雅居8栋」 as 物业服务 0.56 and
+    the place answer as a report."""
     work = normalize_text(text)
     named = _estate_in(work[:_KIND_READS])
     if named and not _HOUSING_KIND.search(named.string) and not (named.group(1) + named.group(2)).endswith(_NOT_AN_ESTATE):
         work = work.replace(named.string, "小区" + named.group(3), 1)
+    admin = _admin_names()
+    if admin is not None:
+        work = admin.sub(lambda m: m.group(0)[-2:], work)  # the kind the name ends with
     return _UNIT_NUMBER.sub("", work)
+
+
+#: the kinds of the gazetteer's administrative units (two characters each), said instead of their names
+_ADMIN_KINDS = ("街道", "社区")
+
+
+@lru_cache(maxsize=1)
+def _admin_names() -> Optional["re.Pattern[str]"]:
+    """The gazetteer's streets and communities by their full names (「海山街道」「田东社区」, longest first): said as
+    their kind for the problem-type model. 「海山街道田东社区东和路12号路灯不亮」 went to 社区建设 (民政局) while
+    「东和路12号路灯不亮」 read 城市公共设施 0.93: the model had learnt the names of the few places its examples
+    used. Aliases (「沙头角」) stay: they are words of other things too."""
+    from nlu.gazetteer import default_gazetteer  # the gazetteer loads its pinyin tables: only when asked
+
+    names = sorted({u.name for u in default_gazetteer().units
+                    if u.level in ("street", "community") and u.name.endswith(_ADMIN_KINDS)}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names))) if names else None
 
 
 def text_without_place(text: str) -> str:

@@ -41,3 +41,14 @@ def test_a_bonded_zone_is_no_district_and_a_connective_no_part_of_a_name(text, p
     found = locate(text).address
     assert found.text == place and found.placement != "outside", found
     assert locate("福田区华强北那边的路灯坏了").address.placement == "outside"
+
+
+def test_a_street_and_a_community_are_read_as_their_kind():
+    """「海山街道田东社区东和路12号路灯不亮」 went to 社区建设 (民政局) at 0.47 while 「东和路12号路灯不亮」 read 城市公共设施
+    0.93: the model had learnt the names of the streets and communities its examples used."""
+    from classifiers.problem_type import default_classifier
+    from nlu.location import place_as_kind
+
+    assert place_as_kind("海山街道田东社区东和路12号路灯不亮") == "街道社区东和路12号路灯不亮"
+    assert place_as_kind("沙头角的路灯坏了") == "沙头角的路灯坏了"  # an alias is a word of other things too
+    assert default_classifier().classify("海山街道田东社区东和路12号路灯不亮").category.level3 == "城市公共设施"
