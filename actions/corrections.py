@@ -111,8 +111,6 @@ def which_problem(problems: List[Dict[str, Any]], withdrawn: List[str]) -> int:
     return next((index for index, problem in enumerate(problems) if takes_back(problem, withdrawn)), 0)
 
 
-
-
 def place_said(tracker: Tracker, current_place: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
     """The place slots for the place the latest message names, or None when it names none: a
     building/unit/room alone refines ``current_place`` (「是5栋」), anything else is placed anew (with the
