@@ -37,6 +37,7 @@ def locate(text: str, gazetteer: Optional[Gazetteer] = None) -> Located:
     found = find_mentions(digits, gazetteer)
     if match is not None and match.address.estate:
         found = _outside_the_estates_name(found, digits, match.address.estate)
+    found = _road_names_beside_others(found, digits)
     if match is None:
         if not found:
             elsewhere = province_and_city(text or "")
@@ -75,6 +76,19 @@ def _outside_the_estates_name(found: List[Mention], text: str, estate: str) -> L
     if at < 0:
         return found
     return [m for m in found if not (at < m.start and m.end < at + len(estate))]
+
+
+#: a road's suffix after a unit's short name: 「海涛路」 is a road named after 海涛 (社区)
+_ROAD_SUFFIX = re.compile(r"大道|路|街|巷")
+
+
+def _road_names_beside_others(found: List[Mention], text: str) -> List[Mention]:
+    """The gazetteer names found, less a unit's short name that begins a road's name when another name is said:
+    「在沙头角街道的力健健身，海涛路上」 — 海涛 (海涛社区) beside 沙头角街道 disagreed, the resident was asked to
+    choose between them and, answering 「确认」, asked where for ever. Alone (「海涛路上」) the name the road shares
+    still places it."""
+    in_road = [m for m in found if text[m.start:m.end] != m.unit.name and _ROAD_SUFFIX.match(text, m.end)]
+    return [m for m in found if m not in in_road] if in_road and len(in_road) < len(found) else found
 
 
 #: what may stand before a gazetteer name inside a place (a district, a city, a street)

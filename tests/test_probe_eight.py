@@ -52,3 +52,11 @@ def test_a_street_and_a_community_are_read_as_their_kind():
     assert place_as_kind("海山街道田东社区东和路12号路灯不亮") == "街道社区东和路12号路灯不亮"
     assert place_as_kind("沙头角的路灯坏了") == "沙头角的路灯坏了"  # an alias is a word of other things too
     assert default_classifier().classify("海山街道田东社区东和路12号路灯不亮").category.level3 == "城市公共设施"
+
+
+def test_a_road_named_after_a_community_does_not_contradict_the_street_said():
+    """「在沙头角街道的力健健身，海涛路上」 asked to choose between 海山街道·海涛社区 and 沙头角街道, and then asked where
+    for ever: 海涛 began the road's name. Alone, 「海涛路上」 is still placed by the name it shares."""
+    assert locate("在沙头角街道的力健健身，海涛路上").address.placement == "placed"
+    assert locate("在沙头角街道的力健健身，海涛路上").address.street == "沙头角街道"
+    assert locate("海涛路上").address.community == "海涛社区"
