@@ -35,3 +35,13 @@ def test_another_problem_after_filing_is_a_new_intake(stack, rasa_url, app_url, 
     second = filed_ticket(app_url, say(rasa_url, sender, "确认"))
     assert second["service_request_id"] != first["service_request_id"]
     assert re.search("环境卫生|垃圾", str(second["category"])), second["category"]
+
+
+def test_an_emergency_told_after_filing_is_filed_at_once(stack, rasa_url, app_url, sender):
+    """The new intake after filing starts from the report action (FollowupAction): a 特急 report still skips
+    the summary, as it does as a first message."""
+    say(rasa_url, sender, "锦绣家园5栋楼下垃圾桶满了")
+    filed_ticket(app_url, say(rasa_url, sender, "确认"))
+    replies = say(rasa_url, sender, "锦绣家园6栋楼道里有很大的煤气味")
+    ticket = filed_ticket(app_url, replies)
+    assert ticket["urgency"] == "特急" and ticket["location"]["building"] == "6", ticket
