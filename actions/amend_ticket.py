@@ -26,7 +26,8 @@ from nlu.vague import is_bare_request
 from nlu.conversation_settings import conversation_settings
 
 
-def _problem(ticket: Ticket) -> Dict[str, Any]:
+def ticket_problem(ticket: Ticket) -> Dict[str, Any]:
+    """A filed ticket as a problem of the intake (its words and category), as corrections read problems."""
     return {"description": ticket.description, "problem_type": ticket.category.dict()}
 
 
@@ -87,7 +88,7 @@ class ActionAmendTicket(Action):
                                           "请回复“转人工”，由坐席帮您更正；如果是另一个问题，请直接说明情况和地点。")
             return []
         correction = latest(tracker, "correction") or {}
-        target = which_problem([_problem(t) for t in tickets], correction.get("withdrawn") or [])
+        target = which_problem([ticket_problem(t) for t in tickets], correction.get("withdrawn") or [])
         adding = latest_intent(tracker) == "inform"
         number = only_a_phone(latest_text(tracker)) if adding else None
         if number:

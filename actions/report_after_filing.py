@@ -15,7 +15,7 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.amend_ticket import ActionAmendTicket
+from actions.amend_ticket import ActionAmendTicket, ticket_problem
 from actions.corrections import as_held, takes_back
 from actions.file_ticket import ticket_store
 from actions.parse_data import latest
@@ -32,8 +32,7 @@ def corrects_filed(tracker: Tracker) -> bool:
         return False
     ids = [i for i in (tracker.get_slot("ticket_id") or "").split(",") if i]
     for ticket in filter(None, (ticket_store().get(i) for i in ids)):
-        if takes_back({"description": ticket.description, "problem_type": ticket.category.dict()}, withdrawn) \
-                or any(w in (ticket.location.text or "") for w in withdrawn):
+        if takes_back(ticket_problem(ticket), withdrawn) or any(w in (ticket.location.text or "") for w in withdrawn):
             return True
     return False
 

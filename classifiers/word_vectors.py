@@ -85,7 +85,7 @@ class WordVectors:
         is among them; ``encode`` (words → unit vectors) defaults to the spec's encoder through the cache."""
         counts: Counter = Counter()
         for text in prepared:
-            counts.update(word for word in jieba_words(text) if word.strip())
+            counts.update(jieba_words(text))  # spaces left out
         words = sorted(counts)
         vectors = (encode or DistilledCache(spec.encoder).vectors)(words) if words else np.zeros((0, KNOWN[spec.encoder]))
         total = max(sum(counts.values()), 1)
