@@ -33,7 +33,8 @@ CHANNELS = {"rest": "web", "web": "web", "wechat": "wechat", "voice": "voice"}
 INTAKE_SLOTS = ("problem_description", "problem_issue", "classified_text", "location", "location_detail",
                 "location_candidates", "location_issue", "location_hint", "location_place", "location_option_1",
                 "location_option_2", "location_option_3", "problem_category", "urgency", "urgency_claim", "urgency_reasons",
-                "problems", "contact", "contact_issue", "detail_since", "detail_households", "intake_summary", "inquiry")
+                "problems", "contact", "contact_issue", "detail_since", "detail_households", "intake_summary", "inquiry",
+                "reporter_note")
 #: an optional question the resident chose not to answer
 NOT_GIVEN = "未提供"
 #: details asked for some categories, kept on the ticket after the resident's words
@@ -95,6 +96,15 @@ def stated(said: str) -> str:
     return problem_text(simplified(strip_emoji(without_phone(said) or said).strip() or said))
 
 
+def with_note(description: str, note: Optional[str]) -> str:
+    """The description with what the ticket carries besides the problem (since when, how many, a wish for the
+    reporter's name kept back) after it, within the length a ticket holds: the note is cut last."""
+    if not note:
+        return description[:MAX_DESCRIPTION]
+    room = MAX_DESCRIPTION - len(note) - 2
+    return f"{description[:room] if room > 0 else description}（{note}）"[:MAX_DESCRIPTION]
+
+
 def drafts(tracker: Tracker, values: Mapping[str, Any]) -> List[Draft]:
     contact = values.get("contact")
     channel = channel_of(tracker)
@@ -110,7 +120,7 @@ def drafts(tracker: Tracker, values: Mapping[str, Any]) -> List[Draft]:
             urgency = problem.get("urgency") or {}
             told = stated(problem["description"])
             ticket = TicketIn.from_analysis(
-                description=told[:MAX_DESCRIPTION], category=category, subject=subject_of(told),
+                description=with_note(told, values.get("reporter_note")), category=category, subject=subject_of(told),
                 location=_own_place(problem, _location(values)), urgency=urgency.get("level", "一般"),
                 urgency_reasons=urgency.get("reasons") or [],
                 urgency_review=needs_top_review(urgency.get("reasons") or []), idempotency_key=part_key(key, number),
@@ -123,7 +133,8 @@ def drafts(tracker: Tracker, values: Mapping[str, Any]) -> List[Draft]:
     # maps from any later message (「每天晚上」 said to the summary), and filed that as the problem
     description = stated(values.get("classified_text") or values.get("problem_description") or "")
     ticket = TicketIn.from_analysis(
-        description=(f"{description}（{details}）" if details else description)[:MAX_DESCRIPTION], category=category,
+        description=with_note(description, "；".join(p for p in (details, values.get("reporter_note")) if p)),
+        category=category,
         subject=subject_of(description), location=_location(values),
         urgency=values.get("urgency") or "一般", urgency_reasons=values.get("urgency_reasons") or [],
         urgency_review=needs_top_review(values.get("urgency_reasons") or []), idempotency_key=key, **common)

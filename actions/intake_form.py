@@ -31,6 +31,7 @@ from nlu.courtesy import strip_courtesy
 from nlu.conversation_settings import FOLLOW_UP_SLOTS, conversation_settings
 from nlu.locate import locate
 from nlu.location import extract_location, text_without_place
+from nlu.reporter_concern import concern_in_report
 from nlu.route import transit_line
 from nlu.correction import claimed_urgency
 from nlu.inquiry import is_inquiry
@@ -276,6 +277,18 @@ class ValidateIntakeForm(FormValidationAction):
     def validate_problem_description(self, value: Any, dispatcher: CollectingDispatcher,
                                      tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         text = str(value or "").strip()
+        concern = concern_in_report(text)
+        if not concern:
+            return self._problem_description(text, dispatcher, tracker)
+        # 「我想举报但是不想让人知道是我」: answered at once, noted on the ticket, and no part of the problem (it was
+        # asked where, and filed 「但是不想让人知道是我，有人在小区里开黑诊所」)
+        if strip_connective(concern.rest) != tracker.get_slot("classified_text"):
+            dispatcher.utter_message(text=concern.answer)
+        told = (self._problem_description(concern.rest, dispatcher, tracker) if concern.rest
+                else {"problem_description": None, "problem_issue": "vague"})
+        return {**told, "reporter_note": concern.note}
+
+    def _problem_description(self, text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         if text and strip_connective(text) == tracker.get_slot("classified_text") and tracker.get_slot("problem_category"):
             return {"problem_description": text}  # validated before (the form was restarted)
         named, _ = latest_place(tracker)

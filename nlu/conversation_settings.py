@@ -5,7 +5,7 @@ from functools import lru_cache
 import re
 from typing import Dict, List, Optional
 
-from pydantic import BaseModel, Field, ValidationError, validator
+from pydantic import BaseModel, Field, ValidationError, root_validator, validator
 
 from common.paths import SETTINGS_DIR
 from common.yaml_file import read_yaml
@@ -58,6 +58,16 @@ class ServiceAnswer(BaseModel):
 
     asks: List[str] = Field(..., min_items=1)
     answer: str = Field(..., min_length=1)
+    #: words that, said in a report's clause of their own, ask this too (nlu/reporter_concern.py), and the note
+    #: the ticket then carries
+    in_report: List[str] = []
+    note: Optional[str] = None
+
+    @root_validator(skip_on_failure=True)
+    def _noted(cls, values: dict) -> dict:
+        if bool(values.get("in_report")) != bool(values.get("note")):
+            raise ValueError("in_report and note come together: the words asking it in a report, and the ticket's note")
+        return values
 
 
 class ConversationSettings(BaseModel):
@@ -82,9 +92,9 @@ class ConversationSettings(BaseModel):
     route_categories: List[str] = []
     service_answers: List[ServiceAnswer] = []
 
-    def service_answer(self, question: str) -> Optional[str]:
-        """The answer settings/conversation.yml gives to this question about the service, or None."""
-        return next((a.answer for a in self.service_answers if any(word in (question or "") for word in a.asks)), None)
+    def service_answer(self, question: str) -> Optional[ServiceAnswer]:
+        """What settings/conversation.yml answers to this question about the service, or None."""
+        return next((a for a in self.service_answers if any(word in (question or "") for word in a.asks)), None)
 
     def takes_route(self, category: Dict[str, object]) -> bool:
         """A bus line can be this category's place (settings/conversation.yml route_categories)."""

@@ -57,6 +57,15 @@ _NOT_NAME_START = ("女儿", "儿子", "孩子", "小孩", "孙子", "孙女", "
 # 「15号」 after a road or a village; 「3号楼」 is a building, but 「3号楼道」 the corridor at No. 3,
 # 「1028号楼上」 the flat above No. 1028 and 「幸福路15号楼下」 downstairs at No. 15 (it was filed at a building 15)
 _HOUSE_NUMBER = re.compile(r"(?:(\d{3,}(?:-\d+)?)号(?!院)|(\d+(?:-\d+)?)号(?!院)(?!楼(?![道上下])))")
+#: 「田心村3巷5号」「新村二坊12号」: a village's houses are numbered along its lanes (巷, 坊, 排, 弄); the lane is the road
+#: a worker walks (the ticket read 「田心社区田心村」, the house lost)
+#: — 排 and 弄 only with the house's number (「田心村一排房子都停电了」 is a row of houses)
+_VILLAGE_LANE = re.compile(r"((?:\d+|[一二三四五六七八九十]{1,3})\s*(?:[巷坊排弄](?=\d+号)|[巷坊](?![巷坊排弄])))"
+                           r"(?:(\d+(?:-\d+)?)号(?!楼(?![道上下])))?")
+#: 「东和路那家湘菜馆」「海涛路上的金色年华KTV」: a shop on the road said is the landmark a worker finds (the road alone was
+#: asked about again, 「那家湘菜馆」 taken for more about the problem); a generic shop said alone (「楼下的早餐店」) is none
+_SHOP_ON_ROAD = re.compile(rf"(?:\d+号)?(?:上|边上|旁边|边)?(?:的|那家|这家|那个|这个|一家|有家|有一家)?"
+                           rf"({_N}{{1,8}}?(?:店|馆|餐厅|酒楼|茶楼|大排档|小卖部|网吧|网咖|KTV|ktv|超市|药房|诊所|公司|厂))")
 _CLAUSE_MARK = re.compile(r"[，,。；;！!？?\n]")
 _DISTRICT = dict(_PATTERNS)["district"]
 #: 「幸福路和海景二路路口」「深盐路与盐梅路交叉口」: where two roads meet is a place as exact as a house number
@@ -279,11 +288,18 @@ def extract_location(text: str) -> Optional[LocationMatch]:
             if key == "city" and work.startswith(_CITY_DISTRICT, m.end(1)) and not address.district:
                 address.district = "市" + work[m.end(1):m.end(1) + 2]
                 claim(m.end(1), m.end(1) + 2)
-            if key == "road" or (key == "estate" and value.endswith("村")):
+            lane = _VILLAGE_LANE.match(work, m.end(1), seg_end) if key == "estate" and value.endswith("村") else None
+            if lane and claim(m.end(1), lane.end()):
+                address.road, address.house_number = value + lane.group(1), lane.group(2)
+            elif key == "road" or (key == "estate" and value.endswith("村")):
                 hn = _HOUSE_NUMBER.match(work, m.end(1), seg_end)
                 if hn:
                     address.house_number = hn.group(1) or hn.group(2)
                     claim(m.end(1), hn.end())
+            shop = _SHOP_ON_ROAD.match(work, _claimed_end(work, value, spans) or m.end(1), seg_end) \
+                if key == "road" and not address.poi else None
+            if shop and claim(*shop.span(1)):
+                address.poi = shop.group(1)
             break
     for key in ("estate", "poi"):
         end = _claimed_end(work, getattr(address, key), spans)
