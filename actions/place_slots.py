@@ -50,7 +50,10 @@ def place_slots(address: Address, placement: Dict[str, Any]) -> Dict[str, Any]:
                 "location_detail": address.to_dict(), "location_candidates": candidates}
     if not address.is_dispatchable():
         doubts = placement.get("doubts") or []
-        asked = _question("doubt", location_hint="；".join(doubts)) if doubts else _question("unclear")
+        area = (address.text or address.display()) if address.road or address.street or address.community else None
+        # 「盐田街道的公交站牌被撞歪了」: the area said is named back, so the resident knows what more to say
+        asked = (_question("doubt", location_hint="；".join(doubts)) if doubts
+                 else _question("area", location_place=area) if area else _question("unclear"))
         if address.road or address.street or address.community or any(getattr(address, part) for part in FINE_PARTS):
             # kept while asked: a resident who can say no more is taken at the road, street or community
             # (road_said); a building said first joins the estate said next (with_fine_parts)
@@ -72,7 +75,7 @@ def with_fine_parts(found: Dict[str, Any], kept: Optional[Dict[str, Any]]) -> Di
 
 
 #: the questions asked when a place cannot be dispatched as said
-UNCLEAR = ("unclear", "doubt")
+UNCLEAR = ("unclear", "doubt", "area")
 
 
 def road_said(asked: Dict[str, Any], kept: Optional[Dict[str, Any]], asked_before: Optional[str],

@@ -1,8 +1,8 @@
 """Faults a ninth probe of 20 everyday conversations on the running agent found (2026-12-02), each mended in
 general: a village house's lane and number dropped from the place, a shop on a road — the landmark a
 resident gives — taken for more about the problem while the road alone was asked about again, a wish to
-stay unnamed said with a report taken for the problem, the caller's name filed in the problem's words, and
-a missing person graded routine."""
+stay unnamed said with a report taken for the problem, the caller's name filed in the problem's words, a
+missing person graded routine, and a street said alone answered as if no place had been said."""
 from __future__ import annotations
 
 import pytest
@@ -100,3 +100,12 @@ def test_the_callers_name_is_no_part_of_the_problem(text, told):
 def test_a_missing_person_is_reported_at_once(text, level):
     """「我家老人走丢了」 was graded 一般 and asked where, with no word of 110."""
     assert Analyzer.default().analyze(text)["issues"][0]["urgency"]["level"] == level
+
+
+def test_a_street_said_alone_is_named_back_when_more_is_asked(stack, rasa_url, app_url, sender):
+    """「盐田街道的公交站牌被撞歪了，好几天了」 was answered 「抱歉，我还没能确定具体位置」 as if nothing had been said; and
+    what 「不知道」 then does (the street taken for an operator to settle) was not said."""
+    asked = "\n".join(say(rasa_url, sender, "盐田街道的公交站牌被撞歪了，好几天了"))
+    assert "「盐田街道」范围较大" in asked and "不知道" in asked, asked
+    summary = "\n".join(say(rasa_url, sender, "不知道"))
+    assert "请核对" in summary and "盐田街道" in summary, summary
