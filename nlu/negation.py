@@ -3,7 +3,8 @@ about now.
 
 「没有人受伤」「不是煤气味」: a negation shortly before the word in the same clause;
 「上个月着火的那栋楼」: a clause about the past; 「一旦发生火灾」「以免倒塌」: a clause about what might
-happen; 「火灾隐患」「坍塌风险」: the word names a risk, not an event. The urgency rules and the urgency
+happen; 「电梯经常困人」: a clause about what keeps happening (someone may be trapped again, nobody is now);
+「火灾隐患」「坍塌风险」: the word names a risk, not an event. The urgency rules and the urgency
 model's hazard concepts read words the same way; the word lists are settings/urgency.yml's.
 """
 from __future__ import annotations
@@ -31,10 +32,11 @@ class Negation:
     found_fine: List[str] = field(default_factory=list)
     still: List[str] = field(default_factory=list)
     false_alarm: List[str] = field(default_factory=list)
+    habitual_markers: List[str] = field(default_factory=list)
 
     def covers(self, text: str, pos: int, length: int = 0) -> bool:
         """True when the word starting at ``pos`` (``length`` characters long) is negated, in a
-        clause about the past or about what might happen, followed by a word naming a risk, or
+        clause about the past, about what might happen or about what keeps happening, followed by a word naming a risk, or
         checked and found fine in a later clause."""
         start = pos  # the clause: back from ``pos`` to the last mark ending one (not the whole text split each time)
         while start > 0 and not _CLAUSE_END.match(text, start - 1):
@@ -45,6 +47,7 @@ class Negation:
         return (any(n in clause[-(4 if len(n) > 1 else 2):] for n in self.negations)
                 or any(self._in_the_past(clause, p) for p in self.past_markers)
                 or any(m in clause for m in self.hypothetical_markers)
+                or any(m in clause for m in self.habitual_markers)
                 or any(following.startswith(r) for r in self.risk_suffixes)
                 or self._found_fine_after(text[pos + length:]))
 
@@ -89,7 +92,7 @@ class Negation:
         return cls(list(data.get("negations", [])), list(data.get("past_markers", [])),
                    list(data.get("hypothetical_markers", [])), list(data.get("risk_suffixes", [])),
                    list(fine.get("checked", [])), list(fine.get("fine", [])), list(fine.get("still", [])),
-                   list(fine.get("false_alarm", [])))
+                   list(fine.get("false_alarm", [])), list(data.get("habitual_markers", [])))
 
 
 @lru_cache(maxsize=1)

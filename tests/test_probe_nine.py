@@ -2,7 +2,8 @@
 general: a village house's lane and number dropped from the place, a shop on a road — the landmark a
 resident gives — taken for more about the problem while the road alone was asked about again, a wish to
 stay unnamed said with a report taken for the problem, the caller's name filed in the problem's words, a
-missing person graded routine, and a street said alone answered as if no place had been said."""
+missing person graded routine, a street said alone answered as if no place had been said, and a lift that
+keeps trapping people graded as if someone were trapped now."""
 from __future__ import annotations
 
 import pytest
@@ -109,3 +110,12 @@ def test_a_street_said_alone_is_named_back_when_more_is_asked(stack, rasa_url, a
     assert "「盐田街道」范围较大" in asked and "不知道" in asked, asked
     summary = "\n".join(say(rasa_url, sender, "不知道"))
     assert "请核对" in summary and "盐田街道" in summary, summary
+
+
+@pytest.mark.parametrize("text,level", [("东海岸花园的电梯老是困人", "紧急"), ("电梯经常困人", "紧急"), ("这个路口老是出车祸", None),
+                                        ("电梯困人了，里面有个老人", "特急"), ("楼下有个人躺在地上一动不动，脸色发紫", "特急")])
+def test_what_keeps_happening_is_no_emergency_now(text, level):
+    """「电梯老是困人」 was graded 特急 (「有人被困或受伤」) and the resident told to call 119: nobody is trapped now. The
+    lift's category grade (紧急) stands; 「一动不动」 is no habit."""
+    reading = Analyzer.default().analyze(text)["issues"][0]["urgency"]
+    assert reading["level"] == level if level else reading["level"] != "特急", reading
