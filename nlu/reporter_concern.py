@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
 from nlu.conversation_settings import conversation_settings
 
@@ -46,7 +46,7 @@ def concern_in_report(text: str) -> Optional[Concern]:
     return None
 
 
-def _only_the_wish(clause: str, words) -> bool:
+def _only_the_wish(clause: str, words: Sequence[str]) -> bool:
     held = [w for w in words if w in clause]
     if not held:
         return False
