@@ -65,7 +65,9 @@ _VILLAGE_LANE = re.compile(r"((?:\d+|[一二三四五六七八九十]{1,3})\s*(?
 #: 「东和路那家湘菜馆」「海涛路上的金色年华KTV」: a shop on the road said is the landmark a worker finds (the road alone was
 #: asked about again, 「那家湘菜馆」 taken for more about the problem); a generic shop said alone (「楼下的早餐店」) is none
 _SHOP_ON_ROAD = re.compile(rf"(?:\d+号)?(?:上|边上|旁边|边)?(?:的|那家|这家|那个|这个|一家|有家|有一家)?"
-                           rf"({_N}{{1,8}}?(?:店|馆|餐厅|酒楼|茶楼|大排档|小卖部|网吧|网咖|KTV|ktv|超市|药房|诊所|公司|厂))")
+                           rf"({_N}{{1,8}}?(?:店|馆|餐厅|酒楼|茶楼|大排档|小卖部|网吧|网咖|KTV|ktv|超市|药房|诊所|公司|厂"
+                           # a shop named by what it sells (「海涛路那家老王烧烤」)
+                           r"|烧烤|火锅|麻辣烫|奶茶|酒吧|足浴|洗浴|棋牌室|麻将馆|废品站))")
 _CLAUSE_MARK = re.compile(r"[，,。；;！!？?\n]")
 _DISTRICT = dict(_PATTERNS)["district"]
 #: 「幸福路和海景二路路口」「深盐路与盐梅路交叉口」: where two roads meet is a place as exact as a house number
@@ -91,6 +93,11 @@ _GATE_ALONE = re.compile(rf"(?:就?在|是)?{_GATE.pattern}(?:那边|那里|这�
 _ESTATE_SPOT = re.compile(r"(?:的|里的?|里面的?|内的?)?((?:中心|东|西|南|北|小|儿童|室内|露天|地下|地面)?"
                           r"(?:花园|广场|车库|停车场|篮球场|羽毛球场|网球场|足球场|球场|游泳池|泳池|会所|健身区|健身场|"
                           r"游乐场|游乐区|草坪|架空层|天台|水池|喷泉|凉亭|垃圾站|垃圾房|快递柜|充电桩)(?:[A-Za-z\d]{1,3}区)?)(?!舞)")
+#: 「海景花园旁边的小广场」「盐田区政府对面那个公交站」「锦绣家园后面的空地」: a place beside the one named, and what stands
+#: there — where a worker goes (the ticket read 「海景花园」 and 「盐田区政府」). Not 门口 (the gate is the place's own: _GATE)
+_BESIDE = re.compile(rf"的?((?:斜对面|对面|旁边|附近|后面|背后|隔壁|边上|外面)(?:(?:的|那个|那家|这个|一个)?{_N}{{0,6}}?"
+                     r"(?:小广场|广场|公交站|车站|站台|停车场|空地|菜市场|市场|工地|公园|绿地|草坪|路口|球场|学校|小学|中学|幼儿园|"
+                     r"超市|商场|店|馆|餐厅|垃圾站|公厕|厕所|河道|河|天桥|桥|加油站|医院|银行|大厦|小区|巷子|马路))?)")
 #: the fields that name a place itself; the first one found sets the window for the rest
 _SITE_KEYS = ("street", "community", "estate", "road", "poi")
 #: 「海山街道办事处」「海涛社区工作站」「街道办」: an office is a place a ticket is filed at (a complaint about its
@@ -312,6 +319,10 @@ def extract_location(text: str) -> Optional[LocationMatch]:
         spot = _ESTATE_SPOT.match(work, end) if end is not None else None
         if spot:
             claim(spot.start(1), spot.end(1))
+    ends = [_claimed_end(work, v, spans) for v in (address.entrance, address.estate, address.poi) if v]
+    beside = _BESIDE.match(work, max(e for e in ends if e is not None)) if any(e is not None for e in ends) else None
+    if beside:
+        claim(beside.start(1), beside.end(1))
     alone = None if spans else _GATE_ALONE.fullmatch(work)
     if alone:  # 「是西门」 correcting 「海景花园东门」, or answering which gate
         address.entrance = alone.group(1)

@@ -2,8 +2,9 @@
 general: a village house's lane and number dropped from the place, a shop on a road — the landmark a
 resident gives — taken for more about the problem while the road alone was asked about again, a wish to
 stay unnamed said with a report taken for the problem, the caller's name filed in the problem's words, a
-missing person graded routine, a street said alone answered as if no place had been said, and a lift that
-keeps trapping people graded as if someone were trapped now."""
+missing person graded routine, a street said alone answered as if no place had been said, a lift that
+keeps trapping people graded as if someone were trapped now; and from a tenth probe, a place beside the one
+named (「海景花园旁边的小广场」) filed at the one named, a shop named by what it sells, 「那我说一下」 in the problem."""
 from __future__ import annotations
 
 import pytest
@@ -119,3 +120,19 @@ def test_what_keeps_happening_is_no_emergency_now(text, level):
     lift's category grade (紧急) stands; 「一动不动」 is no habit."""
     reading = Analyzer.default().analyze(text)["issues"][0]["urgency"]
     assert reading["level"] == level if level else reading["level"] != "特急", reading
+
+
+@pytest.mark.parametrize("text,place", [
+    ("海景花园旁边的小广场", "海景花园旁边的小广场"), ("盐田区政府对面那个公交站的顶棚塌了一半", "盐田区政府对面那个公交站"),
+    ("盐田区政府对面的人行道砖松了", "盐田区政府对面"), ("海景花园东门对面的菜市场", "海景花园东门对面的菜市场"),
+    ("海景花园的路灯坏了", "海景花园"), ("海涛路那家老王烧烤", "海涛路那家老王烧烤"),
+])
+def test_a_place_beside_the_one_named_is_where_the_worker_goes(text, place):
+    """「海景花园旁边的小广场」 (square dancing) was filed at 「海景花园」, 「盐田区政府对面那个公交站」 at 「盐田区政府」."""
+    assert locate(text).address.text == place
+
+
+def test_an_opening_after_a_question_is_no_part_of_the_problem():
+    from nlu.courtesy import problem_text
+
+    assert problem_text("那我说一下，我们小区停车场的道闸坏了") == "我们小区停车场的道闸坏了"

@@ -264,7 +264,8 @@ def test_what_a_fourth_hotline_probe_found():
     assert given.report == "海景花园9栋的电梯坏了（身份证号：440308198001011234）"
     assert [d for d, _, _ in issues("C: 两个地方 一个是海景花园门口 路灯不亮 还有海涛花园门口 垃圾没人清")[1]] == [
         "海景花园门口路灯不亮", "海涛花园门口垃圾没人清"]
-    assert issues("C: 深盐路 就是那个 加油站对面 有个大坑")[1] == [("深盐路加油站对面有个大坑", "深盐路加油站", [])]
+    # the pit is across the road from the petrol station: the place says so (tests/test_probe_nine.py)
+    assert issues("C: 深盐路 就是那个 加油站对面 有个大坑")[1] == [("深盐路加油站对面有个大坑", "深盐路加油站对面", [])]
 
 
 def test_what_a_fifth_hotline_probe_found():
