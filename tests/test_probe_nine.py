@@ -4,7 +4,8 @@ resident gives — taken for more about the problem while the road alone was ask
 stay unnamed said with a report taken for the problem, the caller's name filed in the problem's words, a
 missing person graded routine, a street said alone answered as if no place had been said, a lift that
 keeps trapping people graded as if someone were trapped now; and from a tenth probe, a place beside the one
-named (「海景花园旁边的小广场」) filed at the one named, a shop named by what it sells, 「那我说一下」 in the problem."""
+named (「海景花园旁边的小广场」) filed at the one named, a shop named by what it sells, 「那我说一下」 in the problem,
+and 「好的谢谢，我晚点再说」 answering where taken for the place."""
 from __future__ import annotations
 
 import pytest
@@ -136,3 +137,12 @@ def test_an_opening_after_a_question_is_no_part_of_the_problem():
     from nlu.courtesy import problem_text
 
     assert problem_text("那我说一下，我们小区停车场的道闸坏了") == "我们小区停车场的道闸坏了"
+
+
+def test_a_resident_who_stops_for_now_is_told_the_report_is_kept(stack, rasa_url, sender):
+    """「好的谢谢，我晚点再说」 answering where was answered 「抱歉，我还没能确定具体位置」."""
+    say(rasa_url, sender, "路灯坏了")
+    paused = "\n".join(say(rasa_url, sender, "好的谢谢，我晚点再说"))
+    assert "「路灯坏了」先帮您记着" in paused and "地点" in paused and "还没能确定" not in paused, paused
+    summary = "\n".join(say(rasa_url, sender, "海景花园3栋门口"))
+    assert "请核对" in summary and "路灯坏了" in summary and "海景花园3栋" in summary, summary
