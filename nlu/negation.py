@@ -36,8 +36,8 @@ class Negation:
 
     def covers(self, text: str, pos: int, length: int = 0) -> bool:
         """True when the word starting at ``pos`` (``length`` characters long) is negated, in a
-        clause about the past, about what might happen or about what keeps happening, followed by a word naming a risk, or
-        checked and found fine in a later clause."""
+        clause about the past, about what might happen or about what keeps happening, followed by a
+        word naming a risk, or checked and found fine in a later clause."""
         start = pos  # the clause: back from ``pos`` to the last mark ending one (not the whole text split each time)
         while start > 0 and not _CLAUSE_END.match(text, start - 1):
             start -= 1
