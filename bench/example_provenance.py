@@ -61,8 +61,10 @@ def derive() -> dict:
     edited = []
     for example in read_examples(problem_example_files()):
         text = normalize_text(example.text)
-        if text not in exact and any(len(_bigrams(text) & g) / len(_bigrams(text) | g) >= EDITED_JACCARD
-                                     for g in grams):
+        if text in exact:
+            continue
+        mine = _bigrams(text)
+        if any(len(mine & g) / len(mine | g) >= EDITED_JACCARD for g in grams):
             edited.append(text)
     return {"commits": [c[:7] for c in commits], "written": len(exact), "edited_since": len(edited),
             "hashes": sorted({text_hash(t) for t in exact | set(edited)})}

@@ -319,8 +319,8 @@ def extract_location(text: str) -> Optional[LocationMatch]:
         spot = _ESTATE_SPOT.match(work, end) if end is not None else None
         if spot:
             claim(spot.start(1), spot.end(1))
-    ends = [_claimed_end(work, v, spans) for v in (address.entrance, address.estate, address.poi) if v]
-    beside = _BESIDE.match(work, max(e for e in ends if e is not None)) if any(e is not None for e in ends) else None
+    ends = [e for e in (_claimed_end(work, v, spans) for v in (address.entrance, address.estate, address.poi)) if e]
+    beside = _BESIDE.match(work, max(ends)) if ends else None
     if beside:
         claim(beside.start(1), beside.end(1))
     alone = None if spans else _GATE_ALONE.fullmatch(work)
